@@ -1,0 +1,50 @@
+#pragma once
+// Short-time Fourier transform (KissFFT real FFT), computed once per channel
+// layout and shared by every feature.
+//
+// Conventions (librosa "center=True"):
+//   frame i is centred on sample i * hop; samples outside [0, n) are zero;
+//   num_frames = n / hop + 1 (integer division), 0 for empty input;
+//   num_bins = frame_size / 2 + 1; bin k is at k * sample_rate / frame_size Hz.
+//   magnitude = |X[k]| of the windowed frame, unnormalised (a full-scale sine at
+//   a bin centre with a Hann window reads ~frame_size / 4).
+// Storage: row-major, frame-major (frame i occupies [i*num_bins, (i+1)*num_bins)).
+// Threads: computeStft splits frames across `threads` worker threads (1 = caller).
+
+#include <cstddef>
+#include <vector>
+
+namespace styledna::core {
+
+enum class WindowType { kHann, kBlackmanHarris };
+
+struct StftParams {
+    std::size_t frame_size = 2048; // power of two, >= 16
+    std::size_t hop = 512;         // >= 1
+    WindowType window = WindowType::kHann;
+};
+
+struct Spectrogram {
+    double sample_rate_hz = 0.0;
+    std::size_t frame_size = 0;
+    std::size_t hop = 0;
+    std::size_t num_frames = 0;
+    std::size_t num_bins = 0;
+    std::vector<float> magnitude;
+
+    const float* frame(std::size_t i) const { return magnitude.data() + i * num_bins; }
+    double binHz(std::size_t k) const { return k * sample_rate_hz / static_cast<double>(frame_size); }
+    double frameTimeS(std::size_t i) const { return i * static_cast<double>(hop) / sample_rate_hz; }
+    double frameRateHz() const { return sample_rate_hz / static_cast<double>(hop); }
+    // Nearest bin index for a frequency, clamped to [0, num_bins - 1].
+    std::size_t binForHz(double hz) const;
+};
+
+std::vector<float> makeWindow(WindowType type, std::size_t size);
+
+// Returns an empty Spectrogram (num_frames 0) for n == 0. Params are asserted
+// valid by the caller (see StftParams).
+Spectrogram computeStft(const float* samples, std::size_t n, double sample_rate_hz,
+                        const StftParams& params = {}, int threads = 1);
+
+} // namespace styledna::core

@@ -1,0 +1,54 @@
+#pragma once
+// AnalysisContext: the shared, compute-once inputs for every feature family of
+// one analysis run. Holds a reference to the decoded audio (44.1 kHz, mono or
+// stereo) and lazily builds derived signals on first request:
+//   mono()  = (L + R) / 2        (the input itself for mono audio)
+//   side()  = (L - R) / 2        (all zeros for mono audio)
+//   monoSpectrum() / sideSpectrum(): STFT 2048/512 Hann of mono / side
+//   leftSpectrum() / rightSpectrum(): STFT 2048/512 Hann of L / R (= mono for mono input)
+// Thread-safety: every accessor may be called from several threads at once;
+// each derived object is computed exactly once (std::call_once) and is
+// immutable afterwards. `stftThreads` workers are used for each STFT.
+
+#include <mutex>
+#include <vector>
+
+#include "core/audio/audio_buffer.hpp"
+#include "core/common/cancellation.hpp"
+#include "core/dsp/stft.hpp"
+
+namespace styledna::core {
+
+class AnalysisContext {
+public:
+    explicit AnalysisContext(const AudioBuffer& audio, int stft_threads = 1,
+                             CancellationToken cancel = {});
+
+    const AudioBuffer& audio() const { return m_audio; }
+    double sampleRateHz() const { return m_audio.sample_rate_hz; }
+    bool isStereo() const { return m_audio.numChannels() >= 2; }
+    const CancellationToken& cancel() const { return m_cancel; }
+
+    const std::vector<float>& mono() const;
+    const std::vector<float>& side() const;
+    const Spectrogram& monoSpectrum() const;
+    const Spectrogram& sideSpectrum() const;
+    const Spectrogram& leftSpectrum() const;
+    const Spectrogram& rightSpectrum() const;
+
+    static constexpr StftParams kStftParams{2048, 512, WindowType::kHann};
+
+private:
+    // immutable
+    const AudioBuffer& m_audio;
+    const int m_stft_threads;
+    const CancellationToken m_cancel;
+    // computed once each, then immutable
+    mutable std::once_flag m_mid_side_once;
+    mutable std::vector<float> m_mono;
+    mutable std::vector<float> m_side;
+    mutable std::once_flag m_mono_spec_once, m_side_spec_once, m_left_spec_once, m_right_spec_once;
+    mutable Spectrogram m_mono_spec, m_side_spec, m_left_spec, m_right_spec;
+};
+
+} // namespace styledna::core
