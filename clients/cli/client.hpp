@@ -1,0 +1,45 @@
+#pragma once
+// The CLI's connection to stylednad: channel creation, daemon autostart and
+// stop, progress rendering. Links only the generated proto code.
+
+#include <memory>
+#include <string>
+
+#include <grpcpp/grpcpp.h>
+
+#include "styledna/v1/styledna.grpc.pb.h"
+
+namespace styledna::cli {
+
+struct GlobalOptions {
+    std::string socket_path;   // "" = default
+    std::string data_dir;      // passed to an autostarted daemon
+    bool json = false;
+    bool no_autostart = false;
+};
+
+std::string defaultSocketPath();
+std::shared_ptr<grpc::Channel> makeChannel(const std::string& socket_path);
+// True when a daemon answers GetStatus on the socket within timeout_ms.
+bool daemonAnswers(const std::string& socket_path, int timeout_ms, v1::DaemonStatus* status = nullptr);
+// Starts stylednad in the background (own session, output to its log) and
+// waits up to 20 s for it to answer. Returns "" or an error message.
+std::string startDaemon(const GlobalOptions& options);
+// Connects, autostarting unless disabled. Returns nullptr with `error` set.
+std::unique_ptr<v1::StyleDna::Stub> connect(const GlobalOptions& options, std::string& error);
+
+// Progress bar on stderr when stderr is a terminal; no-op otherwise.
+class ProgressBar {
+public:
+    explicit ProgressBar(std::string label);
+    ~ProgressBar();
+    void update(double fraction, const std::string& stage);
+    void finish();
+
+private:
+    std::string m_label;
+    bool m_enabled;
+    bool m_drawn = false;
+};
+
+} // namespace styledna::cli

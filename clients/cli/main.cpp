@@ -1,0 +1,306 @@
+// styledna: the command-line client of stylednad.
+// Every command takes --json (machine-readable stdout, stable keys); errors go
+// to stderr as one line naming the file and the problem, and exit non-zero.
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <thread>
+
+#include <CLI/CLI.hpp>
+
+#include "client.hpp"
+#include "output.hpp"
+
+namespace {
+
+using namespace styledna;
+using nlohmann::json;
+
+int fail(const cli::GlobalOptions& g, const std::string& code, const std::string& message) {
+    if (g.json) {
+        std::printf("%s\n", cli::errorJson(code, message).dump(2).c_str());
+    }
+    std::fprintf(stderr, "styledna: %s\n", message.c_str());
+    return 1;
+}
+
+int failStatus(const cli::GlobalOptions& g, const grpc::Status& s) {
+    std::string message = s.error_message();
+    if (s.error_code() == grpc::StatusCode::UNAVAILABLE && message.empty()) {
+        message = "daemon unavailable";
+    }
+    return fail(g, cli::grpcCodeName(s.error_code()), message);
+}
+
+std::string absolute(const std::string& path) {
+    std::error_code ec;
+    auto abs = std::filesystem::absolute(path, ec);
+    return ec ? path : abs.lexically_normal().string();
+}
+
+int cmdStatus(const cli::GlobalOptions& g) {
+    std::string error;
+    auto stub = cli::connect(g, error);
+    if (!stub) {
+        return fail(g, "UNAVAILABLE", error);
+    }
+    grpc::ClientContext ctx;
+    v1::DaemonStatus status;
+    if (auto s = stub->GetStatus(&ctx, {}, &status); !s.ok()) {
+        return failStatus(g, s);
+    }
+    if (g.json) {
+        std::printf("%s\n", cli::toJson(status).dump(2).c_str());
+    } else {
+        std::printf("%s", cli::toText(status).c_str());
+    }
+    return 0;
+}
+
+int cmdAnalyze(const cli::GlobalOptions& g, const std::vector<std::string>& files, bool force,
+               bool series) {
+    std::string error;
+    auto stub = cli::connect(g, error);
+    if (!stub) {
+        return fail(g, "UNAVAILABLE", error);
+    }
+    json results = json::array();
+    int failures = 0;
+    for (const auto& file : files) {
+        v1::AnalyzeTrackRequest req;
+        req.set_path(absolute(file));
+        req.set_force(force);
+        req.set_include_series(series);
+        grpc::ClientContext ctx;
+        auto reader = stub->AnalyzeTrack(&ctx, req);
+        cli::ProgressBar bar(file);
+        v1::AnalyzeTrackEvent ev;
+        std::optional<v1::TrackAnalysis> analysis;
+        while (reader->Read(&ev)) {
+            if (ev.has_progress()) {
+                bar.update(ev.progress().fraction(), ev.progress().stage());
+            } else if (ev.has_analysis()) {
+                analysis = ev.analysis();
+            }
+        }
+        bar.finish();
+        const grpc::Status s = reader->Finish();
+        if (!s.ok() || !analysis) {
+            ++failures;
+            const std::string msg = s.ok() ? file + ": no analysis returned" : s.error_message();
+            std::fprintf(stderr, "styledna: %s\n", msg.c_str());
+            results.push_back(cli::errorJson(cli::grpcCodeName(s.error_code()), msg));
+            continue;
+        }
+        if (g.json) {
+            results.push_back(cli::toJson(*analysis));
+        } else {
+            std::printf("%s", cli::toText(*analysis).c_str());
+        }
+    }
+    if (g.json) {
+        std::printf("%s\n", (files.size() == 1 ? results[0] : results).dump(2).c_str());
+    }
+    return failures == 0 ? 0 : 1;
+}
+
+int cmdFeatures(const cli::GlobalOptions& g) {
+    std::string error;
+    auto stub = cli::connect(g, error);
+    if (!stub) {
+        return fail(g, "UNAVAILABLE", error);
+    }
+    grpc::ClientContext ctx;
+    v1::ListFeaturesResponse resp;
+    if (auto s = stub->ListFeatures(&ctx, {}, &resp); !s.ok()) {
+        return failStatus(g, s);
+    }
+    if (g.json) {
+        json arr = json::array();
+        for (const auto& f : resp.features()) {
+            arr.push_back(cli::toJson(f));
+        }
+        std::printf("%s\n", arr.dump(2).c_str());
+        return 0;
+    }
+    for (const auto& f : resp.features()) {
+        std::printf("%-32s %-6s %-9s %s\n", f.name().c_str(), f.unit().c_str(),
+                    f.category().c_str(), f.description().c_str());
+    }
+    return 0;
+}
+
+int cmdSynth(const cli::GlobalOptions& g, const v1::SynthesizeTracksRequest& req) {
+    std::string error;
+    auto stub = cli::connect(g, error);
+    if (!stub) {
+        return fail(g, "UNAVAILABLE", error);
+    }
+    grpc::ClientContext ctx;
+    auto reader = stub->SynthesizeTracks(&ctx, req);
+    cli::ProgressBar bar("synth");
+    v1::SynthesizeTracksEvent ev;
+    json tracks = json::array();
+    while (reader->Read(&ev)) {
+        if (ev.has_progress()) {
+            bar.update(ev.progress().fraction(), ev.progress().current_item());
+        } else if (ev.has_track()) {
+            bar.finish();
+            tracks.push_back(cli::toJson(ev.track()));
+            if (!g.json) {
+                std::printf("%s  %s %.2f BPM %s %.1f LUFS\n", ev.track().mix_path().c_str(),
+                            ev.track().style().c_str(), ev.track().tempo_bpm(),
+                            ev.track().key().c_str(), ev.track().loudness_integrated_lufs());
+            }
+        }
+    }
+    bar.finish();
+    if (auto s = reader->Finish(); !s.ok()) {
+        return failStatus(g, s);
+    }
+    if (g.json) {
+        std::printf("%s\n", tracks.dump(2).c_str());
+    }
+    return 0;
+}
+
+int cmdDaemon(const cli::GlobalOptions& g, const std::string& action) {
+    const std::string socket = g.socket_path.empty() ? cli::defaultSocketPath() : g.socket_path;
+    v1::DaemonStatus status;
+    const bool running = cli::daemonAnswers(socket, 2000, &status);
+    if (action == "status") {
+        if (g.json) {
+            std::printf("%s\n", (running ? cli::toJson(status)
+                                         : json{{"running", false}, {"socket_path", socket}})
+                                    .dump(2)
+                                    .c_str());
+        } else if (running) {
+            std::printf("%s", cli::toText(status).c_str());
+        } else {
+            std::printf("stylednad is not running on %s\n", socket.c_str());
+        }
+        return running ? 0 : 1;
+    }
+    if (action == "start") {
+        if (!running) {
+            if (auto err = cli::startDaemon(g); !err.empty()) {
+                return fail(g, "UNAVAILABLE", err);
+            }
+            cli::daemonAnswers(socket, 2000, &status);
+        }
+        if (g.json) {
+            std::printf("%s\n", cli::toJson(status).dump(2).c_str());
+        } else {
+            std::printf("stylednad running (pid %lld) on %s\n",
+                        static_cast<long long>(status.pid()), socket.c_str());
+        }
+        return 0;
+    }
+    // stop
+    if (!running) {
+        if (g.json) {
+            std::printf("%s\n", json{{"running", false}, {"stopped", false}}.dump(2).c_str());
+        } else {
+            std::printf("stylednad is not running on %s\n", socket.c_str());
+        }
+        return 0;
+    }
+    auto stub = v1::StyleDna::NewStub(cli::makeChannel(socket));
+    grpc::ClientContext ctx;
+    v1::ShutdownResponse resp;
+    if (auto s = stub->Shutdown(&ctx, {}, &resp); !s.ok()) {
+        return failStatus(g, s);
+    }
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+    while (std::filesystem::exists(socket) && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    if (std::filesystem::exists(socket)) {
+        return fail(g, "DEADLINE_EXCEEDED", "stylednad did not stop within 15 s");
+    }
+    if (g.json) {
+        std::printf("%s\n", json{{"running", false}, {"stopped", true}}.dump(2).c_str());
+    } else {
+        std::printf("stylednad stopped\n");
+    }
+    return 0;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    cli::GlobalOptions g;
+    CLI::App app{"styledna - learn the style DNA of reference tracks and close the gaps"};
+    app.set_version_flag("--version", STYLEDNA_VERSION);
+    app.require_subcommand(1);
+    app.add_option("--socket", g.socket_path, "daemon Unix socket")->envname("STYLEDNA_SOCKET");
+    app.add_option("--data-dir", g.data_dir, "data dir for an autostarted daemon")
+        ->envname("STYLEDNA_DATA_DIR");
+    app.add_flag("--json", g.json, "machine-readable JSON on stdout");
+    app.add_flag("--no-autostart", g.no_autostart, "fail instead of starting the daemon");
+
+    auto* status = app.add_subcommand("status", "show the daemon's status");
+    status->add_flag("--json", g.json, "JSON output");
+
+    std::vector<std::string> files;
+    bool force = false;
+    bool series = false;
+    auto* analyze = app.add_subcommand("analyze", "analyse audio files");
+    analyze->add_option("files", files, "audio files (WAV, AIFF, FLAC, OGG, MP3)")->required();
+    analyze->add_flag("--force", force, "ignore the cache");
+    analyze->add_flag("--series", series, "include time series and beat times");
+    analyze->add_flag("--json", g.json, "JSON output");
+
+    auto* features = app.add_subcommand("features", "list every feature StyleDNA measures");
+    features->add_flag("--json", g.json, "JSON output");
+
+    v1::SynthesizeTracksRequest synth_req;
+    std::string out_dir;
+    int count = 1;
+    std::uint64_t seed = 1;
+    std::string style;
+    double minutes = 0;
+    std::vector<std::string> flaws;
+    auto* synth = app.add_subcommand("synth", "render synthetic trance tracks with ground truth");
+    synth->add_option("--out", out_dir, "output directory")->required();
+    synth->add_option("--count", count, "number of tracks")->check(CLI::Range(1, 1000));
+    synth->add_option("--seed", seed, "random seed");
+    synth->add_option("--style", style, "uplifting|progressive|tech|psy (default: cycle)");
+    synth->add_option("--minutes", minutes, "approximate length in minutes");
+    synth->add_option("--flaw", flaws, "muddy_bass, wide_low_end, weak_sidechain, "
+                                       "narrow_supersaw, quiet_master, harsh_highs, short_breakdown");
+    synth->add_flag("--json", g.json, "JSON output");
+
+    std::string action;
+    auto* daemon = app.add_subcommand("daemon", "start, stop or query the daemon");
+    daemon->add_option("action", action, "start|stop|status")
+        ->required()
+        ->check(CLI::IsMember({"start", "stop", "status"}));
+    daemon->add_flag("--json", g.json, "JSON output");
+
+    CLI11_PARSE(app, argc, argv);
+
+    if (*status) {
+        return cmdStatus(g);
+    }
+    if (*analyze) {
+        return cmdAnalyze(g, files, force, series);
+    }
+    if (*features) {
+        return cmdFeatures(g);
+    }
+    if (*synth) {
+        synth_req.set_out_dir(absolute(out_dir));
+        synth_req.set_count(count);
+        synth_req.set_seed(seed);
+        synth_req.set_style(style);
+        synth_req.set_minutes(minutes);
+        for (const auto& f : flaws) {
+            synth_req.add_flaws(f);
+        }
+        return cmdSynth(g, synth_req);
+    }
+    return cmdDaemon(g, action);
+}

@@ -1,0 +1,23 @@
+#pragma once
+// Rendering API messages for people (text) and scripts (--json: stable
+// snake_case keys matching the proto field names; int64 as JSON numbers).
+
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "styledna/v1/styledna.pb.h"
+
+namespace styledna::cli {
+
+nlohmann::json toJson(const v1::TrackAnalysis& a);
+nlohmann::json toJson(const v1::DaemonStatus& s);
+nlohmann::json toJson(const v1::FeatureDescription& f);
+nlohmann::json toJson(const v1::SynthesizedTrack& t);
+std::string toText(const v1::TrackAnalysis& a);
+std::string toText(const v1::DaemonStatus& s);
+// {"error": {"code": "NOT_FOUND", "message": "..."}}
+nlohmann::json errorJson(const std::string& code, const std::string& message);
+std::string grpcCodeName(int code);
+
+} // namespace styledna::cli

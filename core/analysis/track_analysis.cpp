@@ -1,0 +1,83 @@
+#include "core/analysis/track_analysis.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+
+#include "core/common/sha256.hpp"
+#include "core/features/extractor.hpp"
+
+namespace styledna::core {
+
+void measureLevels(const AudioBuffer& audio, double& peak_dbfs, double& rms_dbfs) {
+    double peak = 0.0;
+    double sum_sq = 0.0;
+    std::size_t count = 0;
+    for (const auto& ch : audio.channels) {
+        float ch_peak = 0.0f;
+        double ch_sum = 0.0;
+        for (float s : ch) {
+            ch_peak = std::max(ch_peak, std::fabs(s));
+            ch_sum += static_cast<double>(s) * s;
+        }
+        peak = std::max(peak, static_cast<double>(ch_peak));
+        sum_sq += ch_sum;
+        count += ch.size();
+    }
+    const auto toDb = [](double amplitude) {
+        return amplitude > 0 ? std::max(kSilenceFloorDbfs, 20.0 * std::log10(amplitude))
+                             : kSilenceFloorDbfs;
+    };
+    peak_dbfs = toDb(peak);
+    rms_dbfs = count > 0 ? toDb(std::sqrt(sum_sq / static_cast<double>(count))) : kSilenceFloorDbfs;
+}
+
+Result<TrackAnalysis> analyzeDecoded(const DecodedAudio& decoded, const AnalyzeOptions& options,
+                                     const CancellationToken& cancel, const ProgressFn& progress) {
+    TrackAnalysis a;
+    a.format = decoded.source;
+    a.analysis_sample_rate_hz = decoded.audio.sample_rate_hz;
+    a.analysis_channels = static_cast<int>(decoded.audio.numChannels());
+    measureLevels(decoded.audio, a.peak_dbfs, a.rms_dbfs);
+    if (options.features) {
+        reportProgress(progress, 0.3, "features");
+        auto features = extractFeatures(
+            decoded.audio, ExtractOptions{options.threads}, cancel,
+            [&](double f, std::string_view stage) { reportProgress(progress, 0.3 + 0.7 * f, stage); });
+        if (!features) {
+            return features.status();
+        }
+        a.features = std::move(features).value();
+    }
+    return a;
+}
+
+Result<TrackAnalysis> analyzeFile(const std::string& path, const AnalyzeOptions& options,
+                                  const CancellationToken& cancel, const ProgressFn& progress) {
+    const auto t0 = std::chrono::steady_clock::now();
+    reportProgress(progress, 0.0, "hashing");
+    auto hash = sha256File(path, &cancel);
+    if (!hash) {
+        return hash.status();
+    }
+    reportProgress(progress, 0.05, "decoding");
+    auto decoded = decodeFile(path, options.decode, &cancel);
+    if (!decoded) {
+        return decoded.status();
+    }
+    auto analysis = analyzeDecoded(*decoded, options, cancel, progress);
+    if (!analysis) {
+        if (analysis.status().message().rfind(path, 0) == 0) {
+            return analysis.status();
+        }
+        return Status(analysis.status().code(), path + ": " + analysis.status().message());
+    }
+    analysis->content_hash = std::move(hash).value();
+    analysis->path = path;
+    analysis->analysis_time_s =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    reportProgress(progress, 1.0, "done");
+    return analysis;
+}
+
+} // namespace styledna::core

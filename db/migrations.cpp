@@ -1,0 +1,84 @@
+#include "db/migrations.hpp"
+
+#include <array>
+#include <string>
+
+namespace styledna::db {
+namespace {
+
+constexpr std::array<const char*, 1> kMigrations{
+    // 1: tracks, analyses, profiles
+    R"SQL(
+CREATE TABLE tracks (
+    content_hash    TEXT PRIMARY KEY,
+    path            TEXT NOT NULL,
+    duration_s      REAL NOT NULL,
+    sample_rate_hz  REAL NOT NULL,
+    channels        INTEGER NOT NULL,
+    frames          INTEGER NOT NULL,
+    container       TEXT NOT NULL,
+    encoding        TEXT NOT NULL,
+    file_size_bytes INTEGER NOT NULL,
+    first_seen      TEXT NOT NULL,
+    last_seen       TEXT NOT NULL
+);
+CREATE INDEX tracks_path ON tracks(path);
+CREATE TABLE analyses (
+    content_hash     TEXT NOT NULL REFERENCES tracks(content_hash) ON DELETE CASCADE,
+    analyzer_version TEXT NOT NULL,
+    created_at       TEXT NOT NULL,
+    document         TEXT NOT NULL,
+    PRIMARY KEY (content_hash, analyzer_version)
+);
+CREATE TABLE profiles (
+    name        TEXT PRIMARY KEY,
+    track_count INTEGER NOT NULL,
+    created_at  TEXT NOT NULL,
+    updated_at  TEXT NOT NULL,
+    document    TEXT NOT NULL
+);
+)SQL",
+};
+
+int userVersion(Connection& conn) {
+    auto stmt = Statement::prepare(conn, "PRAGMA user_version");
+    if (!stmt || !stmt->step().isOk()) {
+        return -1;
+    }
+    return static_cast<int>(stmt->columnInt(0));
+}
+
+} // namespace
+
+int latestSchemaVersion() { return static_cast<int>(kMigrations.size()); }
+
+Status migrate(Connection& conn) {
+    const int current = userVersion(conn);
+    if (current < 0) {
+        return conn.error("cannot read schema version");
+    }
+    if (current > latestSchemaVersion()) {
+        return Status(core::StatusCode::kFailedPrecondition,
+                      conn.path() + ": database schema version " + std::to_string(current) +
+                          " is newer than this build supports (" +
+                          std::to_string(latestSchemaVersion()) + "); upgrade StyleDNA");
+    }
+    for (int v = current; v < latestSchemaVersion(); ++v) {
+        auto tx = Transaction::begin(conn);
+        if (!tx) {
+            return tx.status();
+        }
+        if (auto s = conn.exec(kMigrations[static_cast<std::size_t>(v)]); !s.isOk()) {
+            return s;
+        }
+        if (auto s = conn.exec("PRAGMA user_version = " + std::to_string(v + 1)); !s.isOk()) {
+            return s;
+        }
+        if (auto s = tx->commit(); !s.isOk()) {
+            return s;
+        }
+    }
+    return Status::ok();
+}
+
+} // namespace styledna::db

@@ -1,0 +1,91 @@
+#pragma once
+// Store: StyleDNA's SQLite database (WAL mode), one per data dir.
+//
+// Schema versions are numbered migrations applied in order inside one
+// transaction each and recorded in PRAGMA user_version (see migrations.cpp).
+// Tables: tracks (one row per content hash), analyses (JSON documents keyed by
+// content hash + analyser version: re-analysing an unchanged file is a cache
+// hit), profiles (Style DNA documents; filled by the profile issue).
+// Every multi-row write runs in one transaction: a crash leaves either the old
+// or the new state, never a mix.
+// Threads: all methods may be called from any thread; calls are serialised by
+// an internal mutex (one connection; SQLite work here is short).
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "db/sqlite.hpp"
+
+namespace styledna::db {
+
+struct TrackRecord {
+    std::string content_hash;
+    std::string path;
+    double duration_s = 0.0;
+    double sample_rate_hz = 0.0;
+    int channels = 0;
+    std::int64_t frames = 0;
+    std::string container;
+    std::string encoding;
+    std::int64_t file_size_bytes = 0;
+};
+
+struct StoredAnalysis {
+    std::string content_hash;
+    std::string analyzer_version;
+    std::string created_at; // ISO 8601 UTC
+    std::string json;       // the analysis document (core/analysis/analysis_json)
+};
+
+struct StoreCounts {
+    std::int64_t tracks = 0;
+    std::int64_t analyses = 0;
+    std::int64_t profiles = 0;
+};
+
+struct ProfileRecord {
+    std::string name;
+    int track_count = 0;
+    std::string created_at;
+    std::string updated_at;
+    std::string json;
+};
+
+class Store {
+public:
+    // Opens (creating if needed) the database at `path` and migrates it.
+    static Result<std::unique_ptr<Store>> open(const std::string& path);
+
+    int schemaVersion();
+    Result<std::optional<StoredAnalysis>> findAnalysis(const std::string& content_hash,
+                                                       const std::string& analyzer_version);
+    // Upserts the track row and the analysis row in one transaction.
+    Status putAnalysis(const TrackRecord& track, const StoredAnalysis& analysis);
+    Result<std::optional<TrackRecord>> findTrack(const std::string& content_hash);
+    Result<StoreCounts> counts();
+
+    Result<std::vector<ProfileRecord>> listProfiles();
+    Result<std::optional<ProfileRecord>> findProfile(const std::string& name);
+    Status putProfile(const ProfileRecord& profile);
+    Result<bool> deleteProfile(const std::string& name);
+
+    // "ok" when PRAGMA integrity_check passes, else its report.
+    Result<std::string> integrityCheck();
+    // WAL checkpoint (TRUNCATE); called on graceful shutdown.
+    Status checkpoint();
+    const std::string& path() const { return m_conn.path(); }
+
+private:
+    explicit Store(Connection conn) : m_conn(std::move(conn)) {}
+    std::mutex m_mutex;
+    Connection m_conn;
+};
+
+// Current UTC time as "2026-11-25T21:58:13Z".
+std::string isoTimestampUtc();
+
+} // namespace styledna::db

@@ -1,0 +1,184 @@
+#include "server/analysis_coordinator.hpp"
+
+#include <chrono>
+#include <condition_variable>
+#include <optional>
+
+#include "core/common/logging.hpp"
+#include "core/common/sha256.hpp"
+
+namespace styledna::server {
+
+struct AnalysisCoordinator::Job {
+    std::string hash;
+    std::string path;
+    core::CancellationToken cancel;
+    std::mutex mutex; // guards the fields below
+    std::condition_variable cv;
+    int waiters = 0;
+    AnalysisProgress progress;
+    std::uint64_t progress_version = 0;
+    std::optional<Result<core::TrackAnalysis>> result;
+};
+
+AnalysisCoordinator::AnalysisCoordinator(db::Store& store, JobPool& pool,
+                                         core::AnalyzeOptions options)
+    : m_store(store), m_pool(pool), m_options(std::move(options)) {}
+
+Result<core::TrackAnalysis> AnalysisCoordinator::getStored(const std::string& content_hash) {
+    auto stored = m_store.findAnalysis(content_hash, core::kAnalyzerVersion);
+    if (!stored) {
+        return stored.status();
+    }
+    if (!stored->has_value()) {
+        return core::notFound("no stored analysis for content hash " + content_hash +
+                              " (analyser " + core::kAnalyzerVersion + ")");
+    }
+    auto parsed = core::analysisFromJson(nlohmann::json::parse((*stored)->json, nullptr, false));
+    if (!parsed) {
+        return parsed.status();
+    }
+    parsed->analyzed_at = (*stored)->created_at;
+    return parsed;
+}
+
+Result<AnalysisOutcome> AnalysisCoordinator::analyze(
+    const std::string& path, bool force, const std::function<bool()>& waiter_cancelled,
+    const std::function<void(const AnalysisProgress&)>& on_progress) {
+    if (m_shutting_down) {
+        return Status(core::StatusCode::kUnavailable, "daemon is shutting down");
+    }
+    if (path.empty()) {
+        return core::invalidArgument("no file given (empty path)");
+    }
+    if (on_progress) {
+        on_progress({0.0, "hashing"});
+    }
+    core::CancellationToken hash_cancel;
+    auto hash = core::sha256File(path, &hash_cancel);
+    if (!hash) {
+        return hash.status();
+    }
+    if (!force) {
+        auto cached = getStored(*hash);
+        if (cached) {
+            m_cache_hits++;
+            cached->path = path;
+            return AnalysisOutcome{std::move(cached).value(), true, false};
+        }
+        if (cached.status().code() != core::StatusCode::kNotFound) {
+            core::logger("server")->warn("{}: cache lookup failed: {}", path,
+                                         cached.status().message());
+        }
+    }
+    bool joined = false;
+    auto job = startOrJoin(*hash, path, joined);
+    if (!job) {
+        return Status(core::StatusCode::kResourceExhausted,
+                      path + ": too many analyses queued; try again later");
+    }
+    std::uint64_t seen_version = 0;
+    std::unique_lock lock(job->mutex);
+    while (!job->result.has_value()) {
+        job->cv.wait_for(lock, std::chrono::milliseconds(50));
+        if (job->progress_version != seen_version && on_progress) {
+            seen_version = job->progress_version;
+            auto p = job->progress;
+            lock.unlock();
+            on_progress(p);
+            lock.lock();
+        }
+        if (!job->result.has_value() && (waiter_cancelled && waiter_cancelled())) {
+            if (--job->waiters == 0) {
+                job->cancel.cancel();
+            }
+            return core::cancelledError(path + ": analysis cancelled by the client");
+        }
+    }
+    --job->waiters;
+    auto result = *job->result;
+    if (!result) {
+        return result.status();
+    }
+    result->path = path;
+    return AnalysisOutcome{std::move(result).value(), false, joined};
+}
+
+std::shared_ptr<AnalysisCoordinator::Job>
+AnalysisCoordinator::startOrJoin(const std::string& hash, const std::string& path, bool& joined) {
+    std::lock_guard lock(m_mutex);
+    if (auto it = m_in_flight.find(hash); it != m_in_flight.end()) {
+        std::lock_guard job_lock(it->second->mutex);
+        if (!it->second->cancel.isCancelled()) {
+            ++it->second->waiters;
+            joined = true;
+            core::logger("server")->info("{}: joining the analysis already running for {}", path,
+                                         hash.substr(0, 12));
+            return it->second;
+        }
+    }
+    auto job = std::make_shared<Job>();
+    job->hash = hash;
+    job->path = path;
+    job->waiters = 1;
+    if (!m_pool.submit([this, job] { runJob(job); })) {
+        return nullptr;
+    }
+    m_in_flight[hash] = job;
+    return job;
+}
+
+void AnalysisCoordinator::runJob(const std::shared_ptr<Job>& job) {
+    auto progress = [&](double fraction, std::string_view stage) {
+        std::lock_guard lock(job->mutex);
+        job->progress = {fraction, std::string(stage)};
+        ++job->progress_version;
+        job->cv.notify_all();
+    };
+    Result<core::TrackAnalysis> result = core::cancelledError(job->path + ": analysis cancelled");
+    if (!job->cancel.isCancelled() && !m_shutting_down) {
+        result = core::analyzeFile(job->path, m_options, job->cancel, progress);
+    }
+    if (result && result->content_hash != job->hash) {
+        result = core::failedPrecondition(job->path +
+                                          ": file changed while being analysed; analyse it again");
+    }
+    if (result) {
+        result->analyzed_at = db::isoTimestampUtc();
+        db::TrackRecord track{result->content_hash,        result->path,
+                              result->format.duration_s,   result->format.sample_rate_hz,
+                              result->format.channels,     result->format.frames,
+                              result->format.container,    result->format.encoding,
+                              result->format.file_size_bytes};
+        db::StoredAnalysis stored{result->content_hash, result->analyzer_version,
+                                  result->analyzed_at, core::analysisToJson(*result).dump()};
+        if (auto s = m_store.putAnalysis(track, stored); !s.isOk()) {
+            core::logger("server")->error("{}: storing the analysis failed: {}", job->path,
+                                          s.message());
+            result = s;
+        } else {
+            m_completed++;
+        }
+    } else {
+        core::logger("server")->info("{}", result.status().toString());
+    }
+    {
+        std::lock_guard lock(m_mutex);
+        if (auto it = m_in_flight.find(job->hash); it != m_in_flight.end() && it->second == job) {
+            m_in_flight.erase(it);
+        }
+    }
+    std::lock_guard lock(job->mutex);
+    job->result = std::move(result);
+    job->cv.notify_all();
+}
+
+void AnalysisCoordinator::cancelAll() {
+    m_shutting_down = true;
+    std::lock_guard lock(m_mutex);
+    for (auto& [hash, job] : m_in_flight) {
+        job->cancel.cancel();
+    }
+}
+
+} // namespace styledna::server

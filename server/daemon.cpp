@@ -1,0 +1,199 @@
+#include "server/daemon.hpp"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/health_check_service_interface.h>
+#include <grpcpp/server_builder.h>
+
+#include "core/common/logging.hpp"
+
+namespace styledna::server {
+namespace fs = std::filesystem;
+
+namespace {
+
+core::Status makePrivateDir(const std::string& dir) {
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    if (ec) {
+        return core::invalidArgument(dir + ": cannot create directory (" + ec.message() + ")");
+    }
+    ::chmod(dir.c_str(), 0700);
+    return core::Status::ok();
+}
+
+core::Result<std::string> readToken(const std::string& path) {
+    std::ifstream in(path);
+    if (!in) {
+        return core::invalidArgument(path + ": cannot read the token file");
+    }
+    std::string token;
+    std::getline(in, token);
+    while (!token.empty() && (token.back() == '\r' || token.back() == ' ')) {
+        token.pop_back();
+    }
+    if (token.size() < 16) {
+        return core::invalidArgument(path + ": token must be at least 16 characters");
+    }
+    return token;
+}
+
+} // namespace
+
+core::Result<std::unique_ptr<Daemon>> Daemon::create(DaemonOptions options) {
+    if (options.socket_path.empty()) {
+        options.socket_path = defaultSocketPath();
+    }
+    if (options.data_dir.empty()) {
+        options.data_dir = defaultDataDir();
+    }
+    if (options.worker_threads <= 0) {
+        options.worker_threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    }
+    if (!options.tcp_address.empty() && !isLoopbackAddress(options.tcp_address)) {
+        if (!options.allow_remote) {
+            return core::invalidArgument("refusing to listen on non-loopback address " +
+                                         options.tcp_address + " (use --allow-remote with --token-file)");
+        }
+        if (options.token_file.empty()) {
+            return core::invalidArgument("--allow-remote needs --token-file");
+        }
+    }
+    std::unique_ptr<Daemon> daemon(new Daemon(std::move(options)));
+    if (auto s = daemon->start(); !s.isOk()) {
+        return s;
+    }
+    return daemon;
+}
+
+core::Status Daemon::start() {
+    auto log = core::logger("server");
+    if (auto s = makePrivateDir(m_options.data_dir); !s.isOk()) {
+        return s;
+    }
+    const std::string socket_dir = fs::path(m_options.socket_path).parent_path().string();
+    if (auto s = makePrivateDir(socket_dir); !s.isOk()) {
+        return s;
+    }
+    if (!core::configureLogging(m_options.log_level, m_options.data_dir + "/stylednad.log")) {
+        return core::invalidArgument("unknown --log-level '" + m_options.log_level +
+                                     "' (trace, debug, info, warn, error, critical, off)");
+    }
+    // Single instance per socket: an exclusive lock held for the daemon's life.
+    const std::string lock_path = m_options.socket_path + ".lock";
+    m_lock_fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (m_lock_fd < 0 || ::flock(m_lock_fd, LOCK_EX | LOCK_NB) != 0) {
+        return core::Status(core::StatusCode::kAlreadyExists,
+                            "another stylednad is already serving " + m_options.socket_path);
+    }
+    std::error_code ec;
+    fs::remove(m_options.socket_path, ec); // stale socket from a crashed daemon
+
+    if (!m_options.token_file.empty()) {
+        auto token = readToken(m_options.token_file);
+        if (!token) {
+            return token.status();
+        }
+        m_auth_token = *token;
+    }
+    auto store = db::Store::open(m_options.data_dir + "/styledna.db");
+    if (!store) {
+        return store.status();
+    }
+    m_store = std::move(store).value();
+    m_pool = std::make_unique<JobPool>(static_cast<std::size_t>(m_options.worker_threads),
+                                       static_cast<std::size_t>(m_options.max_queued_jobs));
+    core::AnalyzeOptions analyze;
+    analyze.decode.max_duration_s = m_options.max_duration_s;
+    analyze.threads = m_options.threads_per_analysis;
+    m_analysis = std::make_unique<AnalysisCoordinator>(*m_store, *m_pool, analyze);
+
+    ServiceDeps deps;
+    deps.options = &m_options;
+    deps.store = m_store.get();
+    deps.pool = m_pool.get();
+    deps.analysis = m_analysis.get();
+    deps.auth_token = m_auth_token;
+    deps.request_shutdown = [this] { requestShutdown(); };
+    deps.started_at = m_started_at;
+    m_service = std::make_unique<StyleDnaService>(std::move(deps));
+
+    grpc::EnableDefaultHealthCheckService(true);
+    grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+    grpc::ServerBuilder builder;
+    builder.AddListeningPort("unix:" + m_options.socket_path, grpc::InsecureServerCredentials());
+    int tcp_port = 0;
+    if (!m_options.tcp_address.empty()) {
+        builder.AddListeningPort(m_options.tcp_address, grpc::InsecureServerCredentials(),
+                                 &tcp_port);
+    }
+    builder.SetMaxReceiveMessageSize(64 << 20);
+    builder.SetMaxSendMessageSize(64 << 20);
+    builder.RegisterService(m_service.get());
+    m_server = builder.BuildAndStart();
+    if (!m_server) {
+        return core::Status(core::StatusCode::kUnavailable,
+                            "cannot listen on unix:" + m_options.socket_path +
+                                (m_options.tcp_address.empty() ? "" : " / " + m_options.tcp_address));
+    }
+    if (!m_options.tcp_address.empty() && tcp_port == 0) {
+        return core::Status(core::StatusCode::kUnavailable,
+                            "cannot listen on " + m_options.tcp_address);
+    }
+    ::chmod(m_options.socket_path.c_str(), 0600);
+    log->info("stylednad {} listening on unix:{}{}; data dir {}; {} worker(s)", STYLEDNA_VERSION,
+              m_options.socket_path,
+              m_options.tcp_address.empty() ? "" : " and " + m_options.tcp_address,
+              m_options.data_dir, m_options.worker_threads);
+    return core::Status::ok();
+}
+
+void Daemon::requestShutdown() {
+    {
+        std::lock_guard lock(m_mutex);
+        m_shutdown_requested = true;
+    }
+    m_cv.notify_all();
+}
+
+void Daemon::waitForTermination() {
+    {
+        std::unique_lock lock(m_mutex);
+        m_cv.wait(lock, [this] { return m_shutdown_requested; });
+    }
+    auto log = core::logger("server");
+    log->info("shutting down: cancelling in-flight work");
+    m_analysis->cancelAll();
+    m_server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
+    m_pool->shutdown();
+    if (auto s = m_store->checkpoint(); !s.isOk()) {
+        log->warn("WAL checkpoint failed: {}", s.message());
+    }
+    log->info("stopped");
+}
+
+Daemon::~Daemon() {
+    if (m_server) {
+        m_server->Shutdown(std::chrono::system_clock::now());
+        m_server->Wait();
+    }
+    if (m_pool) {
+        m_pool->shutdown();
+    }
+    std::error_code ec;
+    if (m_lock_fd >= 0) {
+        fs::remove(m_options.socket_path, ec);
+        ::close(m_lock_fd);
+    }
+    spdlog::default_logger()->flush();
+}
+
+} // namespace styledna::server

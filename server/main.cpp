@@ -1,0 +1,50 @@
+// stylednad: the StyleDNA daemon. Parses options, blocks SIGINT/SIGTERM on
+// every thread, hands them to the Daemon from one waiting thread.
+#include <csignal>
+#include <cstdio>
+#include <thread>
+
+#include <CLI/CLI.hpp>
+
+#include "server/daemon.hpp"
+
+int main(int argc, char** argv) {
+    using styledna::server::Daemon;
+    styledna::server::DaemonOptions options;
+    CLI::App app{"stylednad - the StyleDNA daemon (gRPC on a Unix socket)"};
+    app.set_version_flag("--version", STYLEDNA_VERSION);
+    app.add_option("--socket", options.socket_path, "Unix socket path")
+        ->envname("STYLEDNA_SOCKET");
+    app.add_option("--listen", options.tcp_address, "also listen on TCP, e.g. 127.0.0.1:50551");
+    app.add_flag("--allow-remote", options.allow_remote,
+                 "permit a non-loopback --listen address (requires --token-file)");
+    app.add_option("--token-file", options.token_file, "bearer token required on TCP calls");
+    app.add_option("--data-dir", options.data_dir, "database and log directory")
+        ->envname("STYLEDNA_DATA_DIR");
+    app.add_option("--log-level", options.log_level, "trace|debug|info|warn|error|off");
+    app.add_option("--workers", options.worker_threads, "analysis jobs at once (0 = cores)");
+    app.add_option("--max-duration-s", options.max_duration_s, "longest accepted audio, seconds");
+    CLI11_PARSE(app, argc, argv);
+
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGINT);
+    sigaddset(&signals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+    std::signal(SIGPIPE, SIG_IGN);
+
+    auto daemon = Daemon::create(options);
+    if (!daemon) {
+        std::fprintf(stderr, "stylednad: %s\n", daemon.status().message().c_str());
+        return daemon.status().code() == styledna::core::StatusCode::kAlreadyExists ? 3 : 2;
+    }
+    std::thread signal_thread([&] {
+        int sig = 0;
+        sigwait(&signals, &sig);
+        (*daemon)->requestShutdown();
+    });
+    signal_thread.detach();
+    (*daemon)->waitForTermination();
+    daemon->reset();
+    return 0;
+}

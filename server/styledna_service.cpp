@@ -1,0 +1,314 @@
+#include "server/styledna_service.hpp"
+
+#include <unistd.h>
+
+#include "core/common/sha256.hpp"
+#include "core/features/registry.hpp"
+#include "server/proto_convert.hpp"
+#include "server/status_convert.hpp"
+#include "server/synth_runner.hpp"
+
+namespace styledna::server {
+namespace {
+
+grpc::Status notYet(const char* rpc, const char* issue) {
+    return {grpc::StatusCode::UNIMPLEMENTED,
+            std::string(rpc) + " is not implemented yet (arrives with " + issue + ")"};
+}
+
+constexpr const char* kProfileIssue = "the Style DNA learning issue (profiles, embeddings)";
+constexpr const char* kGapIssue = "the gap analysis issue";
+constexpr const char* kFixIssue = "the remediation issue (fixes, OSC worker)";
+
+} // namespace
+
+core::Status validateProfileName(const std::string& name) {
+    if (name.empty()) {
+        return core::invalidArgument("profile name is empty");
+    }
+    if (name.size() > 64) {
+        return core::invalidArgument("profile name '" + name.substr(0, 64) +
+                                     "...' is longer than 64 characters");
+    }
+    if (name.front() == '.' || name.front() == '-') {
+        return core::invalidArgument("profile name '" + name + "' must not start with '.' or '-'");
+    }
+    for (char c : name) {
+        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                        c == '_' || c == '.' || c == '-';
+        if (!ok) {
+            return core::invalidArgument("profile name '" + name +
+                                         "' may only contain letters, digits, '_', '.' and '-'");
+        }
+    }
+    return core::Status::ok();
+}
+
+grpc::Status StyleDnaService::authorize(const grpc::ServerContext* ctx) const {
+    if (m_deps.auth_token.empty()) {
+        return grpc::Status::OK;
+    }
+    const std::string peer = ctx->peer();
+    if (peer.rfind("unix:", 0) == 0) {
+        return grpc::Status::OK; // the socket's file permissions are the guard
+    }
+    const auto& md = ctx->client_metadata();
+    const auto it = md.find("authorization");
+    if (it != md.end() &&
+        std::string(it->second.data(), it->second.size()) == "Bearer " + m_deps.auth_token) {
+        return grpc::Status::OK;
+    }
+    return {grpc::StatusCode::UNAUTHENTICATED,
+            "missing or wrong bearer token (metadata 'authorization: Bearer <token>')"};
+}
+
+grpc::Status StyleDnaService::AnalyzeTrack(grpc::ServerContext* ctx,
+                                           const v1::AnalyzeTrackRequest* req,
+                                           grpc::ServerWriter<v1::AnalyzeTrackEvent>* writer) {
+    if (auto a = authorize(ctx); !a.ok()) {
+        return a;
+    }
+    auto result = m_deps.analysis->analyze(
+        req->path(), req->force(), [ctx] { return ctx->IsCancelled(); },
+        [writer](const AnalysisProgress& p) {
+            v1::AnalyzeTrackEvent ev;
+            ev.mutable_progress()->set_fraction(p.fraction);
+            ev.mutable_progress()->set_stage(p.stage);
+            writer->Write(ev);
+        });
+    if (!result) {
+        return toGrpcStatus(result.status());
+    }
+    v1::AnalyzeTrackEvent ev;
+    toProto(result->analysis, result->cached, req->include_series(), ev.mutable_analysis());
+    writer->Write(ev);
+    return grpc::Status::OK;
+}
+
+grpc::Status StyleDnaService::GetAnalysis(grpc::ServerContext* ctx,
+                                          const v1::GetAnalysisRequest* req,
+                                          v1::TrackAnalysis* resp) {
+    if (auto a = authorize(ctx); !a.ok()) {
+        return a;
+    }
+    std::string hash = req->content_hash();
+    if (req->has_path()) {
+        auto h = core::sha256File(req->path());
+        if (!h) {
+            return toGrpcStatus(h.status());
+        }
+        hash = *h;
+    }
+    if (hash.empty()) {
+        return {grpc::StatusCode::INVALID_ARGUMENT, "give a content_hash or a path"};
+    }
+    auto stored = m_deps.analysis->getStored(hash);
+    if (!stored) {
+        return toGrpcStatus(stored.status());
+    }
+    toProto(*stored, true, req->include_series(), resp);
+    return grpc::Status::OK;
+}
+
+grpc::Status StyleDnaService::SynthesizeTracks(
+    grpc::ServerContext* ctx, const v1::SynthesizeTracksRequest* req,
+    grpc::ServerWriter<v1::SynthesizeTracksEvent>* writer) {
+    if (auto a = authorize(ctx); !a.ok()) {
+        return a;
+    }
+    return toGrpcStatus(runSynthesis(*req, [ctx] { return ctx->IsCancelled(); },
+                                     [writer](const v1::SynthesizeTracksEvent& ev) {
+                                         writer->Write(ev);
+                                     }));
+}
+
+grpc::Status StyleDnaService::ListFeatures(grpc::ServerContext* ctx,
+                                           const v1::ListFeaturesRequest*,
+                                           v1::ListFeaturesResponse* resp) {
+    if (auto a = authorize(ctx); !a.ok()) {
+        return a;
+    }
+    for (const auto& info : core::featureCatalog()) {
+        toProto(info, resp->add_features());
+    }
+    return grpc::Status::OK;
+}
+
+grpc::Status StyleDnaService::BuildProfile(grpc::ServerContext* ctx,
+                                           const v1::BuildProfileRequest* req,
+                                           grpc::ServerWriter<v1::BuildProfileEvent>*) {
+    if (auto a = authorize(ctx); !a.ok()) {
+        return a;
+    }
+    if (auto s = validateProfileName(req->name()); !s.isOk()) {
+        return toGrpcStatus(s);
+    }
+    return notYet("BuildProfile", kProfileIssue);
+}
+
+grpc::Status StyleDnaService::ListProfiles(grpc::ServerContext* ctx,
+                                           const v1::ListProfilesRequest*,
+                                           v1::ListProfilesResponse* resp) {
+    if (auto a = authorize(ctx); !a.ok()) {
+        return a;
+    }
+    auto list = m_deps.store->listProfiles();
+    if (!list) {
+        return toGrpcStatus(list.status());
+    }
+    for (const auto& p : *list) {
+        auto* s = resp->add_profiles();
+        s->set_name(p.name);
+        s->set_track_count(p.track_count);
+        s->set_updated_at(p.updated_at);
+    }
+    return grpc::Status::OK;
+}
+
+grpc::Status StyleDnaService::GetProfile(grpc::ServerContext* ctx, const v1::GetProfileRequest* req,
+                                         v1::Profile* resp) {
+    if (auto a = authorize(ctx); !a.ok()) {
+        return a;
+    }
+    if (auto s = validateProfileName(req->name()); !s.isOk()) {
+        return toGrpcStatus(s);
+    }
+    auto found = m_deps.store->findProfile(req->name());
+    if (!found) {
+        return toGrpcStatus(found.status());
+    }
+    if (!found->has_value()) {
+        return {grpc::StatusCode::NOT_FOUND, "no profile named '" + req->name() + "'"};
+    }
+    resp->set_name((*found)->name);
+    resp->set_track_count((*found)->track_count);
+    resp->set_created_at((*found)->created_at);
+    resp->set_updated_at((*found)->updated_at);
+    return grpc::Status::OK;
+}
+
+grpc::Status StyleDnaService::DeleteProfile(grpc::ServerContext* ctx,
+                                            const v1::DeleteProfileRequest* req,
+                                            v1::DeleteProfileResponse* resp) {
+    if (auto a = authorize(ctx); !a.ok()) {
+        return a;
+    }
+    if (auto s = validateProfileName(req->name()); !s.isOk()) {
+        return toGrpcStatus(s);
+    }
+    auto deleted = m_deps.store->deleteProfile(req->name());
+    if (!deleted) {
+        return toGrpcStatus(deleted.status());
+    }
+    if (!*deleted) {
+        return {grpc::StatusCode::NOT_FOUND, "no profile named '" + req->name() + "'"};
+    }
+    resp->set_deleted(true);
+    return grpc::Status::OK;
+}
+
+grpc::Status StyleDnaService::ExportProfile(grpc::ServerContext* ctx,
+                                            const v1::ExportProfileRequest* req,
+                                            v1::ExportProfileResponse*) {
+    if (auto a = authorize(ctx); !a.ok()) {
+        return a;
+    }
+    if (auto s = validateProfileName(req->name()); !s.isOk()) {
+        return toGrpcStatus(s);
+    }
+    return notYet("ExportProfile", kProfileIssue);
+}
+
+grpc::Status StyleDnaService::ImportProfile(grpc::ServerContext* ctx,
+                                            const v1::ImportProfileRequest*, v1::Profile*) {
+    if (auto a = authorize(ctx); !a.ok()) {
+        return a;
+    }
+    return notYet("ImportProfile", kProfileIssue);
+}
+
+grpc::Status StyleDnaService::FindSimilar(grpc::ServerContext* ctx, const v1::FindSimilarRequest*,
+                                          v1::FindSimilarResponse*) {
+    if (auto a = authorize(ctx); !a.ok()) {
+        return a;
+    }
+    return notYet("FindSimilar", kProfileIssue);
+}
+
+grpc::Status StyleDnaService::AnalyzeGap(grpc::ServerContext* ctx, const v1::AnalyzeGapRequest*,
+                                         v1::GapReport*) {
+    if (auto a = authorize(ctx); !a.ok()) {
+        return a;
+    }
+    return notYet("AnalyzeGap", kGapIssue);
+}
+
+grpc::Status StyleDnaService::GenerateFixes(grpc::ServerContext* ctx,
+                                            const v1::GenerateFixesRequest*, v1::FixPlan*) {
+    if (auto a = authorize(ctx); !a.ok()) {
+        return a;
+    }
+    return notYet("GenerateFixes", kFixIssue);
+}
+
+grpc::Status StyleDnaService::ApplyFixes(grpc::ServerContext* ctx, const v1::ApplyFixesRequest*,
+                                         grpc::ServerWriter<v1::ApplyFixesEvent>*) {
+    if (auto a = authorize(ctx); !a.ok()) {
+        return a;
+    }
+    return notYet("ApplyFixes", kFixIssue);
+}
+
+grpc::Status StyleDnaService::UndoApply(grpc::ServerContext* ctx, const v1::UndoApplyRequest*,
+                                        v1::UndoApplyResponse*) {
+    if (auto a = authorize(ctx); !a.ok()) {
+        return a;
+    }
+    return notYet("UndoApply", kFixIssue);
+}
+
+grpc::Status StyleDnaService::GetLiveSet(grpc::ServerContext* ctx, const v1::GetLiveSetRequest*,
+                                         v1::LiveSet*) {
+    if (auto a = authorize(ctx); !a.ok()) {
+        return a;
+    }
+    return notYet("GetLiveSet", kFixIssue);
+}
+
+grpc::Status StyleDnaService::GetStatus(grpc::ServerContext* ctx, const v1::GetStatusRequest*,
+                                        v1::DaemonStatus* resp) {
+    if (auto a = authorize(ctx); !a.ok()) {
+        return a;
+    }
+    resp->set_version(STYLEDNA_VERSION);
+    resp->set_analyzer_version(core::kAnalyzerVersion);
+    resp->set_pid(::getpid());
+    resp->set_uptime_s(std::chrono::duration<double>(std::chrono::steady_clock::now() -
+                                                     m_deps.started_at)
+                           .count());
+    resp->set_socket_path(m_deps.options->socket_path);
+    resp->set_tcp_address(m_deps.options->tcp_address);
+    resp->set_data_dir(m_deps.options->data_dir);
+    resp->set_worker_threads(static_cast<int>(m_deps.pool->workers()));
+    resp->set_jobs_running(static_cast<int>(m_deps.pool->running()));
+    resp->set_jobs_queued(static_cast<int>(m_deps.pool->queued()));
+    if (auto counts = m_deps.store->counts(); counts) {
+        resp->set_tracks_stored(counts->tracks);
+        resp->set_analyses_stored(counts->analyses);
+        resp->set_profiles_stored(counts->profiles);
+    }
+    resp->set_analyses_completed(m_deps.analysis->completed());
+    resp->set_cache_hits(m_deps.analysis->cacheHits());
+    return grpc::Status::OK;
+}
+
+grpc::Status StyleDnaService::Shutdown(grpc::ServerContext* ctx, const v1::ShutdownRequest*,
+                                       v1::ShutdownResponse*) {
+    if (auto a = authorize(ctx); !a.ok()) {
+        return a;
+    }
+    m_deps.request_shutdown();
+    return grpc::Status::OK;
+}
+
+} // namespace styledna::server
