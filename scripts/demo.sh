@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# The main job, end to end through the daemon:
+#   set-up + build, start stylednad, synthesize trance references and a flawed
+#   work in progress (with ground truth), analyse them, print the results.
+# Later steps of the product (profile, gaps, fixes, apply to Live) join this
+# script as they land; each prints what it did.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./scripts/setup.sh
+./scripts/build.sh
+
+BIN="$PWD/build/bin"
+OUT="${STYLEDNA_DEMO_DIR:-$PWD/demo-out}"
+mkdir -p "$OUT"
+export STYLEDNA_SOCKET="$OUT/stylednad.sock"
+export STYLEDNA_DATA_DIR="$OUT/data"
+trap '"$BIN/styledna" daemon stop >/dev/null 2>&1 || true' EXIT
+
+echo "== starting the daemon"
+"$BIN/styledna" daemon start
+
+echo "== synthesizing 4 references (one per style) and a flawed work in progress"
+"$BIN/styledna" synth --out "$OUT/refs" --count 4 --seed 7 --minutes 1.5
+"$BIN/styledna" synth --out "$OUT/wip" --count 1 --seed 99 --style uplifting --minutes 1.5 \
+  --flaw muddy_bass --flaw wide_low_end --flaw weak_sidechain
+
+echo "== analysing the work in progress"
+wip=$(ls "$OUT"/wip/*.wav | head -n 1)
+"$BIN/styledna" analyze "$wip"
+echo "== ground truth for comparison: ${wip%.wav}.truth.json"
+
+echo "== analysing the references (JSON summary)"
+"$BIN/styledna" --json analyze "$OUT"/refs/*.wav > "$OUT/refs-analysis.json"
+/usr/bin/python3 - "$OUT/refs-analysis.json" <<'PY'
+import json, sys
+for a in json.load(open(sys.argv[1])):
+    if "error" in a:
+        print("  error:", a["error"]["message"]); continue
+    f = a["features"]
+    print(f"  {a['path'].split('/')[-1]:28s} {a['duration_s']:6.1f} s  "
+          f"tempo {f.get('tempo_bpm', float('nan')):6.2f} BPM  key {a['labels'].get('key', '?'):9s} "
+          f"{f.get('loudness_integrated_lufs', float('nan')):6.1f} LUFS  cached={a['cached']}")
+PY
+echo "== re-analysing is a cache hit"
+"$BIN/styledna" --json analyze "$wip" | /usr/bin/python3 -c 'import json,sys; print("  cached:", json.load(sys.stdin)["cached"])'
+"$BIN/styledna" status

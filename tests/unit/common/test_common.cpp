@@ -1,0 +1,53 @@
+#include <catch2/catch.hpp>
+
+#include <fstream>
+
+#include "core/common/sha256.hpp"
+#include "core/common/status.hpp"
+#include "unit/test_support.hpp"
+
+using namespace styledna;
+
+TEST_CASE("Status and Result carry codes and messages", "[common][status]") {
+    core::Status ok;
+    CHECK(ok.isOk());
+    auto bad = core::invalidArgument("x.wav: broken");
+    CHECK_FALSE(bad.isOk());
+    CHECK(bad.toString() == "INVALID_ARGUMENT: x.wav: broken");
+    core::Result<int> value = 42;
+    REQUIRE(value.isOk());
+    CHECK(*value == 42);
+    core::Result<int> error = core::notFound("gone");
+    CHECK_FALSE(error.isOk());
+    CHECK(error.status().code() == core::StatusCode::kNotFound);
+    // An OK status can never masquerade as a value.
+    core::Result<int> confused = core::Status::ok();
+    CHECK_FALSE(confused.isOk());
+    CHECK(confused.status().code() == core::StatusCode::kInternal);
+}
+
+TEST_CASE("SHA-256 matches the FIPS 180-2 test vectors", "[common][sha256]") {
+    CHECK(core::sha256Hex("abc", 3) ==
+          "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    CHECK(core::sha256Hex("", 0) ==
+          "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    const auto dir = test::tempDir("sha");
+    const auto path = (dir / "abc.txt").string();
+    std::ofstream(path) << "abc";
+    auto hashed = core::sha256File(path);
+    REQUIRE(hashed.isOk());
+    CHECK(*hashed == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    // Larger than one 1 MiB chunk: equal to the in-memory digest.
+    std::string big(3 * (1 << 20) + 17, 'q');
+    std::ofstream(dir / "big.bin", std::ios::binary) << big;
+    auto big_hash = core::sha256File((dir / "big.bin").string());
+    REQUIRE(big_hash.isOk());
+    CHECK(*big_hash == core::sha256Hex(big.data(), big.size()));
+}
+
+TEST_CASE("SHA-256 of a missing file is NOT_FOUND naming the path", "[common][sha256]") {
+    auto r = core::sha256File("/nonexistent/dir/x.wav");
+    REQUIRE_FALSE(r.isOk());
+    CHECK(r.status().code() == core::StatusCode::kNotFound);
+    CHECK(r.status().message().find("/nonexistent/dir/x.wav") != std::string::npos);
+}
