@@ -50,7 +50,9 @@ int userVersion(Connection& conn) {
 
 } // namespace
 
-int latestSchemaVersion() { return static_cast<int>(kMigrations.size()); }
+int latestSchemaVersion() {
+    return static_cast<int>(kMigrations.size());
+}
 
 Status migrate(Connection& conn) {
     const int current = userVersion(conn);

@@ -4,10 +4,9 @@ namespace styledna::db {
 
 Result<Connection> Connection::open(const std::string& path) {
     sqlite3* raw = nullptr;
-    const int rc = sqlite3_open_v2(path.c_str(), &raw,
-                                   SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-                                       SQLITE_OPEN_FULLMUTEX,
-                                   nullptr);
+    const int rc = sqlite3_open_v2(
+        path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
+        nullptr);
     Connection conn;
     conn.m_db.reset(raw);
     conn.m_path = path;
@@ -101,8 +100,12 @@ std::string Statement::columnText(int col) const {
     return p ? std::string(reinterpret_cast<const char*>(p), static_cast<std::size_t>(n))
              : std::string();
 }
-double Statement::columnDouble(int col) const { return sqlite3_column_double(m_stmt.get(), col); }
-std::int64_t Statement::columnInt(int col) const { return sqlite3_column_int64(m_stmt.get(), col); }
+double Statement::columnDouble(int col) const {
+    return sqlite3_column_double(m_stmt.get(), col);
+}
+std::int64_t Statement::columnInt(int col) const {
+    return sqlite3_column_int64(m_stmt.get(), col);
+}
 bool Statement::columnIsNull(int col) const {
     return sqlite3_column_type(m_stmt.get(), col) == SQLITE_NULL;
 }
@@ -114,7 +117,8 @@ Result<Transaction> Transaction::begin(Connection& conn) {
     return Transaction(conn);
 }
 
-Transaction::Transaction(Transaction&& other) noexcept : m_conn(other.m_conn), m_done(other.m_done) {
+Transaction::Transaction(Transaction&& other) noexcept
+    : m_conn(other.m_conn), m_done(other.m_done) {
     other.m_done = true;
 }
 

@@ -21,8 +21,8 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& path) {
     if (!conn) {
         return conn.status();
     }
-    for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL",
-                               "PRAGMA foreign_keys=ON"}) {
+    for (const char* pragma :
+         {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA foreign_keys=ON"}) {
         if (auto s = conn->exec(pragma); !s.isOk()) {
             return Status(core::StatusCode::kUnavailable,
                           path + ": not a usable SQLite database (" + s.message() + ")");
@@ -59,8 +59,8 @@ Result<std::optional<StoredAnalysis>> Store::findAnalysis(const std::string& con
     if (!*row) {
         return std::optional<StoredAnalysis>{};
     }
-    return std::optional<StoredAnalysis>(StoredAnalysis{content_hash, analyzer_version,
-                                                        stmt->columnText(0), stmt->columnText(1)});
+    return std::optional<StoredAnalysis>(
+        StoredAnalysis{content_hash, analyzer_version, stmt->columnText(0), stmt->columnText(1)});
 }
 
 Status Store::putAnalysis(const TrackRecord& track, const StoredAnalysis& analysis) {
@@ -75,7 +75,8 @@ Status Store::putAnalysis(const TrackRecord& track, const StoredAnalysis& analys
         "INSERT INTO tracks (content_hash, path, duration_s, sample_rate_hz, channels, frames, "
         "container, encoding, file_size_bytes, first_seen, last_seen) "
         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10) "
-        "ON CONFLICT(content_hash) DO UPDATE SET path = excluded.path, last_seen = excluded.last_seen");
+        "ON CONFLICT(content_hash) DO UPDATE SET path = excluded.path, last_seen = "
+        "excluded.last_seen");
     if (!upsert_track) {
         return upsert_track.status();
     }
@@ -110,8 +111,8 @@ Status Store::putAnalysis(const TrackRecord& track, const StoredAnalysis& analys
 
 Result<std::optional<TrackRecord>> Store::findTrack(const std::string& content_hash) {
     std::lock_guard lock(m_mutex);
-    auto stmt = Statement::prepare(m_conn,
-                                   "SELECT path, duration_s, sample_rate_hz, channels, frames, "
+    auto stmt =
+        Statement::prepare(m_conn, "SELECT path, duration_s, sample_rate_hz, channels, frames, "
                                    "container, encoding, file_size_bytes FROM tracks "
                                    "WHERE content_hash = ?1");
     if (!stmt) {
@@ -173,8 +174,11 @@ Result<std::vector<ProfileRecord>> Store::listProfiles() {
         if (!*row) {
             break;
         }
-        out.push_back({stmt->columnText(0), static_cast<int>(stmt->columnInt(1)),
-                       stmt->columnText(2), stmt->columnText(3), {}});
+        out.push_back({stmt->columnText(0),
+                       static_cast<int>(stmt->columnInt(1)),
+                       stmt->columnText(2),
+                       stmt->columnText(3),
+                       {}});
     }
     return out;
 }

@@ -71,8 +71,8 @@ core::Status ProjectionHead::save(const std::string& path) const {
         archive.save_to(path);
         return core::Status::ok();
     } catch (const c10::Error& e) {
-        return core::internalError(path + ": cannot save head weights: " +
-                                   e.what_without_backtrace());
+        return core::internalError(path +
+                                   ": cannot save head weights: " + e.what_without_backtrace());
     }
 }
 

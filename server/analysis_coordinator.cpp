@@ -42,9 +42,10 @@ Result<core::TrackAnalysis> AnalysisCoordinator::getStored(const std::string& co
     return parsed;
 }
 
-Result<AnalysisOutcome> AnalysisCoordinator::analyze(
-    const std::string& path, bool force, const std::function<bool()>& waiter_cancelled,
-    const std::function<void(const AnalysisProgress&)>& on_progress) {
+Result<AnalysisOutcome>
+AnalysisCoordinator::analyze(const std::string& path, bool force,
+                             const std::function<bool()>& waiter_cancelled,
+                             const std::function<void(const AnalysisProgress&)>& on_progress) {
     if (m_shutting_down) {
         return Status(core::StatusCode::kUnavailable, "daemon is shutting down");
     }
@@ -145,10 +146,10 @@ void AnalysisCoordinator::runJob(const std::shared_ptr<Job>& job) {
     }
     if (result) {
         result->analyzed_at = db::isoTimestampUtc();
-        db::TrackRecord track{result->content_hash,        result->path,
-                              result->format.duration_s,   result->format.sample_rate_hz,
-                              result->format.channels,     result->format.frames,
-                              result->format.container,    result->format.encoding,
+        db::TrackRecord track{result->content_hash,          result->path,
+                              result->format.duration_s,     result->format.sample_rate_hz,
+                              result->format.channels,       result->format.frames,
+                              result->format.container,      result->format.encoding,
                               result->format.file_size_bytes};
         db::StoredAnalysis stored{result->content_hash, result->analyzer_version,
                                   result->analyzed_at, core::analysisToJson(*result).dump()};

@@ -47,9 +47,9 @@ public:
     // Blocks until the analysis is available, `waiter_cancel` fires, or the
     // daemon shuts down. `on_progress` is called (from this thread) whenever the
     // shared job's progress changes, at most every ~50 ms.
-    Result<AnalysisOutcome> analyze(const std::string& path, bool force,
-                                        const std::function<bool()>& waiter_cancelled,
-                                        const std::function<void(const AnalysisProgress&)>& on_progress);
+    Result<AnalysisOutcome>
+    analyze(const std::string& path, bool force, const std::function<bool()>& waiter_cancelled,
+            const std::function<void(const AnalysisProgress&)>& on_progress);
 
     // Stored analysis by content hash (NOT_FOUND when absent).
     Result<core::TrackAnalysis> getStored(const std::string& content_hash);

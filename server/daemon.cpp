@@ -56,12 +56,14 @@ core::Result<std::unique_ptr<Daemon>> Daemon::create(DaemonOptions options) {
         options.data_dir = defaultDataDir();
     }
     if (options.worker_threads <= 0) {
-        options.worker_threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+        options.worker_threads =
+            static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     }
     if (!options.tcp_address.empty() && !isLoopbackAddress(options.tcp_address)) {
         if (!options.allow_remote) {
             return core::invalidArgument("refusing to listen on non-loopback address " +
-                                         options.tcp_address + " (use --allow-remote with --token-file)");
+                                         options.tcp_address +
+                                         " (use --allow-remote with --token-file)");
         }
         if (options.token_file.empty()) {
             return core::invalidArgument("--allow-remote needs --token-file");
@@ -140,9 +142,10 @@ core::Status Daemon::start() {
     builder.RegisterService(m_service.get());
     m_server = builder.BuildAndStart();
     if (!m_server) {
-        return core::Status(core::StatusCode::kUnavailable,
-                            "cannot listen on unix:" + m_options.socket_path +
-                                (m_options.tcp_address.empty() ? "" : " / " + m_options.tcp_address));
+        return core::Status(
+            core::StatusCode::kUnavailable,
+            "cannot listen on unix:" + m_options.socket_path +
+                (m_options.tcp_address.empty() ? "" : " / " + m_options.tcp_address));
     }
     if (!m_options.tcp_address.empty() && tcp_port == 0) {
         return core::Status(core::StatusCode::kUnavailable,

@@ -8,7 +8,9 @@ JobPool::JobPool(std::size_t workers, std::size_t max_queued) : m_max_queued(max
     }
 }
 
-JobPool::~JobPool() { shutdown(); }
+JobPool::~JobPool() {
+    shutdown();
+}
 
 bool JobPool::submit(std::function<void()> job) {
     {

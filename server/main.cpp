@@ -13,8 +13,7 @@ int main(int argc, char** argv) {
     styledna::server::DaemonOptions options;
     CLI::App app{"stylednad - the StyleDNA daemon (gRPC on a Unix socket)"};
     app.set_version_flag("--version", STYLEDNA_VERSION);
-    app.add_option("--socket", options.socket_path, "Unix socket path")
-        ->envname("STYLEDNA_SOCKET");
+    app.add_option("--socket", options.socket_path, "Unix socket path")->envname("STYLEDNA_SOCKET");
     app.add_option("--listen", options.tcp_address, "also listen on TCP, e.g. 127.0.0.1:50551");
     app.add_flag("--allow-remote", options.allow_remote,
                  "permit a non-loopback --listen address (requires --token-file)");

@@ -7,14 +7,14 @@
 namespace styledna::server {
 
 struct DaemonOptions {
-    std::string socket_path;     // Unix socket; "" = defaultSocketPath()
-    std::string tcp_address;     // "127.0.0.1:PORT" or "" for none
-    bool allow_remote = false;   // permit a non-loopback tcp_address (needs token_file)
-    std::string token_file;      // bearer token required on every TCP call when set
-    std::string data_dir;        // "" = defaultDataDir()
+    std::string socket_path;   // Unix socket; "" = defaultSocketPath()
+    std::string tcp_address;   // "127.0.0.1:PORT" or "" for none
+    bool allow_remote = false; // permit a non-loopback tcp_address (needs token_file)
+    std::string token_file;    // bearer token required on every TCP call when set
+    std::string data_dir;      // "" = defaultDataDir()
     std::string log_level = "info";
-    int worker_threads = 0;      // analysis jobs at once; 0 = hardware concurrency
-    int max_queued_jobs = 64;    // beyond this, new jobs get RESOURCE_EXHAUSTED
+    int worker_threads = 0;   // analysis jobs at once; 0 = hardware concurrency
+    int max_queued_jobs = 64; // beyond this, new jobs get RESOURCE_EXHAUSTED
     int threads_per_analysis = 2;
     double max_duration_s = 20.0 * 60.0;
 };

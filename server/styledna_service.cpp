@@ -34,8 +34,8 @@ core::Status validateProfileName(const std::string& name) {
         return core::invalidArgument("profile name '" + name + "' must not start with '.' or '-'");
     }
     for (char c : name) {
-        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                        c == '_' || c == '.' || c == '-';
+        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                        (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
         if (!ok) {
             return core::invalidArgument("profile name '" + name +
                                          "' may only contain letters, digits, '_', '.' and '-'");
@@ -110,20 +110,18 @@ grpc::Status StyleDnaService::GetAnalysis(grpc::ServerContext* ctx,
     return grpc::Status::OK;
 }
 
-grpc::Status StyleDnaService::SynthesizeTracks(
-    grpc::ServerContext* ctx, const v1::SynthesizeTracksRequest* req,
-    grpc::ServerWriter<v1::SynthesizeTracksEvent>* writer) {
+grpc::Status
+StyleDnaService::SynthesizeTracks(grpc::ServerContext* ctx, const v1::SynthesizeTracksRequest* req,
+                                  grpc::ServerWriter<v1::SynthesizeTracksEvent>* writer) {
     if (auto a = authorize(ctx); !a.ok()) {
         return a;
     }
-    return toGrpcStatus(runSynthesis(*req, [ctx] { return ctx->IsCancelled(); },
-                                     [writer](const v1::SynthesizeTracksEvent& ev) {
-                                         writer->Write(ev);
-                                     }));
+    return toGrpcStatus(runSynthesis(
+        *req, [ctx] { return ctx->IsCancelled(); },
+        [writer](const v1::SynthesizeTracksEvent& ev) { writer->Write(ev); }));
 }
 
-grpc::Status StyleDnaService::ListFeatures(grpc::ServerContext* ctx,
-                                           const v1::ListFeaturesRequest*,
+grpc::Status StyleDnaService::ListFeatures(grpc::ServerContext* ctx, const v1::ListFeaturesRequest*,
                                            v1::ListFeaturesResponse* resp) {
     if (auto a = authorize(ctx); !a.ok()) {
         return a;
@@ -146,8 +144,7 @@ grpc::Status StyleDnaService::BuildProfile(grpc::ServerContext* ctx,
     return notYet("BuildProfile", kProfileIssue);
 }
 
-grpc::Status StyleDnaService::ListProfiles(grpc::ServerContext* ctx,
-                                           const v1::ListProfilesRequest*,
+grpc::Status StyleDnaService::ListProfiles(grpc::ServerContext* ctx, const v1::ListProfilesRequest*,
                                            v1::ListProfilesResponse* resp) {
     if (auto a = authorize(ctx); !a.ok()) {
         return a;
@@ -283,9 +280,9 @@ grpc::Status StyleDnaService::GetStatus(grpc::ServerContext* ctx, const v1::GetS
     resp->set_version(STYLEDNA_VERSION);
     resp->set_analyzer_version(core::kAnalyzerVersion);
     resp->set_pid(::getpid());
-    resp->set_uptime_s(std::chrono::duration<double>(std::chrono::steady_clock::now() -
-                                                     m_deps.started_at)
-                           .count());
+    resp->set_uptime_s(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - m_deps.started_at)
+            .count());
     resp->set_socket_path(m_deps.options->socket_path);
     resp->set_tcp_address(m_deps.options->tcp_address);
     resp->set_data_dir(m_deps.options->data_dir);

@@ -21,8 +21,8 @@ struct ServiceDeps {
     db::Store* store = nullptr;
     JobPool* pool = nullptr;
     AnalysisCoordinator* analysis = nullptr;
-    std::string auth_token;                      // "" = no token required
-    std::function<void()> request_shutdown;      // asynchronous
+    std::string auth_token;                 // "" = no token required
+    std::function<void()> request_shutdown; // asynchronous
     std::chrono::steady_clock::time_point started_at;
 };
 
@@ -34,8 +34,7 @@ public:
                               grpc::ServerWriter<v1::AnalyzeTrackEvent>* writer) override;
     grpc::Status GetAnalysis(grpc::ServerContext* ctx, const v1::GetAnalysisRequest* req,
                              v1::TrackAnalysis* resp) override;
-    grpc::Status SynthesizeTracks(grpc::ServerContext* ctx,
-                                  const v1::SynthesizeTracksRequest* req,
+    grpc::Status SynthesizeTracks(grpc::ServerContext* ctx, const v1::SynthesizeTracksRequest* req,
                                   grpc::ServerWriter<v1::SynthesizeTracksEvent>* writer) override;
     grpc::Status ListFeatures(grpc::ServerContext* ctx, const v1::ListFeaturesRequest* req,
                               v1::ListFeaturesResponse* resp) override;

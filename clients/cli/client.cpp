@@ -62,7 +62,8 @@ std::string daemonBinary() {
 } // namespace
 
 std::string startDaemon(const GlobalOptions& options) {
-    const std::string socket = options.socket_path.empty() ? defaultSocketPath() : options.socket_path;
+    const std::string socket =
+        options.socket_path.empty() ? defaultSocketPath() : options.socket_path;
     if (daemonAnswers(socket, 500)) {
         return "";
     }
@@ -110,7 +111,8 @@ std::string startDaemon(const GlobalOptions& options) {
 }
 
 std::unique_ptr<v1::StyleDna::Stub> connect(const GlobalOptions& options, std::string& error) {
-    const std::string socket = options.socket_path.empty() ? defaultSocketPath() : options.socket_path;
+    const std::string socket =
+        options.socket_path.empty() ? defaultSocketPath() : options.socket_path;
     if (!daemonAnswers(socket, 2000)) {
         if (options.no_autostart) {
             error = "daemon not running on " + socket +
@@ -128,7 +130,9 @@ std::unique_ptr<v1::StyleDna::Stub> connect(const GlobalOptions& options, std::s
 ProgressBar::ProgressBar(std::string label)
     : m_label(std::move(label)), m_enabled(::isatty(2) == 1) {}
 
-ProgressBar::~ProgressBar() { finish(); }
+ProgressBar::~ProgressBar() {
+    finish();
+}
 
 void ProgressBar::update(double fraction, const std::string& stage) {
     if (!m_enabled) {

@@ -12,8 +12,8 @@
 namespace styledna::cli {
 
 struct GlobalOptions {
-    std::string socket_path;   // "" = default
-    std::string data_dir;      // passed to an autostarted daemon
+    std::string socket_path; // "" = default
+    std::string data_dir;    // passed to an autostarted daemon
     bool json = false;
     bool no_autostart = false;
 };
@@ -21,7 +21,8 @@ struct GlobalOptions {
 std::string defaultSocketPath();
 std::shared_ptr<grpc::Channel> makeChannel(const std::string& socket_path);
 // True when a daemon answers GetStatus on the socket within timeout_ms.
-bool daemonAnswers(const std::string& socket_path, int timeout_ms, v1::DaemonStatus* status = nullptr);
+bool daemonAnswers(const std::string& socket_path, int timeout_ms,
+                   v1::DaemonStatus* status = nullptr);
 // Starts stylednad in the background (own session, output to its log) and
 // waits up to 20 s for it to answer. Returns "" or an error message.
 std::string startDaemon(const GlobalOptions& options);

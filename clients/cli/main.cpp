@@ -269,8 +269,9 @@ int main(int argc, char** argv) {
     synth->add_option("--seed", seed, "random seed");
     synth->add_option("--style", style, "uplifting|progressive|tech|psy (default: cycle)");
     synth->add_option("--minutes", minutes, "approximate length in minutes");
-    synth->add_option("--flaw", flaws, "muddy_bass, wide_low_end, weak_sidechain, "
-                                       "narrow_supersaw, quiet_master, harsh_highs, short_breakdown");
+    synth->add_option("--flaw", flaws,
+                      "muddy_bass, wide_low_end, weak_sidechain, "
+                      "narrow_supersaw, quiet_master, harsh_highs, short_breakdown");
     synth->add_flag("--json", g.json, "JSON output");
 
     std::string action;

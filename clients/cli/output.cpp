@@ -8,7 +8,9 @@ namespace {
 
 using nlohmann::json;
 
-json num(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
+json num(double v) {
+    return std::isfinite(v) ? json(v) : json(nullptr);
+}
 
 std::string fmt(const char* format, double v) {
     char buf[64];
@@ -19,11 +21,22 @@ std::string fmt(const char* format, double v) {
 } // namespace
 
 std::string grpcCodeName(int code) {
-    static const char* kNames[] = {"OK", "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT",
-                                   "DEADLINE_EXCEEDED", "NOT_FOUND", "ALREADY_EXISTS",
-                                   "PERMISSION_DENIED", "RESOURCE_EXHAUSTED",
-                                   "FAILED_PRECONDITION", "ABORTED", "OUT_OF_RANGE",
-                                   "UNIMPLEMENTED", "INTERNAL", "UNAVAILABLE", "DATA_LOSS",
+    static const char* kNames[] = {"OK",
+                                   "CANCELLED",
+                                   "UNKNOWN",
+                                   "INVALID_ARGUMENT",
+                                   "DEADLINE_EXCEEDED",
+                                   "NOT_FOUND",
+                                   "ALREADY_EXISTS",
+                                   "PERMISSION_DENIED",
+                                   "RESOURCE_EXHAUSTED",
+                                   "FAILED_PRECONDITION",
+                                   "ABORTED",
+                                   "OUT_OF_RANGE",
+                                   "UNIMPLEMENTED",
+                                   "INTERNAL",
+                                   "UNAVAILABLE",
+                                   "DATA_LOSS",
                                    "UNAUTHENTICATED"};
     return code >= 0 && code <= 16 ? kNames[code] : "UNKNOWN";
 }
@@ -91,12 +104,13 @@ json toJson(const v1::TrackAnalysis& a) {
     }
     j["series"] = series;
     const auto& g = a.grid();
-    j["grid"] = {{"tempo_bpm", g.tempo_bpm()},
-                 {"first_downbeat_s", g.first_downbeat_s()},
-                 {"beats_per_bar", g.beats_per_bar()},
-                 {"beat_times_s", std::vector<double>(g.beat_times_s().begin(), g.beat_times_s().end())},
-                 {"downbeat_times_s",
-                  std::vector<double>(g.downbeat_times_s().begin(), g.downbeat_times_s().end())}};
+    j["grid"] = {
+        {"tempo_bpm", g.tempo_bpm()},
+        {"first_downbeat_s", g.first_downbeat_s()},
+        {"beats_per_bar", g.beats_per_bar()},
+        {"beat_times_s", std::vector<double>(g.beat_times_s().begin(), g.beat_times_s().end())},
+        {"downbeat_times_s",
+         std::vector<double>(g.downbeat_times_s().begin(), g.downbeat_times_s().end())}};
     return j;
 }
 
@@ -120,9 +134,12 @@ json toJson(const v1::DaemonStatus& s) {
 }
 
 json toJson(const v1::FeatureDescription& f) {
-    return {{"name", f.name()},         {"unit", f.unit()},
-            {"category", f.category()}, {"description", f.description()},
-            {"mixer_move", f.mixer_move()}, {"kind", f.kind()},
+    return {{"name", f.name()},
+            {"unit", f.unit()},
+            {"category", f.category()},
+            {"description", f.description()},
+            {"mixer_move", f.mixer_move()},
+            {"kind", f.kind()},
             {"per_section", f.per_section()}};
 }
 
@@ -151,10 +168,12 @@ std::string toText(const v1::TrackAnalysis& a) {
     }
     std::map<std::string, double> sorted(a.features().begin(), a.features().end());
     for (const auto& [k, v] : sorted) {
-        out += "  " + k + std::string(k.size() < 30 ? 31 - k.size() : 1, ' ') + fmt("%.4g", v) + "\n";
+        out +=
+            "  " + k + std::string(k.size() < 30 ? 31 - k.size() : 1, ' ') + fmt("%.4g", v) + "\n";
     }
     for (const auto& s : a.sections()) {
-        out += "  section " + s.label() + std::string(s.label().size() < 10 ? 10 - s.label().size() : 1, ' ') +
+        out += "  section " + s.label() +
+               std::string(s.label().size() < 10 ? 10 - s.label().size() : 1, ' ') +
                fmt("%7.2f", s.start_s()) + " - " + fmt("%7.2f s", s.end_s()) + "  bar " +
                std::to_string(s.start_bar()) + ", " + std::to_string(s.bars()) + " bars\n";
     }
@@ -164,21 +183,19 @@ std::string toText(const v1::TrackAnalysis& a) {
 
 std::string toText(const v1::DaemonStatus& s) {
     char buf[512];
-    std::snprintf(buf, sizeof buf,
-                  "stylednad %s (analyser %s), pid %lld, up %.0f s\n"
-                  "  socket      %s%s%s\n  data dir    %s\n"
-                  "  workers     %d (%d running, %d queued)\n"
-                  "  store       %lld tracks, %lld analyses, %lld profiles\n"
-                  "  since start %lld analyses, %lld cache hits\n",
-                  s.version().c_str(), s.analyzer_version().c_str(),
-                  static_cast<long long>(s.pid()), s.uptime_s(), s.socket_path().c_str(),
-                  s.tcp_address().empty() ? "" : "  tcp ", s.tcp_address().c_str(),
-                  s.data_dir().c_str(), s.worker_threads(), s.jobs_running(), s.jobs_queued(),
-                  static_cast<long long>(s.tracks_stored()),
-                  static_cast<long long>(s.analyses_stored()),
-                  static_cast<long long>(s.profiles_stored()),
-                  static_cast<long long>(s.analyses_completed()),
-                  static_cast<long long>(s.cache_hits()));
+    std::snprintf(
+        buf, sizeof buf,
+        "stylednad %s (analyser %s), pid %lld, up %.0f s\n"
+        "  socket      %s%s%s\n  data dir    %s\n"
+        "  workers     %d (%d running, %d queued)\n"
+        "  store       %lld tracks, %lld analyses, %lld profiles\n"
+        "  since start %lld analyses, %lld cache hits\n",
+        s.version().c_str(), s.analyzer_version().c_str(), static_cast<long long>(s.pid()),
+        s.uptime_s(), s.socket_path().c_str(), s.tcp_address().empty() ? "" : "  tcp ",
+        s.tcp_address().c_str(), s.data_dir().c_str(), s.worker_threads(), s.jobs_running(),
+        s.jobs_queued(), static_cast<long long>(s.tracks_stored()),
+        static_cast<long long>(s.analyses_stored()), static_cast<long long>(s.profiles_stored()),
+        static_cast<long long>(s.analyses_completed()), static_cast<long long>(s.cache_hits()));
     return buf;
 }
 

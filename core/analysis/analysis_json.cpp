@@ -10,8 +10,12 @@ namespace {
 using nlohmann::json;
 
 // JSON has no NaN/Inf: non-finite values are stored as null and read back as NaN.
-json finite(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
-double readDouble(const json& j) { return j.is_number() ? j.get<double>() : std::nan(""); }
+json finite(double v) {
+    return std::isfinite(v) ? json(v) : json(nullptr);
+}
+double readDouble(const json& j) {
+    return j.is_number() ? j.get<double>() : std::nan("");
+}
 
 } // namespace
 
@@ -135,7 +139,8 @@ Result<TrackAnalysis> analysisFromJson(const nlohmann::json& doc) {
         }
         return a;
     } catch (const nlohmann::json::exception& e) {
-        return Status(StatusCode::kDataLoss, std::string("stored analysis is malformed: ") + e.what());
+        return Status(StatusCode::kDataLoss,
+                      std::string("stored analysis is malformed: ") + e.what());
     }
 }
 

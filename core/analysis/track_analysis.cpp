@@ -41,9 +41,10 @@ Result<TrackAnalysis> analyzeDecoded(const DecodedAudio& decoded, const AnalyzeO
     measureLevels(decoded.audio, a.peak_dbfs, a.rms_dbfs);
     if (options.features) {
         reportProgress(progress, 0.3, "features");
-        auto features = extractFeatures(
-            decoded.audio, ExtractOptions{options.threads}, cancel,
-            [&](double f, std::string_view stage) { reportProgress(progress, 0.3 + 0.7 * f, stage); });
+        auto features = extractFeatures(decoded.audio, ExtractOptions{options.threads}, cancel,
+                                        [&](double f, std::string_view stage) {
+                                            reportProgress(progress, 0.3 + 0.7 * f, stage);
+                                        });
         if (!features) {
             return features.status();
         }

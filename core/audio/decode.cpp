@@ -40,25 +40,41 @@ constexpr std::array kContainers{
 
 const char* encodingName(int sub) {
     switch (sub) {
-    case SF_FORMAT_PCM_S8: return "PCM_S8";
-    case SF_FORMAT_PCM_U8: return "PCM_U8";
-    case SF_FORMAT_PCM_16: return "PCM_16";
-    case SF_FORMAT_PCM_24: return "PCM_24";
-    case SF_FORMAT_PCM_32: return "PCM_32";
-    case SF_FORMAT_FLOAT: return "FLOAT";
-    case SF_FORMAT_DOUBLE: return "DOUBLE";
-    case SF_FORMAT_ULAW: return "ULAW";
-    case SF_FORMAT_ALAW: return "ALAW";
-    case SF_FORMAT_VORBIS: return "VORBIS";
-    case SF_FORMAT_OPUS: return "OPUS";
-    case SF_FORMAT_MPEG_LAYER_I: return "MPEG_LAYER_I";
-    case SF_FORMAT_MPEG_LAYER_II: return "MPEG_LAYER_II";
-    case SF_FORMAT_MPEG_LAYER_III: return "MPEG_LAYER_III";
+    case SF_FORMAT_PCM_S8:
+        return "PCM_S8";
+    case SF_FORMAT_PCM_U8:
+        return "PCM_U8";
+    case SF_FORMAT_PCM_16:
+        return "PCM_16";
+    case SF_FORMAT_PCM_24:
+        return "PCM_24";
+    case SF_FORMAT_PCM_32:
+        return "PCM_32";
+    case SF_FORMAT_FLOAT:
+        return "FLOAT";
+    case SF_FORMAT_DOUBLE:
+        return "DOUBLE";
+    case SF_FORMAT_ULAW:
+        return "ULAW";
+    case SF_FORMAT_ALAW:
+        return "ALAW";
+    case SF_FORMAT_VORBIS:
+        return "VORBIS";
+    case SF_FORMAT_OPUS:
+        return "OPUS";
+    case SF_FORMAT_MPEG_LAYER_I:
+        return "MPEG_LAYER_I";
+    case SF_FORMAT_MPEG_LAYER_II:
+        return "MPEG_LAYER_II";
+    case SF_FORMAT_MPEG_LAYER_III:
+        return "MPEG_LAYER_III";
     case SF_FORMAT_ALAC_16:
     case SF_FORMAT_ALAC_20:
     case SF_FORMAT_ALAC_24:
-    case SF_FORMAT_ALAC_32: return "ALAC";
-    default: return "OTHER";
+    case SF_FORMAT_ALAC_32:
+        return "ALAC";
+    default:
+        return "OTHER";
     }
 }
 
@@ -86,10 +102,10 @@ std::vector<std::array<float, 2>> downmixWeights(SNDFILE* file, int channels,
     const bool has_map = sf_command(file, SFC_GET_CHANNEL_MAP_INFO, map.data(),
                                     static_cast<int>(map.size() * sizeof(int))) == SF_TRUE;
     if (!has_map) {
-        static constexpr int kDefault[] = {SF_CHANNEL_MAP_LEFT,       SF_CHANNEL_MAP_RIGHT,
-                                           SF_CHANNEL_MAP_CENTER,     SF_CHANNEL_MAP_LFE,
-                                           SF_CHANNEL_MAP_REAR_LEFT,  SF_CHANNEL_MAP_REAR_RIGHT,
-                                           SF_CHANNEL_MAP_SIDE_LEFT,  SF_CHANNEL_MAP_SIDE_RIGHT};
+        static constexpr int kDefault[] = {SF_CHANNEL_MAP_LEFT,      SF_CHANNEL_MAP_RIGHT,
+                                           SF_CHANNEL_MAP_CENTER,    SF_CHANNEL_MAP_LFE,
+                                           SF_CHANNEL_MAP_REAR_LEFT, SF_CHANNEL_MAP_REAR_RIGHT,
+                                           SF_CHANNEL_MAP_SIDE_LEFT, SF_CHANNEL_MAP_SIDE_RIGHT};
         for (int c = 0; c < channels; ++c) {
             map[static_cast<std::size_t>(c)] = c < 8 ? kDefault[c] : SF_CHANNEL_MAP_INVALID;
         }
@@ -102,27 +118,39 @@ std::vector<std::array<float, 2>> downmixWeights(SNDFILE* file, int channels,
         auto& wc = w[static_cast<std::size_t>(c)];
         switch (map[static_cast<std::size_t>(c)]) {
         case SF_CHANNEL_MAP_LEFT:
-        case SF_CHANNEL_MAP_FRONT_LEFT: wc = {1.0f, 0.0f}; break;
+        case SF_CHANNEL_MAP_FRONT_LEFT:
+            wc = {1.0f, 0.0f};
+            break;
         case SF_CHANNEL_MAP_RIGHT:
-        case SF_CHANNEL_MAP_FRONT_RIGHT: wc = {0.0f, 1.0f}; break;
+        case SF_CHANNEL_MAP_FRONT_RIGHT:
+            wc = {0.0f, 1.0f};
+            break;
         case SF_CHANNEL_MAP_MONO:
         case SF_CHANNEL_MAP_CENTER:
         case SF_CHANNEL_MAP_FRONT_CENTER:
         case SF_CHANNEL_MAP_REAR_CENTER:
         case SF_CHANNEL_MAP_TOP_CENTER:
         case SF_CHANNEL_MAP_TOP_FRONT_CENTER:
-        case SF_CHANNEL_MAP_TOP_REAR_CENTER: wc = {kHalf, kHalf}; break;
+        case SF_CHANNEL_MAP_TOP_REAR_CENTER:
+            wc = {kHalf, kHalf};
+            break;
         case SF_CHANNEL_MAP_REAR_LEFT:
         case SF_CHANNEL_MAP_SIDE_LEFT:
         case SF_CHANNEL_MAP_FRONT_LEFT_OF_CENTER:
         case SF_CHANNEL_MAP_TOP_FRONT_LEFT:
-        case SF_CHANNEL_MAP_TOP_REAR_LEFT: wc = {kHalf, 0.0f}; break;
+        case SF_CHANNEL_MAP_TOP_REAR_LEFT:
+            wc = {kHalf, 0.0f};
+            break;
         case SF_CHANNEL_MAP_REAR_RIGHT:
         case SF_CHANNEL_MAP_SIDE_RIGHT:
         case SF_CHANNEL_MAP_FRONT_RIGHT_OF_CENTER:
         case SF_CHANNEL_MAP_TOP_FRONT_RIGHT:
-        case SF_CHANNEL_MAP_TOP_REAR_RIGHT: wc = {0.0f, kHalf}; break;
-        default: wc = {0.0f, 0.0f}; break; // LFE, ambisonic, unknown
+        case SF_CHANNEL_MAP_TOP_REAR_RIGHT:
+            wc = {0.0f, kHalf};
+            break;
+        default:
+            wc = {0.0f, 0.0f};
+            break; // LFE, ambisonic, unknown
         }
     }
     return w;
@@ -267,7 +295,9 @@ struct MemoryFile {
     sf_count_t pos;
 };
 
-sf_count_t memLength(void* user) { return static_cast<MemoryFile*>(user)->size; }
+sf_count_t memLength(void* user) {
+    return static_cast<MemoryFile*>(user)->size;
+}
 sf_count_t memSeek(sf_count_t offset, int whence, void* user) {
     auto* m = static_cast<MemoryFile*>(user);
     sf_count_t base = 0;
@@ -292,8 +322,12 @@ sf_count_t memRead(void* ptr, sf_count_t count, void* user) {
     m->pos += n;
     return n;
 }
-sf_count_t memWrite(const void*, sf_count_t, void*) { return 0; }
-sf_count_t memTell(void* user) { return static_cast<MemoryFile*>(user)->pos; }
+sf_count_t memWrite(const void*, sf_count_t, void*) {
+    return 0;
+}
+sf_count_t memTell(void* user) {
+    return static_cast<MemoryFile*>(user)->pos;
+}
 
 } // namespace
 

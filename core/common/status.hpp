@@ -48,14 +48,24 @@ private:
     std::string m_message;
 };
 
-inline Status invalidArgument(std::string m) { return {StatusCode::kInvalidArgument, std::move(m)}; }
-inline Status notFound(std::string m) { return {StatusCode::kNotFound, std::move(m)}; }
-inline Status internalError(std::string m) { return {StatusCode::kInternal, std::move(m)}; }
-inline Status cancelledError(std::string m) { return {StatusCode::kCancelled, std::move(m)}; }
+inline Status invalidArgument(std::string m) {
+    return {StatusCode::kInvalidArgument, std::move(m)};
+}
+inline Status notFound(std::string m) {
+    return {StatusCode::kNotFound, std::move(m)};
+}
+inline Status internalError(std::string m) {
+    return {StatusCode::kInternal, std::move(m)};
+}
+inline Status cancelledError(std::string m) {
+    return {StatusCode::kCancelled, std::move(m)};
+}
 inline Status failedPrecondition(std::string m) {
     return {StatusCode::kFailedPrecondition, std::move(m)};
 }
-inline Status unimplemented(std::string m) { return {StatusCode::kUnimplemented, std::move(m)}; }
+inline Status unimplemented(std::string m) {
+    return {StatusCode::kUnimplemented, std::move(m)};
+}
 
 // Result<T>: a value or a non-OK Status.
 template <class T> class [[nodiscard]] Result {

@@ -57,13 +57,14 @@ std::vector<float> makeWindow(WindowType type, std::size_t size) {
     std::vector<float> w(size);
     const double two_pi = 2.0 * M_PI;
     for (std::size_t i = 0; i < size; ++i) {
-        const double phase = two_pi * static_cast<double>(i) / static_cast<double>(size); // periodic
+        const double phase =
+            two_pi * static_cast<double>(i) / static_cast<double>(size); // periodic
         if (type == WindowType::kHann) {
             w[i] = static_cast<float>(0.5 - 0.5 * std::cos(phase));
         } else {
-            w[i] = static_cast<float>(0.35875 - 0.48829 * std::cos(phase) +
-                                      0.14128 * std::cos(2 * phase) -
-                                      0.01168 * std::cos(3 * phase));
+            w[i] =
+                static_cast<float>(0.35875 - 0.48829 * std::cos(phase) +
+                                   0.14128 * std::cos(2 * phase) - 0.01168 * std::cos(3 * phase));
         }
     }
     return w;
@@ -94,9 +95,8 @@ Spectrogram computeStft(const float* samples, std::size_t n, double sample_rate_
         const std::size_t first = w * per;
         const std::size_t last = std::min(out.num_frames, first + per);
         if (first < last) {
-            pool.emplace_back([&, first, last] {
-                stftRange(samples, n, params, window, first, last, out);
-            });
+            pool.emplace_back(
+                [&, first, last] { stftRange(samples, n, params, window, first, last, out); });
         }
     }
     stftRange(samples, n, params, window, 0, std::min(per, out.num_frames), out);

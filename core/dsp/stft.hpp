@@ -33,7 +33,9 @@ struct Spectrogram {
     std::vector<float> magnitude;
 
     const float* frame(std::size_t i) const { return magnitude.data() + i * num_bins; }
-    double binHz(std::size_t k) const { return k * sample_rate_hz / static_cast<double>(frame_size); }
+    double binHz(std::size_t k) const {
+        return k * sample_rate_hz / static_cast<double>(frame_size);
+    }
     double frameTimeS(std::size_t i) const { return i * static_cast<double>(hop) / sample_rate_hz; }
     double frameRateHz() const { return sample_rate_hz / static_cast<double>(hop); }
     // Nearest bin index for a frequency, clamped to [0, num_bins - 1].

@@ -39,8 +39,8 @@ Result<TrackFeatures> extractFeatures(const AudioBuffer& audio, const ExtractOpt
     TrackFeatures side_out;
     std::size_t first = 0;
     if (options.threads >= 2 && !families.empty() && families[0]->name() == "loudness") {
-        side_job = std::async(std::launch::async,
-                              [&] { return runFamily(*families[0], ctx, side_out); });
+        side_job =
+            std::async(std::launch::async, [&] { return runFamily(*families[0], ctx, side_out); });
         first = 1;
     }
     Status status = Status::ok();
@@ -66,8 +66,8 @@ Result<TrackFeatures> extractFeatures(const AudioBuffer& audio, const ExtractOpt
             if (cancel.isCancelled()) {
                 return cancelledError("analysis cancelled");
             }
-            if (auto s = family->processSection(ctx, section.start_s, section.end_s,
-                                                section.values);
+            if (auto s =
+                    family->processSection(ctx, section.start_s, section.end_s, section.values);
                 !s.isOk()) {
                 return s;
             }

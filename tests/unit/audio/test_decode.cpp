@@ -67,11 +67,31 @@ TEST_CASE("Lossless containers and encodings round-trip", "[audio][decode]") {
         const char* encoding;
     };
     const Case cases[] = {
-        {"a.wav", {core::FileContainer::kWav, core::SampleEncoding::kPcm16}, 1.0 / 32768, "WAV", "PCM_16"},
-        {"b.wav", {core::FileContainer::kWav, core::SampleEncoding::kPcm24}, 1.0 / 8388608 * 2, "WAV", "PCM_24"},
-        {"c.wav", {core::FileContainer::kWav, core::SampleEncoding::kFloat32}, 1e-7, "WAV", "FLOAT"},
-        {"d.aiff", {core::FileContainer::kAiff, core::SampleEncoding::kPcm16}, 1.0 / 32768, "AIFF", "PCM_16"},
-        {"e.flac", {core::FileContainer::kFlac, core::SampleEncoding::kPcm24}, 1.0 / 8388608 * 2, "FLAC", "PCM_24"},
+        {"a.wav",
+         {core::FileContainer::kWav, core::SampleEncoding::kPcm16},
+         1.0 / 32768,
+         "WAV",
+         "PCM_16"},
+        {"b.wav",
+         {core::FileContainer::kWav, core::SampleEncoding::kPcm24},
+         1.0 / 8388608 * 2,
+         "WAV",
+         "PCM_24"},
+        {"c.wav",
+         {core::FileContainer::kWav, core::SampleEncoding::kFloat32},
+         1e-7,
+         "WAV",
+         "FLOAT"},
+        {"d.aiff",
+         {core::FileContainer::kAiff, core::SampleEncoding::kPcm16},
+         1.0 / 32768,
+         "AIFF",
+         "PCM_16"},
+        {"e.flac",
+         {core::FileContainer::kFlac, core::SampleEncoding::kPcm24},
+         1.0 / 8388608 * 2,
+         "FLAC",
+         "PCM_24"},
     };
     for (const auto& c : cases) {
         SECTION(c.name) {
@@ -125,15 +145,14 @@ TEST_CASE("OGG/Vorbis and MP3 decode", "[audio][decode][lossy]") {
     }
 }
 
-TEST_CASE("Any input rate is resampled to 44.1 kHz keeping pitch and level",
-          "[audio][resample]") {
+TEST_CASE("Any input rate is resampled to 44.1 kHz keeping pitch and level", "[audio][resample]") {
     const auto dir = test::tempDir("rates");
     for (double rate : {8000.0, 22050.0, 48000.0, 96000.0}) {
         DYNAMIC_SECTION("rate " << rate) {
             const auto tone = test::sine(1000.0, 0.5, 2.0, rate);
             const auto path = (dir / "r.wav").string();
-            REQUIRE(core::writeAudioFile(path, tone, {core::FileContainer::kWav,
-                                                      core::SampleEncoding::kFloat32})
+            REQUIRE(core::writeAudioFile(
+                        path, tone, {core::FileContainer::kWav, core::SampleEncoding::kFloat32})
                         .isOk());
             auto decoded = core::decodeFile(path);
             REQUIRE(decoded.isOk());
@@ -234,7 +253,8 @@ TEST_CASE("Bad input gets a clear error naming the file", "[audio][decode][error
         REQUIRE(writeRaw(name("nan.wav"), SF_FORMAT_WAV | SF_FORMAT_FLOAT, 1, 44100, frames));
         auto r = core::decodeFile(name("nan.wav"));
         REQUIRE_FALSE(r.isOk());
-        CHECK(contains(r.status().message(), "nan.wav: contains NaN/Inf samples (first at frame 500"));
+        CHECK(contains(r.status().message(),
+                       "nan.wav: contains NaN/Inf samples (first at frame 500"));
         frames[500] = std::numeric_limits<float>::infinity();
         REQUIRE(writeRaw(name("inf.wav"), SF_FORMAT_WAV | SF_FORMAT_FLOAT, 1, 44100, frames));
         CHECK_FALSE(core::decodeFile(name("inf.wav")).isOk());

@@ -11,7 +11,8 @@ using namespace styledna;
 namespace {
 
 db::TrackRecord track(const std::string& hash) {
-    return {hash, "/music/" + hash + ".wav", 300.0, 44100.0, 2, 13230000, "WAV", "PCM_16", 52920044};
+    return {hash,    "/music/" + hash + ".wav", 300.0, 44100.0, 2, 13230000, "WAV", "PCM_16",
+            52920044};
 }
 
 } // namespace
