@@ -52,28 +52,25 @@ AnalysisCoordinator::analyze(const std::string& path, bool force,
     if (path.empty()) {
         return core::invalidArgument("no file given (empty path)");
     }
+    if (auto s = core::checkAudioFilePath(path); !s.isOk()) {
+        return s;
+    }
     if (on_progress) {
         on_progress({0.0, "hashing"});
     }
-    core::CancellationToken hash_cancel;
-    auto hash = core::sha256File(path, &hash_cancel);
+    auto hash = core::sha256File(
+        path, [&] { return m_shutting_down.load() || (waiter_cancelled && waiter_cancelled()); });
     if (!hash) {
         return hash.status();
     }
-    if (!force) {
-        auto cached = getStored(*hash);
-        if (cached) {
-            m_cache_hits++;
-            cached->path = path;
-            return AnalysisOutcome{std::move(cached).value(), true, false};
-        }
-        if (cached.status().code() != core::StatusCode::kNotFound) {
-            core::logger("server")->warn("{}: cache lookup failed: {}", path,
-                                         cached.status().message());
-        }
-    }
     bool joined = false;
-    auto job = startOrJoin(*hash, path, joined);
+    std::optional<core::TrackAnalysis> cached;
+    auto job = startOrJoin(*hash, path, force, joined, cached);
+    if (cached) {
+        m_cache_hits++;
+        cached->path = path;
+        return AnalysisOutcome{std::move(*cached), true, false};
+    }
     if (!job) {
         return Status(core::StatusCode::kResourceExhausted,
                       path + ": too many analyses queued; try again later");
@@ -106,7 +103,8 @@ AnalysisCoordinator::analyze(const std::string& path, bool force,
 }
 
 std::shared_ptr<AnalysisCoordinator::Job>
-AnalysisCoordinator::startOrJoin(const std::string& hash, const std::string& path, bool& joined) {
+AnalysisCoordinator::startOrJoin(const std::string& hash, const std::string& path, bool force,
+                                 bool& joined, std::optional<core::TrackAnalysis>& cached) {
     std::lock_guard lock(m_mutex);
     if (auto it = m_in_flight.find(hash); it != m_in_flight.end()) {
         std::lock_guard job_lock(it->second->mutex);
@@ -116,6 +114,19 @@ AnalysisCoordinator::startOrJoin(const std::string& hash, const std::string& pat
             core::logger("server")->info("{}: joining the analysis already running for {}", path,
                                          hash.substr(0, 12));
             return it->second;
+        }
+    }
+    // A job leaves m_in_flight only after its result is stored, so this lookup
+    // under m_mutex cannot miss a computation that just finished.
+    if (!force) {
+        auto stored = getStored(hash);
+        if (stored) {
+            cached = std::move(stored).value();
+            return nullptr;
+        }
+        if (stored.status().code() != core::StatusCode::kNotFound) {
+            core::logger("server")->warn("{}: cache lookup failed: {}", path,
+                                         stored.status().message());
         }
     }
     auto job = std::make_shared<Job>();

@@ -17,6 +17,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "core/analysis/track_analysis.hpp"
@@ -60,8 +61,11 @@ public:
 
 private:
     struct Job;
-    std::shared_ptr<Job> startOrJoin(const std::string& hash, const std::string& path,
-                                     bool& joined);
+    // Under m_mutex: join the in-flight job for hash, or (unless force) serve
+    // the stored analysis into `cached`, or start a new job. nullptr with
+    // `cached` empty means the pool queue is full.
+    std::shared_ptr<Job> startOrJoin(const std::string& hash, const std::string& path, bool force,
+                                     bool& joined, std::optional<core::TrackAnalysis>& cached);
     void runJob(const std::shared_ptr<Job>& job);
 
     // immutable after construction

@@ -175,7 +175,7 @@ void Daemon::waitForTermination() {
     auto log = core::logger("server");
     log->info("shutting down: cancelling in-flight work");
     m_analysis->cancelAll();
-    m_server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
+    m_server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
     m_pool->shutdown();
     if (auto s = m_store->checkpoint(); !s.isOk()) {
         log->warn("WAL checkpoint failed: {}", s.message());

@@ -57,7 +57,7 @@ Result<TrackAnalysis> analyzeFile(const std::string& path, const AnalyzeOptions&
                                   const CancellationToken& cancel, const ProgressFn& progress) {
     const auto t0 = std::chrono::steady_clock::now();
     reportProgress(progress, 0.0, "hashing");
-    auto hash = sha256File(path, &cancel);
+    auto hash = sha256File(path, [&cancel] { return cancel.isCancelled(); });
     if (!hash) {
         return hash.status();
     }

@@ -331,8 +331,7 @@ sf_count_t memTell(void* user) {
 
 } // namespace
 
-Result<DecodedAudio> decodeFile(const std::string& path, const DecodeOptions& options,
-                                const CancellationToken* cancel) {
+Status checkAudioFilePath(const std::string& path) {
     struct stat st {};
     if (::stat(path.c_str(), &st) != 0) {
         const int err = errno;
@@ -350,6 +349,16 @@ Result<DecodedAudio> decodeFile(const std::string& path, const DecodeOptions& op
     if (st.st_size == 0) {
         return invalidArgument(path + ": empty file (0 bytes)");
     }
+    return Status::ok();
+}
+
+Result<DecodedAudio> decodeFile(const std::string& path, const DecodeOptions& options,
+                                const CancellationToken* cancel) {
+    if (auto s = checkAudioFilePath(path); !s.isOk()) {
+        return s;
+    }
+    struct stat st {};
+    ::stat(path.c_str(), &st);
     SF_INFO info{};
     SndfileHandle file(sf_open(path.c_str(), SFM_READ, &info));
     if (!file) {

@@ -51,6 +51,10 @@ struct DecodedAudio {
     AudioBuffer audio; // mono or stereo, at DecodeOptions::target_rate_hz
 };
 
+// Checks that path names an existing, non-empty regular file; the error
+// names the path ("x: is a directory, not an audio file", ...).
+Status checkAudioFilePath(const std::string& path);
+
 Result<DecodedAudio> decodeFile(const std::string& path, const DecodeOptions& options = {},
                                 const CancellationToken* cancel = nullptr);
 

@@ -37,7 +37,7 @@ std::string sha256Hex(const void* data, std::size_t size) {
     return toHex(digest, len);
 }
 
-Result<std::string> sha256File(const std::string& path, const CancellationToken* cancel) {
+Result<std::string> sha256File(const std::string& path, const std::function<bool()>& is_cancelled) {
     std::unique_ptr<std::FILE, FileClose> file(std::fopen(path.c_str(), "rb"));
     if (!file) {
         const int err = errno;
@@ -63,7 +63,7 @@ Result<std::string> sha256File(const std::string& path, const CancellationToken*
             }
             break;
         }
-        if (cancel != nullptr && cancel->isCancelled()) {
+        if (is_cancelled && is_cancelled()) {
             return cancelledError(path + ": hashing cancelled");
         }
     }

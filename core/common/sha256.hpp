@@ -4,6 +4,7 @@
 // or re-tagged file is a different track, while a renamed or moved file is the
 // same one. Reads in 1 MiB chunks; honours cancellation between chunks.
 
+#include <functional>
 #include <string>
 
 #include "core/common/cancellation.hpp"
@@ -11,7 +12,9 @@
 
 namespace styledna::core {
 
-Result<std::string> sha256File(const std::string& path, const CancellationToken* cancel = nullptr);
+// is_cancelled is polled between chunks (every 1 MiB).
+Result<std::string> sha256File(const std::string& path,
+                               const std::function<bool()>& is_cancelled = {});
 std::string sha256Hex(const void* data, std::size_t size);
 
 } // namespace styledna::core
