@@ -16,6 +16,10 @@
 namespace styledna::core {
 namespace {
 
+// Float files may exceed full scale, but not by 80 dB: such values are corrupt
+// data, and resampling them would overflow to Inf.
+constexpr float kMaxSampleMagnitude = 1.0e4f;
+
 struct ContainerName {
     int major;
     const char* name;
@@ -220,12 +224,15 @@ Result<DecodedAudio> decodeOpened(SndfileHandle file, const SF_INFO& info, const
         }
         const auto n = static_cast<std::size_t>(got);
         for (std::size_t i = 0; i < n * in_channels; ++i) {
-            if (!std::isfinite(interleaved[i])) {
+            if (!std::isfinite(interleaved[i]) || std::fabs(interleaved[i]) > kMaxSampleMagnitude) {
                 const std::size_t frame = total + i / in_channels;
                 char where[64];
                 std::snprintf(where, sizeof where, "%zu (%.3f s)", frame,
                               static_cast<double>(frame) / rate);
-                return invalidArgument(name + ": contains NaN/Inf samples (first at frame " +
+                return invalidArgument(name +
+                                       (std::isfinite(interleaved[i])
+                                            ? ": sample values beyond +80 dBFS (first at frame "
+                                            : ": contains NaN/Inf samples (first at frame ") +
                                        where + ")");
             }
         }

@@ -19,7 +19,8 @@
 //                         Channels beyond 8 with no map are dropped (and logged).
 // Errors (all name the file): no such file (NOT_FOUND), directory, empty file,
 // unreadable/unrecognised data, unsupported container, zero frames, duration
-// over max_duration_s, NaN/Inf samples (INVALID_ARGUMENT), cancellation
+// over max_duration_s, NaN/Inf samples or float samples beyond +80 dBFS
+// (|x| > 1e4; corrupt data) (INVALID_ARGUMENT), cancellation
 // (CANCELLED).
 
 #include <cstdint>

@@ -258,6 +258,12 @@ TEST_CASE("Bad input gets a clear error naming the file", "[audio][decode][error
         frames[500] = std::numeric_limits<float>::infinity();
         REQUIRE(writeRaw(name("inf.wav"), SF_FORMAT_WAV | SF_FORMAT_FLOAT, 1, 44100, frames));
         CHECK_FALSE(core::decodeFile(name("inf.wav")).isOk());
+        // Finite but absurd float values (corrupt data) would overflow in the resampler.
+        frames[500] = 3.0e38f;
+        REQUIRE(writeRaw(name("huge.wav"), SF_FORMAT_WAV | SF_FORMAT_FLOAT, 1, 8000, frames));
+        auto huge = core::decodeFile(name("huge.wav"));
+        REQUIRE_FALSE(huge.isOk());
+        CHECK(contains(huge.status().message(), "huge.wav: sample values beyond +80 dBFS"));
     }
     SECTION("duration limit") {
         REQUIRE(core::writeAudioFile(name("long.wav"), test::sine(440, 0.5, 2.0, 8000, 1)).isOk());
