@@ -1,9 +1,20 @@
 #include "core/features/registry.hpp"
 
+#include "core/features/loudness_features.hpp"
+#include "core/features/rhythm_features.hpp"
+#include "core/features/spectral_features.hpp"
+#include "core/features/stereo_features.hpp"
+#include "core/features/tonal_features.hpp"
+
 namespace styledna::core {
 
 std::vector<std::unique_ptr<FeatureFamily>> makeDefaultFamilies() {
     std::vector<std::unique_ptr<FeatureFamily>> families;
+    families.push_back(makeLoudnessFamily());
+    families.push_back(makeSpectralFamily());
+    families.push_back(makeStereoFamily());
+    families.push_back(makeRhythmFamily());
+    families.push_back(makeTonalFamily()); // reads the downbeats rhythm wrote
     return families;
 }
 
@@ -14,8 +25,6 @@ const std::vector<FeatureInfo>& featureCatalog() {
              FeatureKind::kScalar, false},
             {"peak_dbfs", "dBFS", "format", "Sample peak of the decoded audio, all channels.",
              "Master limiter ceiling / master gain.", FeatureKind::kScalar, false},
-            {"rms_dbfs", "dBFS", "format", "RMS level over all channels and frames.",
-             "Master gain, limiter drive.", FeatureKind::kScalar, false},
         };
         for (const auto& family : makeDefaultFamilies()) {
             const auto& infos = family->describe();

@@ -1,0 +1,157 @@
+#pragma once
+// Small inline DSP blocks for the synthesizer's inner loops: polyBLEP
+// oscillators, RBJ biquads, a 4-pole ladder lowpass. Header-only so the
+// per-sample calls inline; no allocation, no virtual calls.
+//
+// Units: frequencies in Hz, rate in Hz; phase in cycles [0, 1).
+
+#include <cmath>
+#include <numbers>
+
+namespace styledna::core::synth_detail {
+
+// polyBLEP residual for a unit step at phase 0; t = phase, dt = increment.
+inline double polyBlep(double t, double dt) {
+    if (t < dt) {
+        const double x = t / dt;
+        return x + x - x * x - 1.0;
+    }
+    if (t > 1.0 - dt) {
+        const double x = (t - 1.0) / dt;
+        return x * x + x + x + 1.0;
+    }
+    return 0.0;
+}
+
+// Band-limited sawtooth in [-1, 1] (rising ramp); square when `square`.
+struct BlepOsc {
+    double phase = 0.0;
+    double increment = 0.0; // frequency / rate, must stay below 0.5
+
+    void setFrequency(double hz, double rate_hz) { increment = hz / rate_hz; }
+    double saw() {
+        const double value = 2.0 * phase - 1.0 - polyBlep(phase, increment);
+        advance();
+        return value;
+    }
+    double square() {
+        double value = phase < 0.5 ? 1.0 : -1.0;
+        value += polyBlep(phase, increment);
+        double shifted = phase + 0.5;
+        if (shifted >= 1.0) {
+            shifted -= 1.0;
+        }
+        value -= polyBlep(shifted, increment);
+        advance();
+        return value;
+    }
+    void advance() {
+        phase += increment;
+        if (phase >= 1.0) {
+            phase -= 1.0;
+        }
+    }
+};
+
+// Transposed direct form II biquad (RBJ Audio EQ Cookbook designs).
+struct Biquad {
+    double b0 = 1, b1 = 0, b2 = 0, a1 = 0, a2 = 0;
+    double z1 = 0, z2 = 0;
+
+    double process(double x) {
+        const double y = b0 * x + z1;
+        z1 = b1 * x - a1 * y + z2;
+        z2 = b2 * x - a2 * y;
+        return y;
+    }
+    void reset() { z1 = z2 = 0; }
+
+    enum class Kind { kLowpass, kHighpass, kBandpass, kPeaking, kAllpass };
+    // gain_db only for kPeaking. Keeps the state (for smooth automation).
+    void design(Kind kind, double freq_hz, double q, double rate_hz, double gain_db = 0.0) {
+        const double w0 = 2.0 * std::numbers::pi * freq_hz / rate_hz;
+        const double cw = std::cos(w0);
+        const double alpha = std::sin(w0) / (2.0 * q);
+        double nb0 = 1, nb1 = 0, nb2 = 0, na0 = 1, na1 = -2 * cw, na2 = 1 - alpha;
+        switch (kind) {
+        case Kind::kLowpass:
+            nb0 = nb2 = (1 - cw) / 2;
+            nb1 = 1 - cw;
+            na0 = 1 + alpha;
+            break;
+        case Kind::kHighpass:
+            nb0 = nb2 = (1 + cw) / 2;
+            nb1 = -(1 + cw);
+            na0 = 1 + alpha;
+            break;
+        case Kind::kBandpass: // 0 dB peak gain
+            nb0 = alpha;
+            nb1 = 0;
+            nb2 = -alpha;
+            na0 = 1 + alpha;
+            break;
+        case Kind::kPeaking: {
+            const double a = std::pow(10.0, gain_db / 40.0);
+            nb0 = 1 + alpha * a;
+            nb1 = -2 * cw;
+            nb2 = 1 - alpha * a;
+            na0 = 1 + alpha / a;
+            na2 = 1 - alpha / a;
+            break;
+        }
+        case Kind::kAllpass:
+            nb0 = 1 - alpha;
+            nb1 = -2 * cw;
+            nb2 = 1 + alpha;
+            na0 = 1 + alpha;
+            break;
+        }
+        b0 = nb0 / na0;
+        b1 = nb1 / na0;
+        b2 = nb2 / na0;
+        a1 = na1 / na0;
+        a2 = na2 / na0;
+    }
+};
+
+// Cheap odd saturator, |x| <= 3 maps monotonically into [-1, 1].
+inline double softSaturate(double x) {
+    if (x > 3.0) {
+        return 1.0;
+    }
+    if (x < -3.0) {
+        return -1.0;
+    }
+    const double x2 = x * x;
+    return x * (27.0 + x2) / (27.0 + 9.0 * x2);
+}
+
+// 4-pole ladder lowpass: four one-pole stages with saturated global feedback
+// (a simplified Huovilainen/Stilson-Smith model). resonance 0..~1.
+struct LadderFilter {
+    double s[4] = {0, 0, 0, 0};
+    double g = 0.1;
+
+    // Coefficient for cutoff_hz (clamped to 0.45 * rate by the caller).
+    void setCutoff(double cutoff_hz, double rate_hz) {
+        g = 1.0 - std::exp(-2.0 * std::numbers::pi * cutoff_hz / rate_hz);
+    }
+    double process(double x, double resonance) {
+        const double feedback = 4.0 * resonance * s[3];
+        const double in = softSaturate(x - feedback);
+        s[0] += g * (in - s[0]);
+        s[1] += g * (s[0] - s[1]);
+        s[2] += g * (s[1] - s[2]);
+        s[3] += g * (s[2] - s[3]);
+        return s[3] * (1.0 + resonance); // partial passband-loss compensation
+    }
+};
+
+inline double midiToHz(double note) {
+    return 440.0 * std::exp2((note - 69.0) / 12.0);
+}
+inline double dbToGain(double db) {
+    return std::pow(10.0, db / 20.0);
+}
+
+} // namespace styledna::core::synth_detail
