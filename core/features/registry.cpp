@@ -5,6 +5,7 @@
 #include "core/features/spectral_features.hpp"
 #include "core/features/stereo_features.hpp"
 #include "core/features/tonal_features.hpp"
+#include "core/features/trance_features.hpp"
 
 namespace styledna::core {
 
@@ -14,7 +15,8 @@ std::vector<std::unique_ptr<FeatureFamily>> makeDefaultFamilies() {
     families.push_back(makeSpectralFamily());
     families.push_back(makeStereoFamily());
     families.push_back(makeRhythmFamily());
-    families.push_back(makeTonalFamily()); // reads the downbeats rhythm wrote
+    families.push_back(makeTonalFamily());  // reads the downbeats rhythm wrote
+    families.push_back(makeTranceFamily()); // reads the grid; writes the sections
     return families;
 }
 

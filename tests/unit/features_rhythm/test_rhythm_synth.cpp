@@ -103,7 +103,7 @@ TEST_CASE("synth trance: tempo, beats, four-on-the-floor, key on 24 tracks",
     CHECK(tally.tempo == tally.total); // 100 % required
     // Downbeats: the synth starts on a downbeat at t = 0; >= 90 % of tracks.
     CHECK(tally.downbeat * 10 >= tally.total * 9);
-    CHECK(tally.key_exact * 100 >= tally.total * 85);
+    CHECK(tally.key_exact * 100 >= tally.total * 90);
     CHECK(tally.key_relative * 100 >= tally.total * 95);
 }
 

@@ -1,0 +1,226 @@
+#include "core/features/trance_sidechain.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include <Eigen/Dense>
+
+#include "core/dsp/band_envelope.hpp"
+
+namespace styledna::core {
+namespace {
+
+double bandPower(const Spectrogram& spec, double lo, double hi) {
+    const std::size_t k0 = spec.binForHz(lo);
+    const std::size_t k1 = spec.binForHz(hi);
+    double s = 0.0;
+    for (std::size_t i = 0; i < spec.num_frames; i += 4) { // every 4th frame is plenty
+        const float* m = spec.frame(i);
+        for (std::size_t k = k0; k < k1; ++k) {
+            s += static_cast<double>(m[k]) * m[k];
+        }
+    }
+    return s;
+}
+
+struct Fit {
+    double sse = 1e300;
+    double c = 0.0;
+    double depth = 0.0;
+    int shift = 0;
+    double tau_ms = 0.0;
+};
+
+} // namespace
+
+TranceSidechainEnvelope computeSidechainEnvelope(const AnalysisContext& ctx,
+                                                 const TranceSidechainParams& params) {
+    TranceSidechainEnvelope env;
+    const double rate = ctx.sampleRateHz();
+    if (ctx.audio().empty() || !(rate > 0)) {
+        return env;
+    }
+    BandEnvelopeParams bp;
+    bp.lo_hz = params.band_lo_hz;
+    bp.hi_hz = params.band_hi_hz;
+    bp.block = std::max<std::size_t>(1, static_cast<std::size_t>(std::lround(rate / 1000.0)));
+    env.block_s = static_cast<double>(bp.block) / rate;
+    if (ctx.isStereo()) {
+        const double side = bandPower(ctx.sideSpectrum(), params.band_lo_hz, params.band_hi_hz);
+        const double mid = bandPower(ctx.monoSpectrum(), params.band_lo_hz, params.band_hi_hz);
+        env.from_side = side > 0 && side >= mid * std::pow(10.0, params.side_min_rel_db / 10.0);
+    }
+    bp.highpass_order = env.from_side ? 2 : 4; // mono: keep the kick out of the band
+    const auto& x = env.from_side ? ctx.side() : ctx.mono();
+    env.power = bandPowerEnvelope(x.data(), x.size(), rate, bp);
+    return env;
+}
+
+TranceSidechainResult analyseSidechain(const TranceSidechainEnvelope& env,
+                                       const std::vector<double>& beats, double beat_period_s,
+                                       const TranceSidechainParams& params) {
+    TranceSidechainResult res;
+    if (env.power.empty() || !(env.block_s > 0) || !(beat_period_s > 0.02)) {
+        return res;
+    }
+    const double period_ms = beat_period_s * 1000.0;
+    const int pre = static_cast<int>(std::lround(params.pre_ms));
+    const int len = static_cast<int>(std::floor(period_ms));
+    if (len <= pre + 10) {
+        return res;
+    }
+    // Envelope in dB with a floor 100 dB under its median power.
+    std::vector<float> sorted(env.power);
+    std::nth_element(sorted.begin(),
+                     sorted.begin() + static_cast<std::ptrdiff_t>(sorted.size() / 2), sorted.end());
+    const double floor = std::max(1e-20, 1e-10 * static_cast<double>(sorted[sorted.size() / 2]));
+    const double total_s = env.power.size() * env.block_s;
+    std::vector<double> fold(static_cast<std::size_t>(len), 0.0);
+    int used = 0;
+    for (double t : beats) {
+        const double first = t - pre * 1e-3;
+        if (first < 0.5 * env.block_s || first + len * 1e-3 >= total_s - env.block_s) {
+            continue;
+        }
+        for (int j = 0; j < len; ++j) {
+            const double pos = (first + j * 1e-3) / env.block_s - 0.5; // block centres
+            const auto i0 = static_cast<std::size_t>(pos);
+            const double w = pos - static_cast<double>(i0);
+            const double p = (1.0 - w) * env.power[i0] + w * env.power[i0 + 1];
+            fold[static_cast<std::size_t>(j)] += 10.0 * std::log10(p + floor);
+        }
+        ++used;
+    }
+    res.beats_used = used;
+    if (used < params.min_beats) {
+        return res;
+    }
+    for (auto& v : fold) {
+        v /= used;
+    }
+    res.fold_db = fold;
+
+    // Release grid and exp tables on the 1 ms lattice.
+    constexpr int kReleaseSteps = 100;
+    const int max_shift = static_cast<int>(std::lround(params.max_shift_ms));
+    const int guard = static_cast<int>(std::lround(params.guard_ms));
+    std::vector<double> weights(fold.size(), 1.0);
+    std::vector<double> basis(fold.size());
+    Fit best;
+    std::vector<double> pos_exp(static_cast<std::size_t>(len + max_shift + 2));
+    std::vector<double> neg_exp(static_cast<std::size_t>(pre + max_shift + 2));
+    double wrap = 1.0;
+    auto setTau = [&](double tau_ms) {
+        for (std::size_t m = 0; m < pos_exp.size(); ++m) {
+            pos_exp[m] = std::exp(-static_cast<double>(m) / tau_ms);
+        }
+        for (std::size_t m = 0; m < neg_exp.size(); ++m) {
+            neg_exp[m] = std::exp(static_cast<double>(m) / tau_ms);
+        }
+        wrap = std::exp(-period_ms / tau_ms);
+    };
+    auto evaluate = [&](int shift, double tau_ms, Fit& out) {
+        const int onset = pre + shift;
+        Eigen::Matrix2d a = Eigen::Matrix2d::Zero();
+        Eigen::Vector2d rhs = Eigen::Vector2d::Zero();
+        for (int j = 0; j < len; ++j) {
+            const auto ju = static_cast<std::size_t>(j);
+            const int d = j - onset;
+            const double u = d >= 0 ? d : d + period_ms;
+            if (u < guard || u > period_ms - 2.0) {
+                basis[ju] = 0.0;
+                continue;
+            }
+            const double x = d >= 0 ? -pos_exp[static_cast<std::size_t>(d)]
+                                    : -neg_exp[static_cast<std::size_t>(-d)] * wrap;
+            basis[ju] = x;
+            const Eigen::Vector2d f(1.0, x);
+            a += weights[ju] * f * f.transpose();
+            rhs += weights[ju] * fold[ju] * f;
+        }
+        if (std::abs(a.determinant()) < 1e-12) {
+            return;
+        }
+        const Eigen::Vector2d sol = a.ldlt().solve(rhs);
+        double sse = 0.0;
+        for (int j = 0; j < len; ++j) {
+            const auto ju = static_cast<std::size_t>(j);
+            const int d = j - onset;
+            const double u = d >= 0 ? d : d + period_ms;
+            if (u < guard || u > period_ms - 2.0) {
+                continue;
+            }
+            const double r = fold[ju] - sol(0) - sol(1) * basis[ju];
+            sse += weights[ju] * r * r;
+        }
+        if (sse < out.sse) {
+            out = {sse, sol(0), sol(1), shift, tau_ms};
+        }
+    };
+    for (int pass = 0; pass < 2; ++pass) {
+        best = Fit{};
+        for (int r = 0; r < kReleaseSteps; ++r) {
+            const double release_ms = 10.0 * std::pow(100.0, r / double(kReleaseSteps - 1));
+            setTau(release_ms / std::log(10.0));
+            const double tau_ms = release_ms / std::log(10.0);
+            for (int shift = -max_shift; shift <= max_shift; ++shift) {
+                evaluate(shift, tau_ms, best);
+            }
+        }
+        if (best.sse >= 1e300) {
+            return res;
+        }
+        // Huber weights from the residuals (scale = 1.4826 * MAD).
+        std::vector<double> resid;
+        const int onset = pre + best.shift;
+        for (int j = 0; j < len; ++j) {
+            double u = j - onset;
+            if (u < 0) {
+                u += period_ms;
+            }
+            resid.push_back(fold[static_cast<std::size_t>(j)] - best.c +
+                            best.depth * std::exp(-u / best.tau_ms));
+        }
+        std::vector<double> absr(resid.size());
+        std::transform(resid.begin(), resid.end(), absr.begin(),
+                       [](double v) { return std::abs(v); });
+        std::nth_element(absr.begin(), absr.begin() + static_cast<std::ptrdiff_t>(absr.size() / 2),
+                         absr.end());
+        const double k = 1.5 * std::max(1e-3, 1.4826 * absr[absr.size() / 2]);
+        for (std::size_t j = 0; j < resid.size(); ++j) {
+            weights[j] = std::abs(resid[j]) <= k ? 1.0 : k / std::abs(resid[j]);
+        }
+    }
+    res.depth_db = std::max(0.0, best.depth);
+    res.release_ms = res.depth_db > 0 ? best.tau_ms * std::log(10.0) : 0.0;
+    res.onset_offset_ms = best.shift;
+    if (res.depth_db < 0.5) {
+        res.rate_per_beat = 0.0;
+        return res;
+    }
+    auto meanAt = [&](double a_ms, double b_ms) {
+        double s = 0;
+        int n = 0;
+        for (int j = std::max(0, int(std::ceil(a_ms)));
+             j <= std::min(len - 1, int(std::floor(b_ms))); ++j) {
+            s += fold[static_cast<std::size_t>(j)];
+            ++n;
+        }
+        return n > 0 ? s / n : 0.0;
+    };
+    int pumps = 1;
+    const double need = std::max(1.0, 0.5 * res.depth_db);
+    for (int q = 1; q <= 3; ++q) {
+        double p = pre + best.shift + q * period_ms / 4.0;
+        if (p >= len) {
+            p -= period_ms;
+        }
+        const double drop = meanAt(p - 8, p - 2) - meanAt(p + 2, p + 8);
+        pumps += drop > need ? 1 : 0;
+    }
+    res.rate_per_beat = pumps;
+    return res;
+}
+
+} // namespace styledna::core

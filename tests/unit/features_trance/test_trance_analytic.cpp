@@ -1,0 +1,214 @@
+// Trance family on analytic signals with known answers, and edge cases.
+
+#include <cmath>
+#include <numbers>
+#include <random>
+
+#include <catch2/catch.hpp>
+
+#include "core/features/trance_supersaw.hpp"
+#include "unit/features_trance/trance_test_util.hpp"
+
+using namespace styledna;
+using core::AudioBuffer;
+
+namespace {
+
+constexpr double kRate = 44100.0;
+
+// Stereo noise (independent L/R, so the side signal carries it) ducked by the
+// synthesizer's sidechain law after every beat: gain_db(u) = -depth *
+// exp(-u / tau), tau = release / ln 10. A 50 Hz kick burst on every beat.
+AudioBuffer duckedNoise(double bpm, double seconds, double depth_db, double release_ms, bool stereo,
+                        unsigned seed) {
+    const auto n = static_cast<std::size_t>(seconds * kRate);
+    AudioBuffer audio(stereo ? 2 : 1, n, kRate);
+    std::mt19937 rng(seed);
+    std::normal_distribution<float> gauss(0.0f, 0.1f);
+    const double period = 60.0 / bpm;
+    const double tau = release_ms * 1e-3 / std::log(10.0);
+    for (std::size_t i = 0; i < n; ++i) {
+        const double t = static_cast<double>(i) / kRate;
+        const double u = std::fmod(t, period);
+        const double gain = std::pow(10.0, -depth_db * std::exp(-u / tau) / 20.0);
+        const double kick =
+            u < 0.15 ? 0.6 * std::sin(2 * std::numbers::pi * 50.0 * u) * std::exp(-u / 0.05) : 0.0;
+        for (auto& ch : audio.channels) {
+            ch[i] = static_cast<float>(gain * gauss(rng) + kick);
+        }
+    }
+    return audio;
+}
+
+// Supersaw chord (3 notes x voices), voices detuned evenly over +-detune and
+// panned evenly over +-spread with the constant-power law.
+AudioBuffer supersaw(double spread, double detune_cents, int voices, double seconds,
+                     unsigned seed) {
+    const auto n = static_cast<std::size_t>(seconds * kRate);
+    AudioBuffer audio(2, n, kRate);
+    std::mt19937 rng(seed);
+    std::uniform_real_distribution<double> phase0(0.0, 1.0);
+    for (double f0 : {220.0, 277.18, 329.63}) {
+        for (int v = 0; v < voices; ++v) {
+            const double pos = 2.0 * v / (voices - 1) - 1.0;
+            const double f = f0 * std::exp2(pos * detune_cents / 1200.0);
+            const double theta = (pos * spread + 1.0) * std::numbers::pi / 4.0;
+            const double gl = std::cos(theta) * 0.05, gr = std::sin(theta) * 0.05;
+            double ph = phase0(rng);
+            for (std::size_t i = 0; i < n; ++i) {
+                const double s = 2.0 * ph - 1.0; // naive saw; aliasing is irrelevant here
+                audio.channels[0][i] += static_cast<float>(gl * s);
+                audio.channels[1][i] += static_cast<float>(gr * s);
+                ph += f / kRate;
+                ph -= std::floor(ph);
+            }
+        }
+    }
+    return audio;
+}
+
+} // namespace
+
+TEST_CASE("sidechain depth and release are recovered from ducked stereo noise",
+          "[trance][sidechain]") {
+    struct Case {
+        double depth_db, release_ms;
+    };
+    for (const Case c : {Case{6.0, 150.0}, Case{10.0, 300.0}, Case{3.0, 120.0}}) {
+        const double bpm = 128.0;
+        const auto audio = duckedNoise(bpm, 40.0, c.depth_db, c.release_ms, true, 3);
+        const auto run = test::runTrance(audio, test::constantGrid(bpm, audio.durationS()));
+        REQUIRE(run.status.isOk());
+        const auto& v = run.features.values;
+        INFO("depth " << c.depth_db << " release " << c.release_ms);
+        // Absolute 0.6 dB: noise of the 1 ms fold over ~80 beats plus the
+        // extrapolation over the 8 ms guard.
+        CHECK(v.at("sidechain_depth_db") == Approx(c.depth_db).margin(0.6));
+        // Relative 15 %: release grid step 4.7 % plus fit noise.
+        CHECK(v.at("sidechain_release_ms") == Approx(c.release_ms).epsilon(0.15));
+        CHECK(v.at("sidechain_rate_per_beat") == 1.0);
+    }
+}
+
+TEST_CASE("sidechain falls back to the mono signal for mono input", "[trance][sidechain]") {
+    const double bpm = 140.0;
+    const auto audio = duckedNoise(bpm, 40.0, 8.0, 200.0, false, 5);
+    const auto run = test::runTrance(audio, test::constantGrid(bpm, audio.durationS()));
+    REQUIRE(run.status.isOk());
+    // Absolute 1 dB / relative 20 %: the kick shares the band in mono.
+    CHECK(run.features.values.at("sidechain_depth_db") == Approx(8.0).margin(1.0));
+    CHECK(run.features.values.at("sidechain_release_ms") == Approx(200.0).epsilon(0.2));
+}
+
+TEST_CASE("no ducking reads as zero depth and zero pumping rate", "[trance][sidechain]") {
+    const double bpm = 130.0;
+    const auto audio = duckedNoise(bpm, 30.0, 0.0, 100.0, true, 9);
+    const auto run = test::runTrance(audio, test::constantGrid(bpm, audio.durationS()));
+    REQUIRE(run.status.isOk());
+    // Absolute 0.5 dB: below that the duck is not audible and the rate is 0.
+    CHECK(run.features.values.at("sidechain_depth_db") < 0.5);
+    CHECK(run.features.values.at("sidechain_rate_per_beat") == 0.0);
+}
+
+TEST_CASE("supersaw width ranks stereo spread and detune is measured", "[trance][supersaw]") {
+    double last_width = -1.0;
+    for (double spread : {0.0, 0.2, 0.5, 0.8, 1.0}) {
+        const auto audio = supersaw(spread, 20.0, 7, 4.0, 11);
+        core::AnalysisContext ctx(audio);
+        const auto r = core::analyseSupersaw(ctx, {{0.0, 4.0}}, {0.1, 2.0}, {});
+        INFO("spread " << spread << " width " << r.width << " detune " << r.detune_cents);
+        CHECK(r.width > last_width);
+        // Absolute 0.08: 7 discrete voices vs the continuum the mapping assumes.
+        CHECK(r.width == Approx(spread).margin(0.08));
+        // Relative 15 %: 0.67 factor for 5-9 voices, cluster overlap.
+        CHECK(r.detune_cents == Approx(20.0).epsilon(0.15));
+        last_width = r.width;
+    }
+}
+
+TEST_CASE("spread mapping is monotonic and clamped", "[trance][supersaw]") {
+    CHECK(core::spreadFromWidthRatio(0.0) == 0.0);
+    CHECK(core::spreadFromWidthRatio(-1.0) == 0.0);
+    CHECK(core::spreadFromWidthRatio(10.0) == 1.0);
+    double last = 0.0;
+    for (double r = 0.01; r < 0.22; r += 0.01) {
+        const double s = core::spreadFromWidthRatio(r);
+        CHECK(s > last);
+        last = s;
+    }
+}
+
+TEST_CASE("invalid grid gives documented defaults and one section", "[trance][edge]") {
+    const auto audio = duckedNoise(128.0, 8.0, 6.0, 150.0, true, 1);
+    const auto run = test::runTrance(audio, core::BeatGrid{});
+    REQUIRE(run.status.isOk());
+    const auto& v = run.features.values;
+    for (const auto& info : core::TranceFamily().describe()) {
+        if (info.kind == core::FeatureKind::kScalar) {
+            REQUIRE(v.count(info.name) == 1);
+            CHECK(std::isfinite(v.at(info.name)));
+        }
+    }
+    CHECK(v.at("sidechain_depth_db") == 0.0);
+    CHECK(v.at("length_bars") == 0.0);
+    CHECK(v.at("acid_present") == 0.0);
+    REQUIRE(run.features.sections.size() == 1);
+    CHECK(run.features.sections[0].label == "drop");
+    CHECK(run.features.sections[0].start_s == 0.0);
+    CHECK(run.features.sections[0].end_s == Approx(audio.durationS()));
+    CHECK(run.features.series.at("energy_per_bar_db").empty());
+}
+
+TEST_CASE("empty, one-sample, silent and short inputs do not fail", "[trance][edge]") {
+    for (std::size_t frames :
+         {std::size_t{0}, std::size_t{1}, std::size_t{1000}, static_cast<std::size_t>(3 * kRate)}) {
+        for (std::size_t channels : {std::size_t{1}, std::size_t{2}}) {
+            AudioBuffer audio(channels, frames, kRate);
+            const auto grid = test::constantGrid(128.0, audio.durationS());
+            const auto run = test::runTrance(audio, grid);
+            INFO("frames " << frames << " channels " << channels);
+            REQUIRE(run.status.isOk());
+            for (const auto& [name, value] : run.features.values) {
+                INFO(name);
+                CHECK(std::isfinite(value));
+            }
+            CHECK(run.features.values.at("sidechain_depth_db") == 0.0);
+        }
+    }
+}
+
+TEST_CASE("sections are contiguous and cover the track on a 22.05 kHz mono input",
+          "[trance][edge]") {
+    AudioBuffer audio = duckedNoise(128.0, 30.0, 6.0, 150.0, false, 2);
+    audio.sample_rate_hz = 22050.0; // same samples, twice as long
+    const auto run = test::runTrance(audio, test::constantGrid(128.0, audio.durationS()));
+    REQUIRE(run.status.isOk());
+    const auto& sections = run.features.sections;
+    REQUIRE_FALSE(sections.empty());
+    CHECK(sections.front().start_s == 0.0);
+    CHECK(sections.back().end_s == Approx(audio.durationS()));
+    int bars = 0;
+    for (std::size_t i = 0; i < sections.size(); ++i) {
+        if (i > 0) {
+            CHECK(sections[i].start_s == sections[i - 1].end_s);
+            CHECK(sections[i].start_bar == sections[i - 1].start_bar + sections[i - 1].bars);
+        }
+        bars += sections[i].bars;
+    }
+    CHECK(bars == static_cast<int>(run.features.values.at("length_bars")));
+    CHECK(run.features.series.at("energy_per_bar_db").size() == static_cast<std::size_t>(bars));
+}
+
+TEST_CASE("configure rejects invalid parameters", "[trance][edge]") {
+    core::TranceFamilyParams p;
+    p.sidechain.band_hi_hz = 10.0;
+    CHECK_FALSE(core::TranceFamily(p).configure().isOk());
+    p = {};
+    p.supersaw.fft_size = 1000;
+    CHECK_FALSE(core::TranceFamily(p).configure().isOk());
+    p = {};
+    p.arrangement.phrase_bars = 0;
+    CHECK_FALSE(core::TranceFamily(p).configure().isOk());
+    CHECK(core::TranceFamily().configure().isOk());
+    CHECK(core::makeTranceFamily()->name() == "trance");
+}

@@ -1,0 +1,60 @@
+#pragma once
+// Helpers shared by the trance-family tests: a constant beat grid from known
+// truth, and one call that runs the family on a buffer.
+
+#include <cmath>
+
+#include "core/features/analysis_context.hpp"
+#include "core/features/trance_features.hpp"
+
+namespace styledna::test {
+
+// Constant-tempo 4/4 grid: beats from first_downbeat_s every 60 / bpm s up to
+// duration_s; downbeats every fourth beat.
+inline core::BeatGrid constantGrid(double bpm, double duration_s, double first_downbeat_s = 0.0) {
+    core::BeatGrid grid;
+    grid.tempo_bpm = bpm;
+    grid.first_downbeat_s = first_downbeat_s;
+    grid.beats_per_bar = 4;
+    const double period = 60.0 / bpm;
+    for (int k = 0;; ++k) {
+        const double t = first_downbeat_s + k * period;
+        if (t >= duration_s - 1e-9) {
+            break;
+        }
+        grid.beat_times_s.push_back(t);
+        if (k % 4 == 0) {
+            grid.downbeat_times_s.push_back(t);
+        }
+    }
+    return grid;
+}
+
+struct TranceRun {
+    core::Status status;
+    core::TrackFeatures features;
+};
+
+// Runs configure() + process() + processSection() on every detected section,
+// like the extractor does.
+inline TranceRun runTrance(const core::AudioBuffer& audio, const core::BeatGrid& grid,
+                           core::TranceFamilyParams params = {}) {
+    TranceRun run;
+    core::TranceFamily family(params);
+    run.status = family.configure();
+    if (!run.status.isOk()) {
+        return run;
+    }
+    core::AnalysisContext ctx(audio);
+    run.features.grid = grid;
+    run.status = family.process(ctx, run.features);
+    for (auto& section : run.features.sections) {
+        if (!run.status.isOk()) {
+            break;
+        }
+        run.status = family.processSection(ctx, section.start_s, section.end_s, section.values);
+    }
+    return run;
+}
+
+} // namespace styledna::test
