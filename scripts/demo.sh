@@ -27,7 +27,27 @@ echo "== synthesizing 4 references (one per style) and a flawed work in progress
 echo "== analysing the work in progress"
 wip=$(ls "$OUT"/wip/*.wav | head -n 1)
 "$BIN/styledna" analyze "$wip"
-echo "== ground truth for comparison: ${wip%.wav}.truth.json"
+echo "== the work in progress: synthesizer truth vs what the analysis measured"
+"$BIN/styledna" --json analyze "$wip" > "$OUT/wip-analysis.json"
+/usr/bin/python3 - "$OUT/wip-analysis.json" "${wip%.wav}.truth.json" <<'PY'
+import json, sys
+a, t = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+f = a["features"]
+rows = [("tempo (BPM)", t["tempo_bpm"], f["tempo_bpm"]),
+        ("key", t["key"], a["labels"].get("key")),
+        ("integrated loudness (LUFS)", t["integrated_lufs"], f["loudness_integrated_lufs"]),
+        ("sidechain depth (dB)", t["sidechain_depth_db"], f["sidechain_depth_db"]),
+        ("sidechain release (ms)", t["sidechain_release_ms"], f["sidechain_release_ms"]),
+        ("supersaw spread / width", t["stereo_spread"], f["supersaw_width"]),
+        ("acid line", t["acid_present"], bool(f["acid_present"])),
+        ("low end mono (<120 Hz)", "wide_low_end" not in t["flaws"], bool(f["low_end_mono_ok"])),
+        ("sections", " ".join(f"{s['label']}:{s['bars']}" for s in t["sections"]),
+                     " ".join(f"{s['label']}:{s['bars']}" for s in a["sections"]))]
+print(f"  flaws rendered: {', '.join(t['flaws'])}")
+for name, truth, measured in rows:
+    fmt = lambda v: f"{v:.2f}" if isinstance(v, float) else str(v)
+    print(f"  {name:28s} truth {fmt(truth):>22s}   measured {fmt(measured)}")
+PY
 
 echo "== analysing the references (JSON summary)"
 "$BIN/styledna" --json analyze "$OUT"/refs/*.wav > "$OUT/refs-analysis.json"
