@@ -104,6 +104,7 @@ int main(int argc, char** argv) {
     // 2. Decode and analyse, best of N (PERF.md: runs vary up to 1.6x).
     double best_decode = 1e9, best_features_2t = 1e9, best_features_1t = 1e9;
     TrackFeatures features;
+    std::vector<FamilyTiming> best_timings;
     for (int r = 0; r < repeats; ++r) {
         const auto t0 = Clock::now();
         auto decoded = decodeFile(file);
@@ -112,7 +113,8 @@ int main(int argc, char** argv) {
             std::fprintf(stderr, "bench: %s\n", decoded.status().message().c_str());
             return 1;
         }
-        auto f2 = extractFeatures(decoded->audio, ExtractOptions{2});
+        std::vector<FamilyTiming> timings;
+        auto f2 = extractFeatures(decoded->audio, ExtractOptions{2, &timings});
         const auto t2 = Clock::now();
         auto f1 = extractFeatures(decoded->audio, ExtractOptions{1});
         const auto t3 = Clock::now();
@@ -124,6 +126,9 @@ int main(int argc, char** argv) {
         best_features_2t = std::min(best_features_2t, seconds(t1, t2));
         best_features_1t = std::min(best_features_1t, seconds(t2, t3));
         features = std::move(f2).value();
+        if (seconds(t1, t2) <= best_features_2t) {
+            best_timings = timings;
+        }
     }
     const double total_2t = best_decode + best_features_2t;
     const double total_1t = best_decode + best_features_1t;
@@ -151,13 +156,19 @@ int main(int argc, char** argv) {
     std::printf("  vs seed target 10 s/track   %7.2fx faster\n", 10.0 / total_2t);
     std::printf("  vs Essentia 2.1 tempo+key+loudness (1.2 s/min, published): %.2fx faster\n",
                 1.2 * duration_s / 60.0 / total_2t);
+    std::printf("  per family (2 threads; loudness overlaps the rest):");
+    for (const auto& t : best_timings) {
+        std::printf(" %s %.3f", t.family.c_str(), t.seconds);
+    }
+    std::printf("\n");
     std::printf("  features computed          %zu scalars, %zu labels, %zu sections\n",
                 features.values.size(), features.labels.size(), features.sections.size());
     std::printf("\n  tempo on this file (truth %.3f BPM):\n", params.tempo_bpm);
     std::printf("    %-16s %8.3f BPM  (full analysis %.3f s)\n", "StyleDNA", tempo, total_2t);
     for (const auto& p : peers) {
-        if (std::isnan(p.seconds)) {
-            std::printf("    %-16s      n/a      %s\n", p.name.c_str(), p.note.c_str());
+        if (std::isnan(p.seconds) || !(p.tempo_bpm > 0)) {
+            std::printf("    %-16s      n/a      %s\n", p.name.c_str(),
+                        p.note.empty() ? "no estimate (not installed?)" : p.note.c_str());
         } else {
             std::printf("    %-16s %8.3f BPM  (tempo only %.3f s; %.2fx our full analysis)\n",
                         p.name.c_str(), p.tempo_bpm, p.seconds, p.seconds / total_2t);

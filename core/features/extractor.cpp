@@ -1,21 +1,174 @@
 #include "core/features/extractor.hpp"
 
-#include <future>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
 
 #include "core/features/registry.hpp"
 
 namespace styledna::core {
 namespace {
 
-Status runFamily(FeatureFamily& family, const AnalysisContext& ctx, TrackFeatures& out) {
-    if (ctx.cancel().isCancelled()) {
-        return cancelledError("analysis cancelled");
+using Clock = std::chrono::steady_clock;
+
+double since(Clock::time_point t0) {
+    return std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
+// One family in the run: its dependencies (indices) and its state.
+struct Node {
+    FeatureFamily* family = nullptr;
+    std::vector<std::size_t> deps;
+    bool started = false;
+    bool done = false;
+    double seconds = 0.0;
+};
+
+// Adds what a family produced to the shared result. Families only add keys;
+// the grid and the sections have a single producer each.
+void merge(TrackFeatures& into, TrackFeatures&& from) {
+    into.values.insert(from.values.begin(), from.values.end());
+    into.labels.insert(from.labels.begin(), from.labels.end());
+    into.series.insert(std::make_move_iterator(from.series.begin()),
+                       std::make_move_iterator(from.series.end()));
+    if (!into.grid.valid() && from.grid.valid()) {
+        into.grid = std::move(from.grid);
     }
-    auto s = family.process(ctx, out);
-    if (!s.isOk()) {
-        return Status(s.code(), std::string(family.name()) + " features: " + s.message());
+    if (into.sections.empty() && !from.sections.empty()) {
+        into.sections = std::move(from.sections);
     }
-    return s;
+}
+
+// Runs the families as a dependency graph on `threads` workers (the caller is
+// one of them). Each family works on a private copy of what its dependencies
+// produced, so no two threads ever write the same TrackFeatures.
+class FamilyScheduler {
+public:
+    FamilyScheduler(std::vector<Node>& nodes, const AnalysisContext& ctx,
+                    const ProgressFn& progress)
+        : m_nodes(nodes), m_ctx(ctx), m_progress(progress) {}
+
+    Status run(int threads, TrackFeatures& result) {
+        std::vector<std::thread> workers;
+        for (int t = 1; t < threads; ++t) {
+            workers.emplace_back([this] { work(); });
+        }
+        work();
+        for (auto& w : workers) {
+            w.join();
+        }
+        result = std::move(m_result);
+        return m_status;
+    }
+
+private:
+    // Index of a family ready to start, or npos; caller holds m_mutex.
+    std::size_t nextReady() const {
+        for (std::size_t i = 0; i < m_nodes.size(); ++i) {
+            if (m_nodes[i].started) {
+                continue;
+            }
+            bool ready = true;
+            for (std::size_t d : m_nodes[i].deps) {
+                ready = ready && m_nodes[d].done;
+            }
+            if (ready) {
+                return i;
+            }
+        }
+        return std::string::npos;
+    }
+
+    void work() {
+        std::unique_lock lock(m_mutex);
+        while (true) {
+            std::size_t i = std::string::npos;
+            m_cv.wait(lock, [&] {
+                i = nextReady();
+                return !m_status.isOk() || m_finished == m_nodes.size() || i != std::string::npos;
+            });
+            if (!m_status.isOk() || i == std::string::npos) {
+                return;
+            }
+            Node& node = m_nodes[i];
+            node.started = true;
+            TrackFeatures local = m_result; // what the dependencies produced so far
+            lock.unlock();
+            const auto t0 = Clock::now();
+            Status s = m_ctx.cancel().isCancelled() ? cancelledError("analysis cancelled")
+                                                    : node.family->process(m_ctx, local);
+            const double seconds = since(t0);
+            lock.lock();
+            node.seconds = seconds;
+            node.done = true;
+            ++m_finished;
+            if (!s.isOk()) {
+                if (m_status.isOk()) {
+                    m_status = Status(s.code(), std::string(node.family->name()) +
+                                                    " features: " + s.message());
+                }
+            } else {
+                merge(m_result, std::move(local));
+                reportProgress(m_progress, 0.85 * m_finished / m_nodes.size(), node.family->name());
+            }
+            m_cv.notify_all();
+        }
+    }
+
+    std::vector<Node>& m_nodes; // guarded by m_mutex
+    const AnalysisContext& m_ctx;
+    const ProgressFn& m_progress;
+    std::mutex m_mutex;
+    std::condition_variable m_cv;
+    TrackFeatures m_result; // guarded by m_mutex
+    Status m_status;        // guarded by m_mutex
+    std::size_t m_finished = 0;
+};
+
+// processSection for every (family, section); families are split across
+// threads, each family touched by one thread, results merged afterwards.
+Status runSections(std::vector<Node>& nodes, const AnalysisContext& ctx,
+                   std::vector<Section>& sections, int threads) {
+    const std::size_t nf = nodes.size();
+    std::vector<std::vector<std::map<std::string, double>>> values(
+        nf, std::vector<std::map<std::string, double>>(sections.size()));
+    std::vector<Status> status(nf);
+    auto runFamily = [&](std::size_t f) {
+        for (std::size_t s = 0; s < sections.size() && status[f].isOk(); ++s) {
+            if (ctx.cancel().isCancelled()) {
+                status[f] = cancelledError("analysis cancelled");
+                break;
+            }
+            status[f] = nodes[f].family->processSection(ctx, sections[s].start_s, sections[s].end_s,
+                                                        values[f][s]);
+        }
+    };
+    std::vector<std::thread> workers;
+    const auto stride = static_cast<std::size_t>(std::max(1, threads));
+    for (std::size_t t = 1; t < stride; ++t) {
+        workers.emplace_back([&, t] {
+            for (std::size_t f = t; f < nf; f += stride) {
+                runFamily(f);
+            }
+        });
+    }
+    for (std::size_t f = 0; f < nf; f += stride) {
+        runFamily(f);
+    }
+    for (auto& w : workers) {
+        w.join();
+    }
+    for (std::size_t f = 0; f < nf; ++f) {
+        if (!status[f].isOk()) {
+            return Status(status[f].code(), std::string(nodes[f].family->name()) +
+                                                " section features: " + status[f].message());
+        }
+        for (std::size_t s = 0; s < sections.size(); ++s) {
+            sections[s].values.insert(values[f][s].begin(), values[f][s].end());
+        }
+    }
+    return Status::ok();
 }
 
 } // namespace
@@ -26,52 +179,36 @@ Result<TrackFeatures> extractFeatures(const AudioBuffer& audio, const ExtractOpt
         return invalidArgument("feature extraction needs mono or stereo audio");
     }
     auto families = makeDefaultFamilies();
-    for (auto& f : families) {
-        if (auto s = f->configure(); !s.isOk()) {
+    std::vector<Node> nodes(families.size());
+    for (std::size_t i = 0; i < families.size(); ++i) {
+        if (auto s = families[i]->configure(); !s.isOk()) {
             return s;
         }
+        nodes[i].family = families[i].get();
+        for (const auto& dep : familyDependencies(families[i]->name())) {
+            for (std::size_t j = 0; j < families.size(); ++j) {
+                if (families[j]->name() == dep) {
+                    nodes[i].deps.push_back(j);
+                }
+            }
+        }
     }
-    AnalysisContext ctx(audio, std::max(1, options.threads), cancel);
+    const int threads = std::max(1, options.threads);
+    // Families run in parallel, so each shared STFT is computed by one thread.
+    AnalysisContext ctx(audio, 1, cancel);
     TrackFeatures out;
-
-    // The first family (loudness) is independent of the rest: overlap it.
-    std::future<Status> side_job;
-    TrackFeatures side_out;
-    std::size_t first = 0;
-    if (options.threads >= 2 && !families.empty() && families[0]->name() == "loudness") {
-        side_job =
-            std::async(std::launch::async, [&] { return runFamily(*families[0], ctx, side_out); });
-        first = 1;
+    if (auto s = FamilyScheduler(nodes, ctx, progress).run(threads, out); !s.isOk()) {
+        return s;
     }
-    Status status = Status::ok();
-    for (std::size_t i = first; i < families.size() && status.isOk(); ++i) {
-        status = runFamily(*families[i], ctx, out);
-        reportProgress(progress, 0.9 * static_cast<double>(i + 1) / families.size(),
-                       families[i]->name());
+    const auto sections_t0 = Clock::now();
+    if (auto s = runSections(nodes, ctx, out.sections, threads); !s.isOk()) {
+        return s;
     }
-    if (side_job.valid()) {
-        Status side = side_job.get();
-        if (status.isOk()) {
-            status = side;
+    if (options.timings != nullptr) {
+        for (const auto& node : nodes) {
+            options.timings->push_back({std::string(node.family->name()), node.seconds});
         }
-        out.values.insert(side_out.values.begin(), side_out.values.end());
-        out.labels.insert(side_out.labels.begin(), side_out.labels.end());
-        out.series.insert(side_out.series.begin(), side_out.series.end());
-    }
-    if (!status.isOk()) {
-        return status;
-    }
-    for (auto& section : out.sections) {
-        for (auto& family : families) {
-            if (cancel.isCancelled()) {
-                return cancelledError("analysis cancelled");
-            }
-            if (auto s =
-                    family->processSection(ctx, section.start_s, section.end_s, section.values);
-                !s.isOk()) {
-                return s;
-            }
-        }
+        options.timings->push_back({"sections", since(sections_t0)});
     }
     reportProgress(progress, 1.0, "features");
     return out;

@@ -2,11 +2,15 @@
 // extractFeatures(): runs every registered feature family over one decoded
 // track, computing shared inputs (mid/side, STFTs) once.
 //
-// Threads: with options.threads >= 2 the loudness family (true peak dominates
-// its cost) runs on its own thread while the others share the STFTs on the
-// calling thread; STFTs split frames over options.threads workers.
+// Threads: families run as a dependency graph (registry familyDependencies())
+// on options.threads workers, each on a private copy of its dependencies'
+// output; each shared STFT is computed once, by the first family that asks.
 // After the whole-track pass, every family's processSection() runs on each
-// section the trance family detected.
+// section the trance family detected (families split across the workers).
+// Deterministic: the result does not depend on scheduling.
+
+#include <string>
+#include <vector>
 
 #include "core/audio/audio_buffer.hpp"
 #include "core/common/cancellation.hpp"
@@ -15,8 +19,14 @@
 
 namespace styledna::core {
 
+struct FamilyTiming {
+    std::string family;
+    double seconds = 0.0; // wall time of process() (shared STFTs count where first used)
+};
+
 struct ExtractOptions {
     int threads = 2;
+    std::vector<FamilyTiming>* timings = nullptr; // filled when set (benchmarks)
 };
 
 Result<TrackFeatures> extractFeatures(const AudioBuffer& audio, const ExtractOptions& options = {},

@@ -20,6 +20,12 @@ std::vector<std::unique_ptr<FeatureFamily>> makeDefaultFamilies() {
     return families;
 }
 
+const std::vector<std::string>& familyDependencies(std::string_view family) {
+    static const std::vector<std::string> kNone;
+    static const std::vector<std::string> kGrid{"rhythm"}; // downbeats, beat grid
+    return (family == "tonal" || family == "trance") ? kGrid : kNone;
+}
+
 const std::vector<FeatureInfo>& featureCatalog() {
     static const std::vector<FeatureInfo> catalog = [] {
         std::vector<FeatureInfo> all{

@@ -4,6 +4,8 @@
 // gap analyzer read featureCatalog(); the extractor runs makeDefaultFamilies().
 
 #include <memory>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/features/feature_family.hpp"
@@ -12,6 +14,10 @@ namespace styledna::core {
 
 // In run order: loudness, spectral, stereo, rhythm, tonal, trance.
 std::vector<std::unique_ptr<FeatureFamily>> makeDefaultFamilies();
+
+// Names of the families whose output `family` reads (their values, grid or
+// sections); the extractor runs a family only after these. Declared here, once.
+const std::vector<std::string>& familyDependencies(std::string_view family);
 
 // Every feature of every default family (including format/level facts).
 const std::vector<FeatureInfo>& featureCatalog();
