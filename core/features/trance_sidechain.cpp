@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <limits>
 #include <numeric>
 
 #include <Eigen/Dense>
@@ -41,19 +43,71 @@ TranceSidechainEnvelope computeSidechainEnvelope(const AnalysisContext& ctx,
     if (ctx.audio().empty() || !(rate > 0)) {
         return env;
     }
-    BandEnvelopeParams bp;
-    bp.lo_hz = params.band_lo_hz;
-    bp.hi_hz = params.band_hi_hz;
-    bp.block = std::max<std::size_t>(1, static_cast<std::size_t>(std::lround(rate / 1000.0)));
-    env.block_s = static_cast<double>(bp.block) / rate;
+    const auto block =
+        std::max<std::size_t>(1, static_cast<std::size_t>(std::lround(rate / 1000.0)));
+    env.block_s = static_cast<double>(block) / rate;
     if (ctx.isStereo()) {
         const double side = bandPower(ctx.sideSpectrum(), params.band_lo_hz, params.band_hi_hz);
         const double mid = bandPower(ctx.monoSpectrum(), params.band_lo_hz, params.band_hi_hz);
         env.from_side = side > 0 && side >= mid * std::pow(10.0, params.side_min_rel_db / 10.0);
     }
-    bp.highpass_order = env.from_side ? 2 : 4; // mono: keep the kick out of the band
     const auto& x = env.from_side ? ctx.side() : ctx.mono();
-    env.power = bandPowerEnvelope(x.data(), x.size(), rate, bp);
+    const std::size_t n = x.size();
+    env.power.assign((n + block - 1) / block, 0.0f);
+    env.kept.assign(env.power.size(), 0);
+
+    // Hot samples: the mid within clip_margin_db of its peak (side signal only;
+    // on the mono signal the gate would select on the measured signal itself).
+    const auto& mid = ctx.mono();
+    float peak = 0.0f;
+    for (float v : mid) {
+        peak = std::max(peak, std::abs(v));
+    }
+    const bool gate = env.from_side && params.clip_margin_db > 0 && peak > 0;
+    const float hot = gate
+                          ? peak * static_cast<float>(std::pow(10.0, -params.clip_margin_db / 20.0))
+                          : std::numeric_limits<float>::infinity();
+    const auto reach = static_cast<std::size_t>(std::lround(params.clip_dilate_ms * 1e-3 * rate));
+    auto isHot = [&](std::size_t i) { return i < n && std::abs(mid[i]) > hot; };
+    std::size_t hot_in_window = 0; // hot samples in [i - reach, i + reach]
+    for (std::size_t i = 0; i < std::min(n, reach); ++i) {
+        hot_in_window += isHot(i);
+    }
+
+    const bool fourth = !env.from_side; // mono: keep the kick out of the band
+    BiquadSection hp =
+        BiquadSection::highpass(params.band_lo_hz, fourth ? 0.54119610 : std::sqrt(0.5), rate);
+    BiquadSection hp2 = BiquadSection::highpass(params.band_lo_hz, 1.30656296, rate);
+    const bool use_lp = params.band_hi_hz < 0.45 * rate;
+    BiquadSection lp =
+        BiquadSection::lowpass(std::min(params.band_hi_hz, 0.45 * rate), std::sqrt(0.5), rate);
+    for (std::size_t b = 0; b < env.power.size(); ++b) {
+        const std::size_t end = std::min(n, (b + 1) * block);
+        float acc = 0.0f;
+        std::uint16_t kept = 0;
+        for (std::size_t i = b * block; i < end; ++i) {
+            hot_in_window += isHot(i + reach);
+            float y = hp.process(x[i]);
+            if (fourth) {
+                y = hp2.process(y);
+            }
+            if (use_lp) {
+                y = lp.process(y);
+            }
+            if (hot_in_window == 0) {
+                acc += y * y;
+                ++kept;
+            }
+            if (i >= reach) {
+                hot_in_window -= isHot(i - reach);
+            }
+        }
+        env.power[b] = kept > 0 ? acc / static_cast<float>(kept) : 0.0f;
+        env.kept[b] = kept;
+        hp.flushDenormals();
+        hp2.flushDenormals();
+        lp.flushDenormals();
+    }
     return env;
 }
 
@@ -70,25 +124,24 @@ TranceSidechainResult analyseSidechain(const TranceSidechainEnvelope& env,
     if (len <= pre + 10) {
         return res;
     }
-    // Envelope in dB with a floor 100 dB under its median power.
-    std::vector<float> sorted(env.power);
-    std::nth_element(sorted.begin(),
-                     sorted.begin() + static_cast<std::ptrdiff_t>(sorted.size() / 2), sorted.end());
-    const double floor = std::max(1e-20, 1e-10 * static_cast<double>(sorted[sorted.size() / 2]));
-    const double total_s = env.power.size() * env.block_s;
-    std::vector<double> fold(static_cast<std::size_t>(len), 0.0);
+    // Pooled over beats: sum of kept squared samples / kept samples, per 1 ms
+    // lattice point (nearest block), so a gain common to all beats survives
+    // exactly and blocks emptied by the clip gate simply count less.
+    const std::size_t nb = env.power.size();
+    std::vector<double> sum(static_cast<std::size_t>(len), 0.0);
+    std::vector<double> count(static_cast<std::size_t>(len), 0.0);
     int used = 0;
     for (double t : beats) {
-        const double first = t - pre * 1e-3;
-        if (first < 0.5 * env.block_s || first + len * 1e-3 >= total_s - env.block_s) {
+        const double first = (t - pre * 1e-3) / env.block_s - 0.5; // block centres
+        const double last = first + (len - 1) * 1e-3 / env.block_s;
+        if (first < 0.0 || last + 1.0 >= static_cast<double>(nb)) {
             continue;
         }
         for (int j = 0; j < len; ++j) {
-            const double pos = (first + j * 1e-3) / env.block_s - 0.5; // block centres
-            const auto i0 = static_cast<std::size_t>(pos);
-            const double w = pos - static_cast<double>(i0);
-            const double p = (1.0 - w) * env.power[i0] + w * env.power[i0 + 1];
-            fold[static_cast<std::size_t>(j)] += 10.0 * std::log10(p + floor);
+            const auto bi = static_cast<std::size_t>(std::lround(first + j * 1e-3 / env.block_s));
+            const double k = env.kept.empty() ? 1.0 : env.kept[bi];
+            sum[static_cast<std::size_t>(j)] += k * env.power[bi];
+            count[static_cast<std::size_t>(j)] += k;
         }
         ++used;
     }
@@ -96,8 +149,21 @@ TranceSidechainResult analyseSidechain(const TranceSidechainEnvelope& env,
     if (used < params.min_beats) {
         return res;
     }
-    for (auto& v : fold) {
-        v /= used;
+    const double full = *std::max_element(count.begin(), count.end());
+    std::vector<double> fold(static_cast<std::size_t>(len), 0.0);
+    std::vector<double> coverage(static_cast<std::size_t>(len), 0.0);
+    double peak_power = 0.0;
+    for (int j = 0; j < len; ++j) {
+        const auto ju = static_cast<std::size_t>(j);
+        peak_power = std::max(peak_power, count[ju] > 0 ? sum[ju] / count[ju] : 0.0);
+    }
+    const double floor = std::max(1e-30, 1e-10 * peak_power);
+
+    for (int j = 0; j < len; ++j) {
+        const auto ju = static_cast<std::size_t>(j);
+        fold[ju] = 10.0 * std::log10((count[ju] > 0 ? sum[ju] / count[ju] : 0.0) + floor);
+        // Lattice points the gate left nearly empty are dropped from the fit.
+        coverage[ju] = full > 0 && count[ju] >= params.min_coverage * full ? 1.0 : 0.0;
     }
     res.fold_db = fold;
 
@@ -105,7 +171,7 @@ TranceSidechainResult analyseSidechain(const TranceSidechainEnvelope& env,
     constexpr int kReleaseSteps = 100;
     const int max_shift = static_cast<int>(std::lround(params.max_shift_ms));
     const int guard = static_cast<int>(std::lround(params.guard_ms));
-    std::vector<double> weights(fold.size(), 1.0);
+    std::vector<double> weights(coverage);
     std::vector<double> basis(fold.size());
     Fit best;
     std::vector<double> pos_exp(static_cast<std::size_t>(len + max_shift + 2));
@@ -182,14 +248,20 @@ TranceSidechainResult analyseSidechain(const TranceSidechainEnvelope& env,
             resid.push_back(fold[static_cast<std::size_t>(j)] - best.c +
                             best.depth * std::exp(-u / best.tau_ms));
         }
-        std::vector<double> absr(resid.size());
-        std::transform(resid.begin(), resid.end(), absr.begin(),
-                       [](double v) { return std::abs(v); });
+        std::vector<double> absr;
+        for (std::size_t j = 0; j < resid.size(); ++j) {
+            if (coverage[j] > 0) {
+                absr.push_back(std::abs(resid[j]));
+            }
+        }
+        if (absr.empty()) {
+            return res;
+        }
         std::nth_element(absr.begin(), absr.begin() + static_cast<std::ptrdiff_t>(absr.size() / 2),
                          absr.end());
         const double k = 1.5 * std::max(1e-3, 1.4826 * absr[absr.size() / 2]);
         for (std::size_t j = 0; j < resid.size(); ++j) {
-            weights[j] = std::abs(resid[j]) <= k ? 1.0 : k / std::abs(resid[j]);
+            weights[j] = coverage[j] * (std::abs(resid[j]) <= k ? 1.0 : k / std::abs(resid[j]));
         }
     }
     res.depth_db = std::max(0.0, best.depth);

@@ -1,7 +1,8 @@
 // Hidden acceptance run: every trance feature against the synthesizer's truth
 // on 24 tracks (4 styles x 6, with weak_sidechain / narrow_supersaw /
 // short_breakdown / harsh_highs flaws), printing a table and the acceptance
-// figures. Run: test_features_trance "[.acceptance]"
+// figures. The beat grid comes from the rhythm family run on the same audio. Run:
+// test_features_trance "[.acceptance]"
 
 #include <cstdio>
 
@@ -28,7 +29,8 @@ TEST_CASE("acceptance figures against the synthesizer", "[.acceptance]") {
             const auto seed = static_cast<std::uint64_t>(100 + 10 * style + i);
             const auto& c =
                 test::tranceCase(style, seed, 1.5, flaw_sets[static_cast<std::size_t>(i)]);
-            const auto run = test::runTrance(c.mix, test::constantGrid(c.tempo_bpm, c.duration_s));
+            // Grid from the rhythm family on the same audio, as in production.
+            const auto run = test::runTranceOnRhythmGrid(c.mix);
             REQUIRE(run.status.isOk());
             const auto& v = run.features.values;
             const double depth = v.at("sidechain_depth_db"), rel = v.at("sidechain_release_ms");

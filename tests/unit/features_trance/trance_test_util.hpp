@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "core/features/analysis_context.hpp"
+#include "core/features/rhythm_features.hpp"
 #include "core/features/trance_features.hpp"
 
 namespace styledna::test {
@@ -36,9 +37,11 @@ struct TranceRun {
 };
 
 // Runs configure() + process() + processSection() on every detected section,
-// like the extractor does.
+// like the extractor does. With rhythm_grid, `grid` is ignored and the grid comes
+// from the rhythm family run first on the same context and TrackFeatures, as in
+// production.
 inline TranceRun runTrance(const core::AudioBuffer& audio, const core::BeatGrid& grid,
-                           core::TranceFamilyParams params = {}) {
+                           core::TranceFamilyParams params = {}, bool rhythm_grid = false) {
     TranceRun run;
     core::TranceFamily family(params);
     run.status = family.configure();
@@ -46,7 +49,18 @@ inline TranceRun runTrance(const core::AudioBuffer& audio, const core::BeatGrid&
         return run;
     }
     core::AnalysisContext ctx(audio);
-    run.features.grid = grid;
+    if (rhythm_grid) {
+        auto rhythm = core::makeRhythmFamily();
+        run.status = rhythm->configure();
+        if (run.status.isOk()) {
+            run.status = rhythm->process(ctx, run.features);
+        }
+        if (!run.status.isOk()) {
+            return run;
+        }
+    } else {
+        run.features.grid = grid;
+    }
     run.status = family.process(ctx, run.features);
     for (auto& section : run.features.sections) {
         if (!run.status.isOk()) {
@@ -55,6 +69,16 @@ inline TranceRun runTrance(const core::AudioBuffer& audio, const core::BeatGrid&
         run.status = family.processSection(ctx, section.start_s, section.end_s, section.values);
     }
     return run;
+}
+
+} // namespace styledna::test
+
+namespace styledna::test {
+
+// runTrance with the grid from the rhythm family on the same audio.
+inline TranceRun runTranceOnRhythmGrid(const core::AudioBuffer& audio,
+                                       core::TranceFamilyParams params = {}) {
+    return runTrance(audio, core::BeatGrid{}, std::move(params), true);
 }
 
 } // namespace styledna::test
