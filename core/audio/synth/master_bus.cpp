@@ -216,12 +216,12 @@ Result<double> channelTruePeak(const std::vector<float>& x, double rate_hz) {
     std::vector<float> block_peak((n + kBlock - 1) / kBlock, 0.0f);
     std::vector<float> acc(kBlock);
     std::vector<float> abs_max(kBlock);
-    constexpr std::size_t kHistory = 16;
+    constexpr std::size_t kHistory = 48; // >= the longest polyphase delay (24 at 2x)
     std::vector<float> padded(kBlock + kHistory, 0.0f);
     for (std::size_t b = 0; b < block_peak.size(); ++b) {
         const std::size_t start = b * kBlock;
         const std::size_t len = std::min(kBlock, n - start);
-        // padded[kHistory + i] = x[start + i], with the 16 previous samples (0 before t = 0).
+        // padded[kHistory + i] = x[start + i], with the kHistory previous samples (0 before t = 0).
         for (std::size_t i = 0; i < kHistory; ++i) {
             padded[i] = start + i >= kHistory ? x[start + i - kHistory] : 0.0f;
         }
