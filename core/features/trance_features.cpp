@@ -13,7 +13,8 @@ const std::vector<FeatureInfo>& tranceInfos() {
     static const std::vector<FeatureInfo> infos{
         {"sidechain_depth_db", "dB", "trance",
          "How far the non-kick content ducks after each kick: fit of the beat-synchronous "
-         "(1 ms) band envelope of the side (else mono) signal, 200 Hz-3 kHz, on the drops.",
+         "(1 ms) band envelope of the side (else mono) signal, 200 Hz-6 kHz or 1-6 kHz "
+         "(whichever fits the duck law better), clip-gated, on the drops.",
          "Sidechain compressor on pads/bass: more ratio or lower threshold deepens it.",
          FeatureKind::kScalar, true},
         {"sidechain_release_ms", "ms", "trance",

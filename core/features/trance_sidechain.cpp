@@ -26,6 +26,9 @@ double bandPower(const Spectrogram& spec, double lo, double hi) {
     return s;
 }
 
+// A release on the grid's lower edge is a transient (click, clipper residue), not a duck law.
+constexpr double kMinPlausibleReleaseMs = 10.5;
+
 struct Fit {
     double sse = 1e300;
     double c = 0.0;
@@ -55,6 +58,11 @@ TranceSidechainEnvelope computeSidechainEnvelope(const AnalysisContext& ctx,
     const std::size_t n = x.size();
     env.power.assign((n + block - 1) / block, 0.0f);
     env.kept.assign(env.power.size(), 0);
+    const bool alt = env.from_side && params.alt_band_lo_hz > params.band_lo_hz &&
+                     params.alt_band_lo_hz < std::min(params.band_hi_hz, 0.45 * rate);
+    if (alt) {
+        env.power_alt.assign(env.power.size(), 0.0f);
+    }
 
     // Hot samples: the mid within clip_margin_db of its peak (side signal only;
     // on the mono signal the gate would select on the measured signal itself).
@@ -81,9 +89,12 @@ TranceSidechainEnvelope computeSidechainEnvelope(const AnalysisContext& ctx,
     const bool use_lp = params.band_hi_hz < 0.45 * rate;
     BiquadSection lp =
         BiquadSection::lowpass(std::min(params.band_hi_hz, 0.45 * rate), std::sqrt(0.5), rate);
+    BiquadSection hp_alt = BiquadSection::highpass(alt ? params.alt_band_lo_hz : params.band_lo_hz,
+                                                   std::sqrt(0.5), rate);
     for (std::size_t b = 0; b < env.power.size(); ++b) {
         const std::size_t end = std::min(n, (b + 1) * block);
         float acc = 0.0f;
+        float acc_alt = 0.0f;
         std::uint16_t kept = 0;
         for (std::size_t i = b * block; i < end; ++i) {
             hot_in_window += isHot(i + reach);
@@ -94,8 +105,10 @@ TranceSidechainEnvelope computeSidechainEnvelope(const AnalysisContext& ctx,
             if (use_lp) {
                 y = lp.process(y);
             }
+            const float y_alt = alt ? hp_alt.process(y) : 0.0f;
             if (hot_in_window == 0) {
                 acc += y * y;
+                acc_alt += y_alt * y_alt;
                 ++kept;
             }
             if (i >= reach) {
@@ -104,6 +117,10 @@ TranceSidechainEnvelope computeSidechainEnvelope(const AnalysisContext& ctx,
         }
         env.power[b] = kept > 0 ? acc / static_cast<float>(kept) : 0.0f;
         env.kept[b] = kept;
+        if (alt) {
+            env.power_alt[b] = kept > 0 ? acc_alt / static_cast<float>(kept) : 0.0f;
+            hp_alt.flushDenormals();
+        }
         hp.flushDenormals();
         hp2.flushDenormals();
         lp.flushDenormals();
@@ -111,10 +128,13 @@ TranceSidechainEnvelope computeSidechainEnvelope(const AnalysisContext& ctx,
     return env;
 }
 
-TranceSidechainResult analyseSidechain(const TranceSidechainEnvelope& env,
-                                       const std::vector<double>& beats, double beat_period_s,
-                                       const TranceSidechainParams& params) {
+namespace {
+
+TranceSidechainResult fitFold(const TranceSidechainEnvelope& env, const std::vector<float>& power,
+                              const std::vector<double>& beats, double beat_period_s,
+                              const TranceSidechainParams& params, double& resid_rms_db) {
     TranceSidechainResult res;
+    resid_rms_db = std::numeric_limits<double>::infinity();
     if (env.power.empty() || !(env.block_s > 0) || !(beat_period_s > 0.02)) {
         return res;
     }
@@ -127,7 +147,7 @@ TranceSidechainResult analyseSidechain(const TranceSidechainEnvelope& env,
     // Pooled over beats: sum of kept squared samples / kept samples, per 1 ms
     // lattice point (nearest block), so a gain common to all beats survives
     // exactly and blocks emptied by the clip gate simply count less.
-    const std::size_t nb = env.power.size();
+    const std::size_t nb = power.size();
     std::vector<double> sum(static_cast<std::size_t>(len), 0.0);
     std::vector<double> count(static_cast<std::size_t>(len), 0.0);
     int used = 0;
@@ -140,7 +160,7 @@ TranceSidechainResult analyseSidechain(const TranceSidechainEnvelope& env,
         for (int j = 0; j < len; ++j) {
             const auto bi = static_cast<std::size_t>(std::lround(first + j * 1e-3 / env.block_s));
             const double k = env.kept.empty() ? 1.0 : env.kept[bi];
-            sum[static_cast<std::size_t>(j)] += k * env.power[bi];
+            sum[static_cast<std::size_t>(j)] += k * power[bi];
             count[static_cast<std::size_t>(j)] += k;
         }
         ++used;
@@ -264,6 +284,25 @@ TranceSidechainResult analyseSidechain(const TranceSidechainEnvelope& env,
             weights[j] = coverage[j] * (std::abs(resid[j]) <= k ? 1.0 : k / std::abs(resid[j]));
         }
     }
+    {
+        const int onset = pre + best.shift;
+        double sw = 0.0;
+        double swr = 0.0;
+        for (int j = 0; j < len; ++j) {
+            const auto ju = static_cast<std::size_t>(j);
+            double u = j - onset;
+            if (u < 0) {
+                u += period_ms;
+            }
+            if (u < guard || u > period_ms - 2.0) {
+                continue;
+            }
+            const double r = fold[ju] - best.c + best.depth * std::exp(-u / best.tau_ms);
+            sw += weights[ju];
+            swr += weights[ju] * r * r;
+        }
+        resid_rms_db = sw > 0 ? std::sqrt(swr / sw) : resid_rms_db;
+    }
     res.depth_db = std::max(0.0, best.depth);
     res.release_ms = res.depth_db > 0 ? best.tau_ms * std::log(10.0) : 0.0;
     res.onset_offset_ms = best.shift;
@@ -292,6 +331,24 @@ TranceSidechainResult analyseSidechain(const TranceSidechainEnvelope& env,
         pumps += drop > need ? 1 : 0;
     }
     res.rate_per_beat = pumps;
+    return res;
+}
+
+} // namespace
+
+TranceSidechainResult analyseSidechain(const TranceSidechainEnvelope& env,
+                                       const std::vector<double>& beats, double beat_period_s,
+                                       const TranceSidechainParams& params) {
+    double resid = 0.0;
+    TranceSidechainResult res = fitFold(env, env.power, beats, beat_period_s, params, resid);
+    if (env.power_alt.size() == env.power.size()) {
+        double resid_alt = 0.0;
+        TranceSidechainResult alt =
+            fitFold(env, env.power_alt, beats, beat_period_s, params, resid_alt);
+        if (resid_alt < resid && alt.release_ms > kMinPlausibleReleaseMs) {
+            res = alt;
+        }
+    }
     return res;
 }
 

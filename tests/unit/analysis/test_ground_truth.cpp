@@ -138,11 +138,10 @@ TEST_CASE("ground truth: key exact on >= 90 % of tracks", "[analysis][ground_tru
     CHECK(rate(ok, n) >= 0.9);
 }
 
-// [!mayfail]: the sidechain estimator is being reworked; the assertion stays
-// at the issue's target and the measured rates print either way (the lead
-// decides when to drop the tag).
+// Tolerances: depth 1.5 dB absolute and release 30 % relative (the issue's);
+// the pass rate must reach 90 % of the tracks, weak and flawed ones included.
 TEST_CASE("ground truth: sidechain depth within 1.5 dB and release within 30 %",
-          "[analysis][ground_truth][sidechain][!mayfail]") {
+          "[analysis][ground_truth][sidechain]") {
     int depth_ok = 0, release_ok = 0, both_ok = 0, n = 0;
     for (const auto& t : test::groundTruthSet()) {
         depth_ok += depthOk(t) ? 1 : 0;
