@@ -19,6 +19,16 @@
 
 namespace styledna::core {
 
+// Identity of an analysed buffer, for families that keep the state of their
+// last process() so processSection() can reuse it for the same input.
+struct AudioIdentity {
+    const AudioBuffer* audio = nullptr;
+    std::size_t frames = 0;
+    double rate_hz = 0.0;
+    static AudioIdentity of(const AudioBuffer& b) { return {&b, b.frames(), b.sample_rate_hz}; }
+    bool operator==(const AudioIdentity&) const = default;
+};
+
 class AnalysisContext {
 public:
     explicit AnalysisContext(const AudioBuffer& audio, int stft_threads = 1,

@@ -59,13 +59,6 @@ std::vector<FeatureInfo> makeInfos() {
     };
 }
 
-struct CacheKey {
-    const AudioBuffer* audio = nullptr;
-    std::size_t frames = 0;
-    double rate_hz = 0.0;
-    bool operator==(const CacheKey&) const = default;
-};
-
 class LoudnessFamily final : public FeatureFamily {
 public:
     explicit LoudnessFamily(LoudnessParams params) : m_params(params), m_infos(makeInfos()) {}
@@ -146,7 +139,7 @@ public:
 
 private:
     void prepareBlocks(const AudioBuffer& audio) {
-        const CacheKey key{&audio, audio.frames(), audio.sample_rate_hz};
+        const auto key = AudioIdentity::of(audio);
         if (key == m_key && m_blocks.sample_rate_hz > 0.0) {
             return;
         }
@@ -203,7 +196,7 @@ private:
     const LoudnessParams m_params;
     const std::vector<FeatureInfo> m_infos;
     // per-track cache, owned by the calling thread
-    CacheKey m_key;
+    AudioIdentity m_key;
     LoudnessBlocks m_blocks;
 };
 

@@ -99,13 +99,6 @@ std::vector<FeatureInfo> makeInfos() {
     return infos;
 }
 
-struct CacheKey {
-    const AudioBuffer* audio = nullptr;
-    std::size_t frames = 0;
-    double rate_hz = 0.0;
-    bool operator==(const CacheKey&) const = default;
-};
-
 class SpectralFamily final : public FeatureFamily {
 public:
     explicit SpectralFamily(SpectralParams params) : m_params(params), m_infos(makeInfos()) {}
@@ -161,7 +154,7 @@ public:
 private:
     Status prepare(const AnalysisContext& ctx) {
         const AudioBuffer& audio = ctx.audio();
-        const CacheKey key{&audio, audio.frames(), audio.sample_rate_hz};
+        const auto key = AudioIdentity::of(audio);
         if (key == m_key && m_prepared) {
             return Status::ok();
         }
@@ -465,7 +458,7 @@ private:
     const SpectralParams m_params;
     const std::vector<FeatureInfo> m_infos;
     // per-track cache, owned by the calling thread
-    CacheKey m_key;
+    AudioIdentity m_key;
     bool m_prepared = false;
     Layout m_layout;
     std::vector<double> m_ltas; // whole-track per-bin power sum

@@ -92,13 +92,6 @@ std::vector<FeatureInfo> makeInfos() {
     };
 }
 
-struct CacheKey {
-    const AudioBuffer* audio = nullptr;
-    std::size_t frames = 0;
-    double rate_hz = 0.0;
-    bool operator==(const CacheKey&) const = default;
-};
-
 class StereoFamily final : public FeatureFamily {
 public:
     explicit StereoFamily(StereoParams params) : m_params(params), m_infos(makeInfos()) {}
@@ -144,7 +137,7 @@ public:
 private:
     Status prepare(const AnalysisContext& ctx) {
         const AudioBuffer& audio = ctx.audio();
-        const CacheKey key{&audio, audio.frames(), audio.sample_rate_hz};
+        const auto key = AudioIdentity::of(audio);
         if (key == m_key && m_prepared) {
             return Status::ok();
         }
@@ -331,7 +324,7 @@ private:
     const StereoParams m_params;
     const std::vector<FeatureInfo> m_infos;
     // per-track cache, owned by the calling thread
-    CacheKey m_key;
+    AudioIdentity m_key;
     bool m_prepared = false;
     double m_low_rate = 1.0;
     std::vector<float> m_low_l, m_low_r;
