@@ -35,6 +35,10 @@ core::Status runSynthesis(const v1::SynthesizeTracksRequest& request,
         }
         flaws.push_back(*flaw);
     }
+    auto variety = core::parseVariety(request.variety().empty() ? "style" : request.variety());
+    if (!variety) {
+        return variety.status();
+    }
     const double minutes = request.minutes() > 0 ? request.minutes() : 5.0;
     std::error_code ec;
     std::filesystem::create_directories(request.out_dir(), ec);
@@ -50,7 +54,7 @@ core::Status runSynthesis(const v1::SynthesizeTracksRequest& request,
         std::snprintf(name, sizeof name, "%s_%03d_s%llu",
                       std::string(core::styleName(style)).c_str(), i,
                       static_cast<unsigned long long>(seed));
-        auto params = core::randomParams(style, seed, minutes, flaws);
+        auto params = core::randomParams(style, seed, minutes, flaws, *variety);
         if (auto s = core::validateParams(params); !s.isOk()) {
             return s;
         }

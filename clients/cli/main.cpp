@@ -263,6 +263,7 @@ int main(int argc, char** argv) {
     std::string style;
     double minutes = 0;
     std::vector<std::string> flaws;
+    std::string variety;
     auto* synth = app.add_subcommand("synth", "render synthetic trance tracks with ground truth");
     synth->add_option("--out", out_dir, "output directory")->required();
     synth->add_option("--count", count, "number of tracks")->check(CLI::Range(1, 1000));
@@ -272,6 +273,9 @@ int main(int argc, char** argv) {
     synth->add_option("--flaw", flaws,
                       "muddy_bass, wide_low_end, weak_sidechain, "
                       "narrow_supersaw, quiet_master, harsh_highs, short_breakdown");
+    synth->add_option("--variety", variety,
+                      "style (default) | wide_sidechain | wide_acid | wide_tempo: widen one "
+                      "axis beyond the style presets");
     synth->add_flag("--json", g.json, "JSON output");
 
     std::string action;
@@ -298,6 +302,7 @@ int main(int argc, char** argv) {
         synth_req.set_seed(seed);
         synth_req.set_style(style);
         synth_req.set_minutes(minutes);
+        synth_req.set_variety(variety);
         for (const auto& f : flaws) {
             synth_req.add_flaws(f);
         }

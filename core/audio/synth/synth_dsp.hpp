@@ -145,6 +145,17 @@ struct LadderFilter {
         s[3] += g * (s[2] - s[3]);
         return s[3] * (1.0 + resonance); // partial passband-loss compensation
     }
+    // Three-pole (18 dB/oct) variant, as in the TB-303's diode ladder: three
+    // stages in the loop, whose phase reaches 180 degrees where each stage
+    // gives 1/2, so feedback 8 self-oscillates; resonance 0..~1 maps to 0..7.6.
+    double process3(double x, double resonance) {
+        const double feedback = 7.6 * resonance * s[2];
+        const double in = softSaturate(x - feedback);
+        s[0] += g * (in - s[0]);
+        s[1] += g * (s[0] - s[1]);
+        s[2] += g * (s[1] - s[2]);
+        return s[2] * (1.0 + 1.5 * resonance);
+    }
 };
 
 inline double midiToHz(double note) {

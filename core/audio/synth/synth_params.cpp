@@ -66,19 +66,92 @@ double drawTempo(Rng& rng, TempoRange range) {
     return range.min_bpm + steps[rng.index(steps.size())] * 0.25;
 }
 
-std::vector<AcidStep> drawAcidPattern(Rng& rng, KeyMode mode) {
+std::vector<AcidStep> drawAcidPattern(Rng& rng, KeyMode mode, double gate_density = 0.8,
+                                      double accent_density = 0.3, double slide_density = 0.2) {
     const auto& s = synth_detail::scaleIntervals(mode);
     const std::array<int, 12> choices{0, 0, 0, 0, 12, 12, 7, s[2], s[6], s[1], s[3], s[5]};
     std::vector<AcidStep> pattern(16);
     for (std::size_t i = 0; i < pattern.size(); ++i) {
-        pattern[i].gate = i == 0 || rng.chance(0.8);
+        pattern[i].gate = i == 0 || rng.chance(gate_density);
         pattern[i].semitones = choices[rng.index(choices.size())];
-        pattern[i].accent = rng.chance(0.3);
+        pattern[i].accent = rng.chance(accent_density);
     }
     for (std::size_t i = 0; i < pattern.size(); ++i) {
-        pattern[i].slide = pattern[i].gate && pattern[(i + 1) % 16].gate && rng.chance(0.2);
+        pattern[i].slide =
+            pattern[i].gate && pattern[(i + 1) % 16].gate && rng.chance(slide_density);
     }
     return pattern;
+}
+
+// Widened sidechain: any duck shape, attack, depth 0.5-14 dB (none on 15 %
+// of the tracks), release 40-400 ms (at most 0.85 of the beat), bus, source
+// (compressor on 30 %, with its knee and ratio), kick fader +-6 dB.
+void widenSidechain(Rng& rng, SynthParams& p) {
+    SidechainParams& sc = p.sidechain;
+    sc.shape = static_cast<DuckShape>(rng.index(4));
+    sc.source = rng.chance(0.3) ? DuckSource::kCompressor : DuckSource::kVolumeShaper;
+    constexpr std::array<DuckBus, 4> kBuses{DuckBus::kBassAndSynths, DuckBus::kSynthsOnly,
+                                            DuckBus::kBassOnly, DuckBus::kAllButKick};
+    sc.bus = kBuses[rng.index(kBuses.size())];
+    sc.attack_ms = rng.uniform(0.0, 10.0);
+    sc.kick_level_db = rng.uniform(-6.0, 6.0);
+    sc.knee_db = rng.uniform(0.0, 12.0);
+    sc.ratio = rng.uniform(4.0, 20.0);
+    const double beat_ms = 60000.0 / p.tempo_bpm;
+    p.sidechain_release_ms = rng.uniform(40.0, std::min(400.0, 0.85 * beat_ms));
+    p.sidechain_release_ms = std::max(p.sidechain_release_ms, sc.attack_ms + 30.0);
+    sc.hold_ms = sc.shape == DuckShape::kHoldRelease
+                     ? rng.uniform(0.1, 0.4) * (p.sidechain_release_ms - sc.attack_ms)
+                     : 0.0;
+    p.sidechain_depth_db = rng.chance(0.15) ? 0.0 : rng.uniform(0.5, 14.0);
+    // A bass-only duck is audible (and measurable) on a held bass; rolling and
+    // offbeat basses are silent at the kick. Elsewhere a third of the basses hold.
+    if (sc.bus == DuckBus::kBassOnly || (p.bass_type != BassType::kAcid && rng.chance(0.3))) {
+        p.bass_type = BassType::kSustained;
+    }
+}
+
+// Widened acid: on half of the tracks, any style; every voice parameter over
+// the range real 303 lines use; level -18..-4 dB against the mix.
+void widenAcid(Rng& rng, SynthParams& p) {
+    if (!rng.chance(0.5)) {
+        if (p.bass_type == BassType::kAcid) {
+            p.bass_type = BassType::kRolling;
+        }
+        return;
+    }
+    p.bass_type = BassType::kAcid;
+    AcidParams& a = p.acid;
+    a.square_wave = rng.chance(0.4);
+    a.three_pole = rng.chance(0.5);
+    a.root_midi = 36 + p.tonic_pc + (rng.chance(0.3) ? -12 : 0);
+    a.cutoff_min_hz = 80.0 * std::pow(10.0, rng.uniform(0.0, 1.0)); // 80..800 Hz
+    a.cutoff_max_hz = std::min(8000.0, a.cutoff_min_hz * std::pow(2.0, rng.uniform(1.0, 4.0)));
+    a.sweep_bars = std::array<int, 4>{4, 8, 16, 32}[rng.index(4)];
+    a.resonance = rng.uniform(0.3, 0.95);
+    a.env_mod_octaves = rng.uniform(0.0, 4.0);
+    a.decay_ms = rng.uniform(60.0, 500.0);
+    a.slide_ms = rng.uniform(20.0, 120.0);
+    a.drive_db = rng.chance(0.5) ? rng.uniform(3.0, 18.0) : 0.0;
+    a.level_db = rng.uniform(-18.0, -4.0);
+    a.pattern = drawAcidPattern(rng, p.mode, rng.uniform(0.55, 0.95), rng.uniform(0.0, 0.5),
+                                rng.uniform(0.0, 0.4));
+}
+
+// Widened tempo: 70-200 BPM (half the draws fractional), drum patterns whose
+// pulse is half, double or broken against the notated beat, triplet hats.
+void widenTempo(Rng& rng, SynthParams& p) {
+    p.tempo_bpm = drawTempo(rng, {70.0, 200.0});
+    const double u = rng.uniform(0.0, 1.0);
+    p.drum_pattern = u < 0.4    ? DrumPattern::kFourOnFloor
+                     : u < 0.6  ? DrumPattern::kHalfTime
+                     : u < 0.75 ? DrumPattern::kDoubleTime
+                                : DrumPattern::kBreakbeat;
+    p.triplet_hats = rng.chance(0.25);
+    // Keep the duck inside the shortest kick spacing.
+    const double spacing_ms =
+        (p.drum_pattern == DrumPattern::kDoubleTime ? 0.5 : 1.0) * 60000.0 / p.tempo_bpm;
+    p.sidechain_release_ms = std::min(p.sidechain_release_ms, 0.8 * spacing_ms);
 }
 
 } // namespace
@@ -118,6 +191,8 @@ std::string_view bassTypeName(BassType type) {
         return "offbeat";
     case BassType::kAcid:
         return "acid";
+    case BassType::kSustained:
+        return "sustained";
     }
     return "rolling";
 }
@@ -130,6 +205,44 @@ std::string_view sectionLabelName(SectionLabel label) {
 
 std::string_view keyModeName(KeyMode mode) {
     return mode == KeyMode::kMinor ? "minor" : "major";
+}
+
+std::string_view varietyName(SynthVariety variety) {
+    constexpr std::array<std::string_view, 4> kNames{"style", "wide_sidechain", "wide_acid",
+                                                     "wide_tempo"};
+    return kNames[static_cast<std::size_t>(variety)];
+}
+
+Result<SynthVariety> parseVariety(std::string_view name) {
+    for (int i = 0; i < 4; ++i) {
+        if (varietyName(static_cast<SynthVariety>(i)) == name) {
+            return static_cast<SynthVariety>(i);
+        }
+    }
+    return invalidArgument("unknown synth variety '" + std::string(name) +
+                           "' (expected style, wide_sidechain, wide_acid or wide_tempo)");
+}
+
+std::string_view duckShapeName(DuckShape shape) {
+    constexpr std::array<std::string_view, 4> kNames{"exponential", "linear", "cosine",
+                                                     "hold_release"};
+    return kNames[static_cast<std::size_t>(shape)];
+}
+
+std::string_view duckSourceName(DuckSource source) {
+    return source == DuckSource::kCompressor ? "compressor" : "volume_shaper";
+}
+
+std::string_view duckBusName(DuckBus bus) {
+    constexpr std::array<std::string_view, 4> kNames{"bass_and_synths", "synths_only", "bass_only",
+                                                     "all_but_kick"};
+    return kNames[static_cast<std::size_t>(bus)];
+}
+
+std::string_view drumPatternName(DrumPattern pattern) {
+    constexpr std::array<std::string_view, 4> kNames{"four_on_floor", "half_time", "double_time",
+                                                     "breakbeat"};
+    return kNames[static_cast<std::size_t>(pattern)];
 }
 
 TempoRange styleTempoRange(TranceStyle style) {
@@ -222,7 +335,7 @@ std::vector<ArrangementSection> planArrangement(TranceStyle style, std::uint64_t
 }
 
 SynthParams randomParams(TranceStyle style, std::uint64_t seed, double minutes,
-                         const std::vector<SynthFlaw>& flaws) {
+                         const std::vector<SynthFlaw>& flaws, SynthVariety variety) {
     const StyleProfile& prof = profile(style);
     // The style salts the stream so seed k of two styles are unrelated tracks.
     Rng rng(seed ^ (0x51A7E5ULL * (static_cast<std::uint64_t>(style) + 1)));
@@ -304,6 +417,26 @@ SynthParams randomParams(TranceStyle style, std::uint64_t seed, double minutes,
         p.harsh_freq_hz = harsh_hz;
     }
 
+    // Widened axes draw from their own stream: the style draw above is the
+    // same track as with kStyle, with only the named axis replaced.
+    Rng wide_rng = rng.fork(3);
+    switch (variety) {
+    case SynthVariety::kWideSidechain:
+        widenSidechain(wide_rng, p);
+        break;
+    case SynthVariety::kWideAcid:
+        widenAcid(wide_rng, p);
+        break;
+    case SynthVariety::kWideTempo:
+        widenTempo(wide_rng, p);
+        break;
+    case SynthVariety::kStyle:
+        break;
+    }
+    if (variety != SynthVariety::kStyle && hasFlaw(flaws, SynthFlaw::kWeakSidechain)) {
+        p.sidechain_depth_db = weak_db;
+    }
+
     const double bar_s = 240.0 / p.tempo_bpm;
     const double clamped_minutes = std::isfinite(minutes) ? std::clamp(minutes, 0.25, 20.0) : 5.0;
     const int phrases = static_cast<int>(std::lround(clamped_minutes * 60.0 / bar_s / 8.0));
@@ -352,6 +485,15 @@ Status validateParams(const SynthParams& p) {
     if (!in(p.sidechain_depth_db, 0, 30) || !in(p.sidechain_release_ms, 10, 1000)) {
         return bad("sidechain_depth_db [0, 30], sidechain_release_ms [10, 1000]");
     }
+    const SidechainParams& sc = p.sidechain;
+    if (!in(sc.attack_ms, 0, 20) || !in(sc.hold_ms, 0, 1000) || !in(sc.knee_db, 0, 24) ||
+        !in(sc.ratio, 1, 100) || !in(sc.kick_level_db, -12, 12)) {
+        return bad("sidechain: attack 0..20 ms, hold 0..1000 ms, knee 0..24 dB, ratio 1..100, "
+                   "kick level -12..12 dB");
+    }
+    if (p.sidechain_depth_db > 0 && p.sidechain_release_ms < sc.attack_ms + sc.hold_ms + 1.0) {
+        return bad("sidechain_release_ms must exceed attack_ms + hold_ms by 1 ms");
+    }
     if (!in(p.muddy_boost_db, 0, 18) || !in(p.muddy_freq_hz, 150, 500) ||
         !in(p.harsh_boost_db, 0, 18) || !in(p.harsh_freq_hz, 2000, 10000)) {
         return bad("muddy/harsh boost 0..18 dB, muddy 150..500 Hz, harsh 2..10 kHz");
@@ -367,9 +509,11 @@ Status validateParams(const SynthParams& p) {
         if (a.pattern.size() != 16 || a.root_midi < 24 || a.root_midi > 72 ||
             !in(a.cutoff_min_hz, 50, 5000) || !in(a.cutoff_max_hz, a.cutoff_min_hz, 12000) ||
             a.sweep_bars < 1 || !in(a.resonance, 0, 0.95) || !in(a.env_mod_octaves, 0, 6) ||
-            !in(a.decay_ms, 10, 2000) || !in(a.slide_ms, 1, 500)) {
+            !in(a.decay_ms, 10, 2000) || !in(a.slide_ms, 1, 500) || !in(a.drive_db, 0, 24) ||
+            !(a.level_db == 0.0 || in(a.level_db, -30, -1))) {
             return bad("acid: 16 steps, root 24..72, cutoff 50..12000 Hz (min <= max), "
-                       "resonance 0..0.95, env 0..6 oct, decay 10..2000 ms, slide 1..500 ms");
+                       "resonance 0..0.95, env 0..6 oct, decay 10..2000 ms, slide 1..500 ms, "
+                       "drive 0..24 dB, level 0 or -30..-1 dB");
         }
         for (const auto& step : a.pattern) {
             if (step.semitones < -24 || step.semitones > 24) {

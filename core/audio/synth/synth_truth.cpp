@@ -1,5 +1,6 @@
 // Truth JSON and writing a rendered track to disk.
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
@@ -45,6 +46,10 @@ nlohmann::json SynthTruth::toJson() const {
     j["acid_present"] = p.bass_type == BassType::kAcid;
     if (p.bass_type == BassType::kAcid) {
         const AcidParams& a = p.acid;
+        auto density = [&](auto pred) {
+            return static_cast<double>(std::count_if(a.pattern.begin(), a.pattern.end(), pred)) /
+                   static_cast<double>(std::max<std::size_t>(1, a.pattern.size()));
+        };
         json steps = json::array();
         for (const AcidStep& s : a.pattern) {
             steps.push_back({{"semitones", s.semitones},
@@ -61,6 +66,13 @@ nlohmann::json SynthTruth::toJson() const {
                      {"env_mod_octaves", a.env_mod_octaves},
                      {"decay_ms", a.decay_ms},
                      {"slide_ms", a.slide_ms},
+                     {"filter", a.three_pole ? "ladder_18db" : "ladder_24db"},
+                     {"drive_db", a.drive_db},
+                     {"accent_density", density([](const AcidStep& st) { return st.accent; })},
+                     {"slide_density", density([](const AcidStep& st) { return st.slide; })},
+                     {"gate_density", density([](const AcidStep& st) { return st.gate; })},
+                     {"level_db_target", a.level_db},
+                     {"level_db", acid_level_db},
                      {"pattern", steps}};
     } else {
         j["acid"] = nullptr;
@@ -69,13 +81,28 @@ nlohmann::json SynthTruth::toJson() const {
     j["detune_cents"] = p.detune_cents;
     j["stereo_spread"] = p.stereo_spread;
     j["lead_arp"] = p.lead_arp;
+    j["drum_pattern"] = drumPatternName(p.drum_pattern);
+    j["triplet_hats"] = p.triplet_hats;
     j["sixteenth_hats"] = p.sixteenth_hats;
     j["open_hats"] = p.open_hats;
     j["swing"] = p.swing;
     j["kick"] = {
         {"start_hz", p.kick_start_hz}, {"end_hz", p.kick_end_hz}, {"decay_ms", p.kick_decay_ms}};
-    j["sidechain_depth_db"] = p.sidechain_depth_db;
-    j["sidechain_release_ms"] = p.sidechain_release_ms;
+    // Realised on the applied gain curve (see SynthTruth); equal to the
+    // draw's targets for a volume shaper, measured for a compressor.
+    j["sidechain_depth_db"] = sidechain_depth_db;
+    j["sidechain_release_ms"] = sidechain_release_ms;
+    const SidechainParams& sc = p.sidechain;
+    j["sidechain"] = {{"shape", duckShapeName(sc.shape)},
+                      {"source", duckSourceName(sc.source)},
+                      {"bus", duckBusName(sc.bus)},
+                      {"attack_ms", sc.attack_ms},
+                      {"hold_ms", sc.hold_ms},
+                      {"knee_db", sc.knee_db},
+                      {"ratio", sc.ratio},
+                      {"kick_level_db", sc.kick_level_db},
+                      {"depth_db_target", p.sidechain_depth_db},
+                      {"release_ms_target", p.sidechain_release_ms}};
     j["muddy_boost_db"] = p.muddy_boost_db;
     j["muddy_freq_hz"] = p.muddy_freq_hz;
     j["harsh_boost_db"] = p.harsh_boost_db;
@@ -107,9 +134,13 @@ nlohmann::json SynthTruth::toJson() const {
     j["conventions"] = {
         {"downbeat",
          "4/4; the track starts on a downbeat at t = 0; beat k at k * 60 / tempo_bpm s"},
+        {"sidechain_depth_db",
+         "peak gain reduction (dB) on the ducked bus, measured on the applied gain curve, "
+         "median over kicks"},
         {"sidechain_release_ms",
-         "kick onset: instant drop to -depth dB; attenuation in dB decays as "
-         "exp(-t / tau), tau = release_ms / ln 10: 90 % of the depth recovered at release_ms"},
+         "time from the kick onset until the gain reduction (in dB) has fallen to 10 % of its "
+         "peak (90 % recovered), median over kicks; for the exponential law with no attack: "
+         "instant drop, attenuation in dB decays as exp(-t / tau), tau = release_ms / ln 10"},
         {"stereo_spread",
          "supersaw voices panned evenly over [-spread, +spread], constant power; 0 = mono"},
         {"stems", "drums + bass + other == pre-master mix (float, before quantisation); "

@@ -58,6 +58,8 @@ void addAcidLine(const AcidParams& acid, const std::vector<AcidEvent>& events, f
     const double amp_coef = 1.0 - std::exp(-1.0 / (0.002 * rate_hz));
     const double log_ratio = std::log2(acid.cutoff_max_hz / acid.cutoff_min_hz);
     const double nyquist_guard = 0.42 * rate_hz;
+    const double drive = dbToGain(acid.drive_db);
+    const double drive_norm = std::sqrt(drive); // keeps the level roughly steady as drive rises
     double pitch = events.front().note;
     double target_pitch = pitch;
     double amp = 0.0, amp_target = 0.0;
@@ -98,7 +100,12 @@ void addAcidLine(const AcidParams& acid, const std::vector<AcidEvent>& events, f
         }
         const double x = acid.square_wave ? osc.square() : osc.saw();
         amp += (amp_target - amp) * amp_coef;
-        out[i] += static_cast<float>(0.9 * ladder.process(0.8 * x, acid.resonance) * amp);
+        double y = acid.three_pole ? ladder.process3(0.8 * x, acid.resonance)
+                                   : ladder.process(0.8 * x, acid.resonance);
+        if (drive > 1.0) {
+            y = softSaturate(drive * y) / drive_norm;
+        }
+        out[i] += static_cast<float>(0.9 * y * amp);
         filter_env *= filter_env_step;
     }
 }

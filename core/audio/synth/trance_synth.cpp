@@ -10,6 +10,7 @@
 #include "core/audio/synth/drum_voices.hpp"
 #include "core/audio/synth/master_bus.hpp"
 #include "core/audio/synth/music_theory.hpp"
+#include "core/audio/synth/sidechain_law.hpp"
 #include "core/audio/synth/synth_dsp.hpp"
 #include "core/audio/synth/tonal_voices.hpp"
 #include "core/common/logging.hpp"
@@ -129,6 +130,7 @@ private:
     void renderBass(std::vector<float>& bass);
     void renderSynths(RenderedTrack& t);
     void applySidechain(RenderedTrack& t);
+    void levelAcid(RenderedTrack& t);
     void renderFx(RenderedTrack& t);
     Status master(RenderedTrack& t);
     void fillTruth(RenderedTrack& t) const;
@@ -142,9 +144,35 @@ private:
     double m_bar_samples = 0;
     std::vector<std::size_t> m_bar_section;
     std::vector<std::size_t> m_kick_onsets;
+    std::vector<float> m_kick; // mono kick (compressor key / separate from ducked drums)
+    bool m_kick_separate = false;
+    double m_duck_depth_db = 0;
+    double m_duck_release_ms = 0;
+    double m_acid_level_db = 0;
     double m_master_gain_db = 0;
     LoudnessMeasurement m_loudness;
 };
+
+// Kick and snare/clap positions (beats within the bar) of a drum pattern.
+struct BarPattern {
+    std::vector<double> kicks;
+    std::vector<double> backbeats;
+    bool snare = false; // backbeat voice: snare (else clap)
+};
+
+BarPattern barPattern(DrumPattern pattern) {
+    switch (pattern) {
+    case DrumPattern::kHalfTime:
+        return {{0.0, 1.5}, {2.0}, true};
+    case DrumPattern::kDoubleTime:
+        return {{0.0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 3.5}, {0.5, 1.5, 2.5, 3.5}, false};
+    case DrumPattern::kBreakbeat:
+        return {{0.0, 2.5}, {1.0, 3.0}, true};
+    case DrumPattern::kFourOnFloor:
+        break;
+    }
+    return {{0.0, 1.0, 2.0, 3.0}, {1.0, 3.0}, false};
+}
 
 void TrackRenderer::renderDrums(RenderedTrack& t) {
     const auto seed = static_cast<std::uint32_t>(m_p.seed ^ (m_p.seed >> 32));
@@ -156,28 +184,76 @@ void TrackRenderer::renderDrums(RenderedTrack& t) {
     const auto snare = sd::renderSnare(m_rate, seed + 5);
     auto& left = t.drums.channels[0];
     auto& right = t.drums.channels[1];
+    const float kick_gain =
+        kKickGain * static_cast<float>(sd::dbToGain(m_p.sidechain.kick_level_db));
+    // The kick goes to its own buffer when it must stay out of the ducked
+    // drums or key a compressor; it joins the drum stem after the sidechain.
+    m_kick_separate = m_p.sidechain.bus == DuckBus::kAllButKick;
+    if (m_kick_separate || m_p.sidechain.source == DuckSource::kCompressor) {
+        m_kick.assign(m_total_frames, 0.0f);
+    }
+    const BarPattern pattern = barPattern(m_p.drum_pattern);
+    const bool legacy = m_p.drum_pattern == DrumPattern::kFourOnFloor;
     for (int bar = 0; bar < m_total_bars; ++bar) {
         const ArrangementSection& sec = sectionOfBar(bar);
         if (hasDrums(sec.label)) {
-            for (int beat = 0; beat < 4; ++beat) {
-                const std::size_t onset = atBeat(4.0 * bar + beat);
-                m_kick_onsets.push_back(onset);
-                addShot(left, kick, onset, kKickGain);
-                addShot(right, kick, onset, kKickGain);
-                if (beat == 1 || beat == 3) {
-                    addShot(left, clap, onset, kClapGain);
-                    addShot(right, clap, onset, kClapGain);
+            if (legacy && !m_kick_separate) {
+                for (int beat = 0; beat < 4; ++beat) {
+                    const std::size_t onset = atBeat(4.0 * bar + beat);
+                    m_kick_onsets.push_back(onset);
+                    addShot(left, kick, onset, kick_gain);
+                    addShot(right, kick, onset, kick_gain);
+                    if (!m_kick.empty()) {
+                        addShot(m_kick, kick, onset, kick_gain);
+                    }
+                    if (beat == 1 || beat == 3) {
+                        addShot(left, clap, onset, kClapGain);
+                        addShot(right, clap, onset, kClapGain);
+                    }
+                }
+            } else {
+                for (double beat : pattern.kicks) {
+                    const std::size_t onset = atBeat(4.0 * bar + beat);
+                    m_kick_onsets.push_back(onset);
+                    if (!m_kick_separate) {
+                        addShot(left, kick, onset, kick_gain);
+                        addShot(right, kick, onset, kick_gain);
+                    }
+                    if (!m_kick.empty()) {
+                        addShot(m_kick, kick, onset, kick_gain);
+                    }
+                }
+                for (double beat : pattern.backbeats) {
+                    const std::size_t onset = atBeat(4.0 * bar + beat);
+                    const auto& shot = pattern.snare ? snare : clap;
+                    const float gain = pattern.snare ? 0.3f : kClapGain;
+                    addShot(left, shot, onset, gain);
+                    addShot(right, shot, onset, gain);
                 }
             }
+            if (m_p.triplet_hats) {
+                for (int j = 0; j < 12; ++j) {
+                    const float gain = j % 3 == 0 ? 0.6f * kHatGain : kHatGain;
+                    const std::size_t onset = atBeat(4.0 * bar + j / 3.0);
+                    addShot(left, hat, onset, 0.8f * gain);
+                    addShot(right, hat, onset, gain);
+                }
+                continue;
+            }
+            const bool double_time = m_p.drum_pattern == DrumPattern::kDoubleTime;
             for (long k = 16L * bar; k < 16L * (bar + 1); ++k) {
-                const bool offbeat = k % 4 == 2;
+                const bool offbeat = double_time ? k % 2 == 1 : k % 4 == 2;
                 if (!offbeat && !m_p.sixteenth_hats) {
                     continue;
+                }
+                if (double_time && !offbeat) {
+                    continue; // the sixteenth grid is already the off-eighth pulse
                 }
                 const float gain = offbeat ? kHatGain : 0.5f * kHatGain;
                 addShot(left, hat, atSixteenth(k), 0.8f * gain);
                 addShot(right, hat, atSixteenth(k), gain);
-                if (offbeat && m_p.open_hats && sec.label != SectionLabel::kIntro) {
+                if (offbeat && m_p.open_hats && sec.label != SectionLabel::kIntro &&
+                    (!double_time || k % 4 == 2)) {
                     addShot(left, open_hat, atSixteenth(k), kOpenHatGain);
                     addShot(right, open_hat, atSixteenth(k), 0.8f * kOpenHatGain);
                 }
@@ -201,7 +277,9 @@ void TrackRenderer::renderBass(std::vector<float>& bass) {
     const double sixteenth = m_bar_samples / 16.0;
     if (m_p.bass_type != BassType::kAcid) {
         const bool rolling = m_p.bass_type == BassType::kRolling;
-        const auto note_frames = static_cast<std::size_t>((rolling ? 0.9 : 1.7) * sixteenth);
+        const bool sustained = m_p.bass_type == BassType::kSustained;
+        const auto note_frames = static_cast<std::size_t>(
+            sustained ? 1.12 * m_bar_samples : (rolling ? 0.9 : 1.7) * sixteenth);
         std::map<int, std::vector<float>> notes;
         for (int bar = 0; bar < m_total_bars; ++bar) {
             if (!hasDrums(sectionOfBar(bar).label)) {
@@ -212,6 +290,10 @@ void TrackRenderer::renderBass(std::vector<float>& bass) {
             auto it = notes.find(midi);
             if (it == notes.end()) {
                 it = notes.emplace(midi, sd::renderBassNote(midi, note_frames, m_rate)).first;
+            }
+            if (sustained) {
+                addShot(bass, it->second, atBeat(4.0 * bar), kBassGain);
+                continue;
             }
             for (long k = 16L * bar; k < 16L * (bar + 1); ++k) {
                 const long step = k % 4;
@@ -341,26 +423,152 @@ void TrackRenderer::renderSynths(RenderedTrack& t) {
     }
 }
 
-void TrackRenderer::applySidechain(RenderedTrack& t) {
-    const auto curve_frames =
-        static_cast<std::size_t>(std::ceil(5.0 * m_p.sidechain_release_ms * 1e-3 * m_rate)) + 1;
-    const auto curve =
-        sidechainCurve(m_p.sidechain_depth_db, m_p.sidechain_release_ms, curve_frames, m_rate);
-    auto& bass = t.bass.channels[0];
-    auto& left = t.other.channels[0];
-    auto& right = t.other.channels[1];
-    for (std::size_t k = 0; k < m_kick_onsets.size(); ++k) {
-        const std::size_t start = m_kick_onsets[k];
-        const std::size_t next =
-            k + 1 < m_kick_onsets.size() ? m_kick_onsets[k + 1] : m_total_frames;
-        const std::size_t end = std::min({next, start + curve_frames, m_total_frames});
-        for (std::size_t i = start; i < end; ++i) {
-            const float g = curve[i - start];
-            bass[i] *= g;
-            left[i] *= g;
-            right[i] *= g;
+// Compressor threshold and release time constant that realise the drawn
+// depth and onset-to-90 % release on one isolated kick (alternating
+// bisections; GR grows as the threshold falls, recovery lengthens with the
+// release constant).
+struct CompressorSetting {
+    double threshold_db = 0;
+    double release_ms = 100;
+};
+
+CompressorSetting fitCompressor(const std::vector<float>& kick_shot, float kick_gain,
+                                const SynthParams& p, double rate) {
+    const std::size_t pad = static_cast<std::size_t>(0.6 * rate);
+    std::vector<float> key(kick_shot.size() + pad, 0.0f);
+    for (std::size_t i = 0; i < kick_shot.size(); ++i) {
+        key[i] = kick_gain * kick_shot[i];
+    }
+    const std::vector<std::size_t> onset{0};
+    const SidechainParams& sc = p.sidechain;
+    CompressorSetting best;
+    best.release_ms = 0.5 * p.sidechain_release_ms;
+    for (int round = 0; round < 3; ++round) {
+        double lo = -80.0, hi = 0.0;
+        for (int it = 0; it < 24; ++it) {
+            best.threshold_db = 0.5 * (lo + hi);
+            const auto g = sd::compressorGainCurve(key, best.threshold_db, sc.ratio, sc.knee_db,
+                                                   sc.attack_ms, best.release_ms, rate);
+            const auto m = sd::measureDuck(g, onset, key.size(), rate);
+            (m.depth_db > p.sidechain_depth_db ? lo : hi) = best.threshold_db;
+        }
+        double rlo = 1.0, rhi = 2000.0;
+        for (int it = 0; it < 24; ++it) {
+            best.release_ms = std::sqrt(rlo * rhi);
+            const auto g = sd::compressorGainCurve(key, best.threshold_db, sc.ratio, sc.knee_db,
+                                                   sc.attack_ms, best.release_ms, rate);
+            const auto m = sd::measureDuck(g, onset, key.size(), rate);
+            (m.release_ms > p.sidechain_release_ms ? rhi : rlo) = best.release_ms;
         }
     }
+    return best;
+}
+
+void TrackRenderer::applySidechain(RenderedTrack& t) {
+    const SidechainParams& sc = m_p.sidechain;
+    if (!(m_p.sidechain_depth_db > 0.0) || m_kick_onsets.empty()) {
+        return;
+    }
+    std::vector<float> gain(m_total_frames, 1.0f);
+    if (sc.source == DuckSource::kCompressor) {
+        const auto seed = static_cast<std::uint32_t>(m_p.seed ^ (m_p.seed >> 32));
+        const auto kick =
+            sd::renderKick(m_p.kick_start_hz, m_p.kick_end_hz, m_p.kick_decay_ms, m_rate, seed + 1);
+        const float kick_gain = kKickGain * static_cast<float>(sd::dbToGain(sc.kick_level_db));
+        const CompressorSetting setting = fitCompressor(kick, kick_gain, m_p, m_rate);
+        gain = sd::compressorGainCurve(m_kick, setting.threshold_db, sc.ratio, sc.knee_db,
+                                       sc.attack_ms, setting.release_ms, m_rate);
+    } else {
+        const bool legacy = sc.shape == DuckShape::kExponential && sc.attack_ms == 0.0;
+        const auto curve_frames =
+            static_cast<std::size_t>(std::ceil(5.0 * m_p.sidechain_release_ms * 1e-3 * m_rate)) + 1;
+        const auto curve =
+            legacy ? sidechainCurve(m_p.sidechain_depth_db, m_p.sidechain_release_ms, curve_frames,
+                                    m_rate)
+                   : sd::duckShapeCurve(sc.shape, m_p.sidechain_depth_db, sc.attack_ms, sc.hold_ms,
+                                        m_p.sidechain_release_ms, curve_frames, m_rate);
+        for (std::size_t k = 0; k < m_kick_onsets.size(); ++k) {
+            const std::size_t start = m_kick_onsets[k];
+            const std::size_t next =
+                k + 1 < m_kick_onsets.size() ? m_kick_onsets[k + 1] : m_total_frames;
+            const std::size_t end = std::min({next, start + curve_frames, m_total_frames});
+            std::copy(curve.begin(), curve.begin() + static_cast<std::ptrdiff_t>(end - start),
+                      gain.begin() + static_cast<std::ptrdiff_t>(start));
+        }
+    }
+    std::vector<std::vector<float>*> ducked;
+    if (sc.bus != DuckBus::kSynthsOnly) {
+        ducked.push_back(&t.bass.channels[0]);
+    }
+    if (sc.bus != DuckBus::kBassOnly) {
+        ducked.push_back(&t.other.channels[0]);
+        ducked.push_back(&t.other.channels[1]);
+    }
+    if (sc.bus == DuckBus::kAllButKick) {
+        ducked.push_back(&t.drums.channels[0]);
+        ducked.push_back(&t.drums.channels[1]);
+    }
+    for (auto* channel : ducked) {
+        for (std::size_t i = 0; i < m_total_frames; ++i) {
+            (*channel)[i] *= gain[i];
+        }
+    }
+    const auto measured = sd::measureDuck(gain, m_kick_onsets, m_total_frames, m_rate);
+    m_duck_depth_db = measured.depth_db;
+    m_duck_release_ms = measured.release_ms;
+}
+
+// Scales the acid line (the whole bass bus) so that it sits level_db against
+// the pre-master mix over the bars with drums, and records the realised level.
+void TrackRenderer::levelAcid(RenderedTrack& t) {
+    if (m_p.bass_type != BassType::kAcid) {
+        return;
+    }
+    double p_bass = 0.0, p_rest = 0.0, p_cross = 0.0;
+    auto accumulate = [&](double g) {
+        double pb = 0.0, pm = 0.0;
+        for (int bar = 0; bar < m_total_bars; ++bar) {
+            if (!hasDrums(sectionOfBar(bar).label)) {
+                continue;
+            }
+            const std::size_t a = atBeat(4.0 * bar);
+            const std::size_t b = std::min(m_total_frames, atBeat(4.0 * (bar + 1)));
+            for (std::size_t c = 0; c < 2; ++c) {
+                const float* d = t.drums.channels[c].data();
+                const float* bs = t.bass.channels[c].data();
+                const float* o = t.other.channels[c].data();
+                for (std::size_t i = a; i < b; ++i) {
+                    const double x = g * bs[i];
+                    const double rest = static_cast<double>(d[i]) + o[i];
+                    pb += x * x;
+                    pm += (x + rest) * (x + rest);
+                }
+            }
+        }
+        return std::pair{pb, pm};
+    };
+    if (m_p.acid.level_db != 0.0) {
+        const auto [pb, pm] = accumulate(1.0);
+        const auto [pb2, pm2] = accumulate(2.0);
+        // pm(g) = g^2 pb + g cross + rest: cross and rest from g = 1 and g = 2.
+        p_bass = pb;
+        p_cross = pm2 - pm - 3.0 * pb; // 2 * sum(bass * rest)
+        p_rest = pm - pb - p_cross;
+        const double r = std::pow(10.0, m_p.acid.level_db / 10.0);
+        // g^2 pb (1 - r) - r g p_cross - r p_rest = 0
+        const double qa = pb * (1.0 - r), qb = -r * p_cross, qc = -r * p_rest;
+        const double disc = qb * qb - 4.0 * qa * qc;
+        if (p_bass > 0.0 && qa > 0.0 && disc >= 0.0) {
+            const auto g = static_cast<float>((-qb + std::sqrt(disc)) / (2.0 * qa));
+            for (auto& channel : t.bass.channels) {
+                for (auto& v : channel) {
+                    v *= g;
+                }
+            }
+        }
+    }
+    const auto [pb, pm] = accumulate(1.0);
+    m_acid_level_db = pb > 0.0 && pm > 0.0 ? 10.0 * std::log10(pb / pm) : 0.0;
 }
 
 void TrackRenderer::renderFx(RenderedTrack& t) {
@@ -418,6 +626,9 @@ void TrackRenderer::fillTruth(RenderedTrack& t) const {
     truth.master_gain_db = m_master_gain_db;
     truth.integrated_lufs = m_loudness.integrated_lufs;
     truth.true_peak_dbtp = m_loudness.true_peak_dbtp;
+    truth.sidechain_depth_db = m_duck_depth_db;
+    truth.sidechain_release_ms = m_duck_release_ms;
+    truth.acid_level_db = m_acid_level_db;
     const double bar_s = 240.0 / m_p.tempo_bpm;
     for (const ArrangementSection& s : m_p.sections) {
         truth.sections.push_back({std::string(sectionLabelName(s.label)), s.start_bar * bar_s,
@@ -468,7 +679,15 @@ Result<RenderedTrack> TrackRenderer::run() {
     } else {
         t.bass.channels[1] = t.bass.channels[0];
     }
+    if (m_kick_separate) {
+        for (auto& channel : t.drums.channels) {
+            for (std::size_t i = 0; i < m_total_frames; ++i) {
+                channel[i] += m_kick[i];
+            }
+        }
+    }
     renderFx(t);
+    levelAcid(t);
     if (cancelled()) {
         return stop();
     }

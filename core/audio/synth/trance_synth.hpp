@@ -13,13 +13,18 @@
 //  * Time grid: 4/4, the track starts on a downbeat at t = 0 s. Beat k starts
 //    at k * 60 / tempo_bpm seconds, bar b at 4 * b beats; an event at time t
 //    starts at sample llround(t * sample_rate_hz). Kicks are exactly on beats.
-//  * Sidechain: at every kick onset the ducked buses (bass, supersaw chords,
-//    lead) drop instantly to -sidechain_depth_db; the attenuation *in dB*
-//    then decays exponentially, gain_db(t) = -depth_db * exp(-t / tau) with
-//    tau = sidechain_release_ms / ln(10), so sidechain_release_ms is the time
-//    after the kick onset at which 90 % of the depth (in dB) has recovered
-//    (attenuation = depth / 10). Each kick restarts the curve. No kick, no
-//    ducking (breakdown, buildup).
+//  * Sidechain: at every kick onset the ducked buses (by default bass,
+//    supersaw chords, lead; see DuckBus) follow the gain law of DuckShape:
+//    with the original kExponential and no attack they drop instantly to
+//    -sidechain_depth_db and the attenuation *in dB* decays exponentially,
+//    gain_db(t) = -depth_db * exp(-t / tau), tau = sidechain_release_ms /
+//    ln(10), so sidechain_release_ms is the time after the kick onset at
+//    which 90 % of the depth (in dB) has recovered (attenuation = depth /
+//    10). Every shape keeps that definition of release. Each kick restarts
+//    the curve. No kick, no ducking (breakdown, buildup). With a compressor
+//    (DuckSource::kCompressor) the truth's sidechain_depth_db and
+//    sidechain_release_ms are the realised values measured on the applied
+//    gain curve; the params hold the draw's target.
 //  * Supersaw width: stereo_spread in [0, 1]. The N voices of every chord
 //    note are detuned evenly over [-detune_cents, +detune_cents] and panned
 //    evenly over [-spread, +spread] (-1 = hard left) with the constant-power
@@ -77,7 +82,44 @@ enum class SynthFlaw {
     kHarshHighs,     // +6..9 dB bell at 3-8 kHz on the chord/lead bus
     kShortBreakdown, // every breakdown 8 bars
 };
-enum class BassType { kRolling, kOffbeat, kAcid };
+// kSustained: one held saw+sub note per bar on the chord root (the
+// sidechained sub of progressive styles); only the widened sidechain draws it.
+enum class BassType { kRolling, kOffbeat, kAcid, kSustained };
+
+// Widened draws (randomParams' `variety`): each widens one axis beyond what
+// the four styles do, so a test set proves what real producers vary, not what
+// our own style presets vary. kStyle is the original per-style draw.
+enum class SynthVariety {
+    kStyle,         // per-style ranges (the original draws)
+    kWideSidechain, // duck shape, attack, depth 0.5-14 dB, release 40-400 ms, bus, source, kick
+                    // level
+    kWideAcid,  // acid on half the tracks: resonance, cutoff, env, accents, slides, drive, level
+    kWideTempo, // 70-200 BPM, half-time / double-time / breakbeat drums, triplet hats
+};
+
+// Sidechain gain law. In every shape the gain reduction (GR, dB >= 0) rises
+// linearly from 0 to the depth over attack_ms after the kick onset, then
+// recovers; sidechain_release_ms is always the time after the kick onset at
+// which GR has fallen to 10 % of the depth (90 % recovered, in dB).
+//   kExponential: GR = D exp(-(t - A) / tau), tau = (R - A) / ln 10 (the original law)
+//   kLinear:      GR falls linearly in dB, reaching 0 at A + (R - A) / 0.9
+//   kCosine:      GR = D (1 + cos(pi x)) / 2 over x in [0, 1], x = (t - A) / L
+//   kHoldRelease: GR = D for hold_ms, then D (1 - x^2) (quadratic release)
+enum class DuckShape { kExponential, kLinear, kCosine, kHoldRelease };
+// kVolumeShaper draws the law above at every kick; kCompressor runs a
+// feed-forward compressor keyed by the kick (peak detector, soft knee, attack
+// and release ballistics); its realised GR curve is measured into the truth.
+enum class DuckSource { kVolumeShaper, kCompressor };
+// Which buses the sidechain ducks. kBassAndSynths is the original: bass and
+// the chord/lead/FX bus; kAllButKick adds clap, hats and snare.
+enum class DuckBus { kBassAndSynths, kSynthsOnly, kBassOnly, kAllButKick };
+// Drum patterns per bar (kick / snare or clap):
+//   kFourOnFloor: kick every beat, clap on 2 and 4 (the original)
+//   kHalfTime:    kick on 1 and the "and" of 2, snare on 3: feels half tempo
+//   kDoubleTime:  the four-on-the-floor bar played twice per bar (kick every
+//                 eighth, clap on the off-eighths of beats): feels double
+//   kBreakbeat:   two-step: kick on 1 and the "and" of 3, snare on 2 and 4
+enum class DrumPattern { kFourOnFloor, kHalfTime, kDoubleTime, kBreakbeat };
 enum class KeyMode { kMinor, kMajor };
 enum class SectionLabel { kIntro, kBreakdown, kBuildup, kDrop, kOutro };
 
@@ -114,16 +156,32 @@ struct AcidStep {
 };
 
 struct AcidParams {
-    bool square_wave = false;      // saw otherwise
-    int root_midi = 45;            // MIDI note of the pattern root (tonic, 36..47)
-    double cutoff_min_hz = 250;    // cutoff sweep bottom (LFO), 50..5000
-    double cutoff_max_hz = 2000;   // cutoff sweep top, > cutoff_min_hz, <= 12000
-    int sweep_bars = 8;            // period of the cosine cutoff sweep, bars, >= 1
-    double resonance = 0.7;        // ladder feedback, 0..0.95 (1 would self-oscillate)
-    double env_mod_octaves = 2;    // filter envelope depth, octaves above the swept cutoff
-    double decay_ms = 180;         // filter and amp envelope decay time constant
-    double slide_ms = 60;          // glide time constant for slides
+    bool square_wave = false;    // saw otherwise
+    int root_midi = 45;          // MIDI note of the pattern root (tonic, 36..47)
+    double cutoff_min_hz = 250;  // cutoff sweep bottom (LFO), 50..5000
+    double cutoff_max_hz = 2000; // cutoff sweep top, > cutoff_min_hz, <= 12000
+    int sweep_bars = 8;          // period of the cosine cutoff sweep, bars, >= 1
+    double resonance = 0.7;      // ladder feedback, 0..0.95 (1 would self-oscillate)
+    double env_mod_octaves = 2;  // filter envelope depth, octaves above the swept cutoff
+    double decay_ms = 180;       // filter and amp envelope decay time constant
+    double slide_ms = 60;        // glide time constant for slides
+    bool three_pole = false;     // 18 dB/oct (TB-303-like) ladder instead of 24 dB/oct
+    double drive_db = 0;         // pre-gain into a soft saturator after the filter, 0..24
+    // Level of the acid stem against the whole pre-master mix over the bars
+    // it plays (10 log10(P_acid / P_mix), dB); 0 = the original fixed gain.
+    double level_db = 0;
     std::vector<AcidStep> pattern; // exactly 16 steps when bass_type == kAcid
+};
+
+struct SidechainParams {
+    DuckShape shape = DuckShape::kExponential;
+    DuckSource source = DuckSource::kVolumeShaper;
+    DuckBus bus = DuckBus::kBassAndSynths;
+    double attack_ms = 0;     // 0..20, linear ramp into the duck
+    double hold_ms = 0;       // kHoldRelease only, < release - attack
+    double knee_db = 6;       // kCompressor: soft knee width
+    double ratio = 8;         // kCompressor: ratio (>= 1)
+    double kick_level_db = 0; // kick fader relative to the original level, -12..12
 };
 
 struct SynthParams {
@@ -146,6 +204,8 @@ struct SynthParams {
     double stereo_spread = 0.8; // 0..1, see the width convention above
     bool lead_arp = true;       // pluck arpeggio over the chords in drops
 
+    DrumPattern drum_pattern = DrumPattern::kFourOnFloor;
+    bool triplet_hats = false;   // closed hats on eighth-note triplets (overrides the two below)
     bool sixteenth_hats = false; // closed hats on all sixteenths (else offbeat eighths)
     bool open_hats = true;       // open hats on offbeats in drops and outro
     double swing = 0.0;          // 0..0.5: odd sixteenths late by swing * sixteenth
@@ -156,6 +216,7 @@ struct SynthParams {
 
     double sidechain_depth_db = 6.0;     // 0..30
     double sidechain_release_ms = 200.0; // 10..1000, 90 % recovery time (see above)
+    SidechainParams sidechain;           // shape, source, bus (defaults: the original law)
 
     double muddy_boost_db = 0.0;     // 0 = off; bell on the bass bus, 0..18
     double muddy_freq_hz = 300.0;    // 150..500
@@ -174,8 +235,17 @@ struct SynthParams {
 // style, flaws applied. The arrangement fits `minutes` rounded to whole
 // 8-bar phrases (at least 32 bars: intro, breakdown, buildup, drop of 8).
 // `minutes` is stored as given; renderTrack rejects it outside 0.25..20.
+// With a `variety` other than kStyle the named axis is drawn from the widened
+// ranges (see SynthVariety); everything else keeps the style's draw.
 SynthParams randomParams(TranceStyle style, std::uint64_t seed, double minutes,
-                         const std::vector<SynthFlaw>& flaws);
+                         const std::vector<SynthFlaw>& flaws,
+                         SynthVariety variety = SynthVariety::kStyle);
+Result<SynthVariety> parseVariety(std::string_view name); // "style", "wide_sidechain", ...
+std::string_view varietyName(SynthVariety variety);
+std::string_view duckShapeName(DuckShape shape);
+std::string_view duckSourceName(DuckSource source);
+std::string_view duckBusName(DuckBus bus);
+std::string_view drumPatternName(DrumPattern pattern);
 
 // Arrangement for `total_bars` (multiple of 8, >= 32) bars; the breakdown
 // lengths honour short_breakdown. Deterministic in (style, seed).
@@ -201,6 +271,12 @@ struct SynthTruth {
     double master_gain_db = 0;  // mix = softClip(10^(g/20) * pre_master), quantised
     double integrated_lufs = 0; // measured on the written (quantised) mix
     double true_peak_dbtp = 0;  // ditto, max over channels
+    // Realised sidechain, measured on the gain curve actually applied to the
+    // ducked buses (median over kicks): peak gain reduction (dB) and time from
+    // the kick onset to 90 % recovery in dB (ms). 0 when nothing is ducked.
+    double sidechain_depth_db = 0;
+    double sidechain_release_ms = 0;
+    double acid_level_db = 0; // realised, see AcidParams::level_db; 0 without acid
     std::vector<SectionTruth> sections;
 
     // Every field, flat where the issue names it (style, seed, tempo_bpm, key,

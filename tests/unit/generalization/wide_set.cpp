@@ -1,0 +1,48 @@
+#include "unit/generalization/wide_set.hpp"
+
+#include <map>
+
+#include <catch2/catch.hpp>
+
+#include "core/features/extractor.hpp"
+
+namespace styledna::test {
+
+const std::vector<WideTrack>& wideSet(core::SynthVariety variety) {
+    static std::map<core::SynthVariety, std::vector<WideTrack>> cache;
+    if (auto it = cache.find(variety); it != cache.end()) {
+        return it->second;
+    }
+    const core::TranceStyle styles[] = {core::TranceStyle::kUplifting,
+                                        core::TranceStyle::kProgressive, core::TranceStyle::kTech,
+                                        core::TranceStyle::kPsy};
+    std::vector<WideTrack> set;
+    for (int i = 0; i < kWideSetSize; ++i) {
+        const auto style = styles[i % 4];
+        const auto seed = static_cast<std::uint64_t>(9000 + 1000 * static_cast<int>(variety) + i);
+        const auto params = core::randomParams(style, seed, 1.5, {}, variety);
+        WideTrack t;
+        t.name = std::string(core::varietyName(variety)) + "/" +
+                 std::string(core::styleName(style)) + "/" + std::to_string(seed);
+        INFO(t.name);
+        auto track = core::renderTrack(params);
+        INFO(track.status().toString());
+        REQUIRE(track.isOk());
+        auto features = core::extractFeatures(track->mix, core::ExtractOptions{2});
+        INFO(features.status().toString());
+        REQUIRE(features.isOk());
+        t.truth = std::move(track->truth);
+        t.features = std::move(features).value();
+        set.push_back(std::move(t));
+    }
+    return cache.emplace(variety, std::move(set)).first->second;
+}
+
+double featureOf(const WideTrack& t, const std::string& name) {
+    const auto it = t.features.values.find(name);
+    INFO(t.name << ": " << name);
+    REQUIRE(it != t.features.values.end());
+    return it->second;
+}
+
+} // namespace styledna::test

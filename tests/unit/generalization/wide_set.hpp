@@ -1,0 +1,33 @@
+#pragma once
+// Widened ground-truth sets: synthesized tracks whose one axis (sidechain,
+// acid or tempo) is drawn from the ranges real producers use
+// (core::SynthVariety), not from our style presets. Each track goes
+// randomParams(style, seed, 1.5 min, {}, variety) -> renderTrack ->
+// extractFeatures on the mastered mix (already on the 16-bit grid, so equal to
+// the decoded WAV; the analysis suite checks that decode is bit exact). Only
+// truth and features are kept. Rendered once per process on first use.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/audio/synth/trance_synth.hpp"
+#include "core/features/track_features.hpp"
+
+namespace styledna::test {
+
+struct WideTrack {
+    std::string name; // "wide_sidechain/psy/9003"
+    core::SynthTruth truth;
+    core::TrackFeatures features;
+};
+
+// Tracks per set (styles cycle uplifting, progressive, tech, psy; seeds
+// 9000 + 1000 * variety + i).
+inline constexpr int kWideSetSize = 40;
+
+const std::vector<WideTrack>& wideSet(core::SynthVariety variety);
+
+double featureOf(const WideTrack& t, const std::string& name);
+
+} // namespace styledna::test
