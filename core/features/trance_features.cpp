@@ -12,14 +12,15 @@ namespace {
 const std::vector<FeatureInfo>& tranceInfos() {
     static const std::vector<FeatureInfo> infos{
         {"sidechain_depth_db", "dB", "trance",
-         "How far the non-kick content ducks after each kick: fit of the beat-synchronous "
-         "(1 ms) band envelope of the side (else mono) signal, 200 Hz-6 kHz or 1-6 kHz "
-         "(whichever fits the duck law better), clip-gated, on the drops.",
+         "Peak gain reduction of the non-kick content after each kick: fit of the "
+         "beat-synchronous (1 ms) band envelope of the side (else mono) signal, 200 Hz-6 kHz or "
+         "1-6 kHz (whichever fits better), clip-gated, on the drops, with a family of duck laws "
+         "(exponential, linear, cosine, hold-then-release; attack 0-10 ms).",
          "Sidechain compressor on pads/bass: more ratio or lower threshold deepens it.",
          FeatureKind::kScalar, true},
         {"sidechain_release_ms", "ms", "trance",
-         "Time after the kick at which 90 % of the duck (in dB) has recovered, from the same fit "
-         "(exponential recovery in dB).",
+         "Time after the kick onset at which 90 % of the duck (in dB) has recovered, from the "
+         "same fit (the synthesizer's truth definition for every duck shape).",
          "Sidechain compressor release (or LFO-tool curve length).", FeatureKind::kScalar, true},
         {"sidechain_rate_per_beat", "1/beat", "trance",
          "Ducks per beat: 1 for kick-triggered four-on-the-floor pumping, 2 or 4 for 8th/16th "
@@ -238,6 +239,7 @@ Status TranceFamily::process(const AnalysisContext& ctx, TrackFeatures& out) {
     }
     const auto sc =
         analyseSidechain(m_last.envelope, beats, m_last.beat_period_s, m_params.sidechain);
+    m_last.sidechain = sc;
     out.values["sidechain_depth_db"] = sc.depth_db;
     out.values["sidechain_release_ms"] = sc.release_ms;
     out.values["sidechain_rate_per_beat"] = sc.rate_per_beat;
@@ -344,8 +346,8 @@ Status TranceFamily::processSection(const AnalysisContext& ctx, double start_s, 
             }
         }
     }
-    const auto sc =
-        analyseSidechain(m_last.envelope, beats, m_last.beat_period_s, m_params.sidechain);
+    const auto sc = analyseSidechain(m_last.envelope, beats, m_last.beat_period_s,
+                                     m_params.sidechain, &m_last.sidechain);
     out["sidechain_depth_db"] = sc.depth_db;
     out["sidechain_release_ms"] = sc.release_ms;
     return Status::ok();

@@ -65,6 +65,7 @@ private:
         std::vector<bool> kick_bar;
         double beat_period_s = 0.0;
         TranceSidechainEnvelope envelope;
+        TranceSidechainResult sidechain; // whole-track fit, the law sections reuse
     };
 
     // immutable after configure()

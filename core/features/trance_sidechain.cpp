@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <numbers>
 #include <numeric>
 
 #include <Eigen/Dense>
@@ -27,17 +28,76 @@ double bandPower(const Spectrogram& spec, double lo, double hi) {
 }
 
 // A release on the grid's lower edge is a transient (click, clipper residue), not a duck law.
-constexpr double kMinPlausibleReleaseMs = 10.5;
+constexpr double kMinPlausibleReleaseMs = 15.5; // the template grid starts at 15 ms
+// The plain exponential law is kept unless another law's weighted SSE is
+// below 1 / kPlainLawMargin of it.
+constexpr double kPlainLawMargin = 1.08;
 
 struct Fit {
     double sse = 1e300;
     double c = 0.0;
     double depth = 0.0;
     int shift = 0;
-    double tau_ms = 0.0;
+    DuckTemplate tpl;
 };
 
 } // namespace
+
+DuckTemplateTable::DuckTemplateTable() {
+    const double c = std::acos(-0.8) / std::numbers::pi;
+    const int n = static_cast<int>(kMaxV * kSteps) + 2;
+    m_law.assign(4, std::vector<double>(static_cast<std::size_t>(n), 0.0));
+    for (int i = 0; i < n; ++i) {
+        const double v = static_cast<double>(i) / kSteps;
+        const auto iu = static_cast<std::size_t>(i);
+        m_law[0][iu] = std::exp(-v * std::log(10.0));
+        m_law[1][iu] = std::max(0.0, 1.0 - 0.9 * v);
+        m_law[2][iu] = c * v >= 1.0 ? 0.0 : 0.5 * (1.0 + std::cos(std::numbers::pi * c * v));
+        m_law[3][iu] = std::max(0.0, 1.0 - 0.9 * v * v);
+    }
+    constexpr int kReleases = 60;
+    for (int r = 0; r < kReleases; ++r) {
+        const double release = 15.0 * std::pow(1000.0 / 15.0, r / double(kReleases - 1));
+        for (double attack : {0.0, 3.0, 6.0, 10.0}) {
+            if (release < attack + 8.0) {
+                continue;
+            }
+            for (DuckLaw law : {DuckLaw::kExponential, DuckLaw::kLinear, DuckLaw::kCosine}) {
+                m_templates.push_back({law, attack, 0.0, release, 0.0});
+            }
+            for (double hold : {0.15, 0.3, 0.45}) {
+                m_templates.push_back(
+                    {DuckLaw::kHoldQuadratic, attack, hold * (release - attack), release, hold});
+            }
+        }
+    }
+}
+
+double DuckTemplateTable::unitGr(const DuckTemplate& tpl, double u_ms) const {
+    if (u_ms < 0.0) {
+        return 0.0;
+    }
+    if (u_ms < tpl.attack_ms) {
+        return u_ms / tpl.attack_ms;
+    }
+    const double start = tpl.attack_ms + tpl.hold_ms;
+    if (u_ms < start) {
+        return 1.0;
+    }
+    const double x = (u_ms - start) / std::max(1e-6, tpl.release_ms - start) * kSteps;
+    if (x >= kMaxV * kSteps) {
+        return tpl.shape == DuckLaw::kExponential ? m_law[0].back() : 0.0;
+    }
+    const auto i = static_cast<std::size_t>(x);
+    const double f = x - static_cast<double>(i);
+    const auto& law = m_law[static_cast<std::size_t>(tpl.shape)];
+    return law[i] + f * (law[i + 1] - law[i]);
+}
+
+const DuckTemplateTable& duckTemplateTable() {
+    static const DuckTemplateTable table;
+    return table;
+}
 
 TranceSidechainEnvelope computeSidechainEnvelope(const AnalysisContext& ctx,
                                                  const TranceSidechainParams& params) {
@@ -91,6 +151,7 @@ TranceSidechainEnvelope computeSidechainEnvelope(const AnalysisContext& ctx,
         BiquadSection::lowpass(std::min(params.band_hi_hz, 0.45 * rate), std::sqrt(0.5), rate);
     BiquadSection hp_alt = BiquadSection::highpass(alt ? params.alt_band_lo_hz : params.band_lo_hz,
                                                    std::sqrt(0.5), rate);
+
     for (std::size_t b = 0; b < env.power.size(); ++b) {
         const std::size_t end = std::min(n, (b + 1) * block);
         float acc = 0.0f;
@@ -121,6 +182,7 @@ TranceSidechainEnvelope computeSidechainEnvelope(const AnalysisContext& ctx,
             env.power_alt[b] = kept > 0 ? acc_alt / static_cast<float>(kept) : 0.0f;
             hp_alt.flushDenormals();
         }
+
         hp.flushDenormals();
         hp2.flushDenormals();
         lp.flushDenormals();
@@ -132,7 +194,8 @@ namespace {
 
 TranceSidechainResult fitFold(const TranceSidechainEnvelope& env, const std::vector<float>& power,
                               const std::vector<double>& beats, double beat_period_s,
-                              const TranceSidechainParams& params, double& resid_rms_db) {
+                              const TranceSidechainParams& params, const DuckTemplate* hint,
+                              double& resid_rms_db) {
     TranceSidechainResult res;
     resid_rms_db = std::numeric_limits<double>::infinity();
     if (env.power.empty() || !(env.block_s > 0) || !(beat_period_s > 0.02)) {
@@ -187,87 +250,99 @@ TranceSidechainResult fitFold(const TranceSidechainEnvelope& env, const std::vec
     }
     res.fold_db = fold;
 
-    // Release grid and exp tables on the 1 ms lattice.
-    constexpr int kReleaseSteps = 100;
+    // Template search: every duck law of the family (see the header) on the
+    // 1 ms lattice, two passes with Huber weights.
     const int max_shift = static_cast<int>(std::lround(params.max_shift_ms));
     const int guard = static_cast<int>(std::lround(params.guard_ms));
     std::vector<double> weights(coverage);
     std::vector<double> basis(fold.size());
+    const DuckTemplateTable& table = duckTemplateTable();
     Fit best;
-    std::vector<double> pos_exp(static_cast<std::size_t>(len + max_shift + 2));
-    std::vector<double> neg_exp(static_cast<std::size_t>(pre + max_shift + 2));
-    double wrap = 1.0;
-    auto setTau = [&](double tau_ms) {
-        for (std::size_t m = 0; m < pos_exp.size(); ++m) {
-            pos_exp[m] = std::exp(-static_cast<double>(m) / tau_ms);
-        }
-        for (std::size_t m = 0; m < neg_exp.size(); ++m) {
-            neg_exp[m] = std::exp(static_cast<double>(m) / tau_ms);
-        }
-        wrap = std::exp(-period_ms / tau_ms);
-    };
-    auto evaluate = [&](int shift, double tau_ms, Fit& out) {
+    auto grAt = [&](const DuckTemplate& tpl, double u_ms) { return table.unitGr(tpl, u_ms); };
+    int stride = 1;
+    auto evaluate = [&](const DuckTemplate& tpl, int shift, Fit& out) {
         const int onset = pre + shift;
-        Eigen::Matrix2d a = Eigen::Matrix2d::Zero();
-        Eigen::Vector2d rhs = Eigen::Vector2d::Zero();
-        for (int j = 0; j < len; ++j) {
+        double s_w = 0, s_x = 0, s_xx = 0, s_y = 0, s_xy = 0, s_yy = 0;
+        for (int j = 0; j < len; j += stride) {
             const auto ju = static_cast<std::size_t>(j);
             const int d = j - onset;
             const double u = d >= 0 ? d : d + period_ms;
-            if (u < guard || u > period_ms - 2.0) {
+            const double w = weights[ju];
+            if (u < guard || u > period_ms - 2.0 || w <= 0.0) {
                 basis[ju] = 0.0;
                 continue;
             }
-            const double x = d >= 0 ? -pos_exp[static_cast<std::size_t>(d)]
-                                    : -neg_exp[static_cast<std::size_t>(-d)] * wrap;
+            // The previous kick's tail before the onset, this kick's law after.
+            const double x = -grAt(tpl, d >= 0 ? static_cast<double>(d) : d + period_ms);
             basis[ju] = x;
-            const Eigen::Vector2d f(1.0, x);
-            a += weights[ju] * f * f.transpose();
-            rhs += weights[ju] * fold[ju] * f;
+            s_w += w;
+            s_x += w * x;
+            s_xx += w * x * x;
+            s_y += w * fold[ju];
+            s_xy += w * x * fold[ju];
+            s_yy += w * fold[ju] * fold[ju];
         }
-        if (std::abs(a.determinant()) < 1e-12) {
+        const double det = s_w * s_xx - s_x * s_x;
+        if (!(std::abs(det) > 1e-9 * std::max(1.0, s_w * s_xx))) {
             return;
         }
-        const Eigen::Vector2d sol = a.ldlt().solve(rhs);
-        double sse = 0.0;
-        for (int j = 0; j < len; ++j) {
-            const auto ju = static_cast<std::size_t>(j);
-            const int d = j - onset;
-            const double u = d >= 0 ? d : d + period_ms;
-            if (u < guard || u > period_ms - 2.0) {
-                continue;
-            }
-            const double r = fold[ju] - sol(0) - sol(1) * basis[ju];
-            sse += weights[ju] * r * r;
-        }
+        const double depth = (s_w * s_xy - s_x * s_y) / det;
+        const double c = (s_y - depth * s_x) / s_w;
+        // Weighted SSE of y - c - depth x from the sums.
+        const double sse = s_yy + c * c * s_w + depth * depth * s_xx - 2.0 * c * s_y -
+                           2.0 * depth * s_xy + 2.0 * c * depth * s_x;
         if (sse < out.sse) {
-            out = {sse, sol(0), sol(1), shift, tau_ms};
+            out = {sse, c, depth, shift, tpl};
         }
     };
+    auto residuals = [&](const Fit& f) {
+        std::vector<double> resid(static_cast<std::size_t>(len), 0.0);
+        const int onset = pre + f.shift;
+        for (int j = 0; j < len; ++j) {
+            const int d = j - onset;
+            resid[static_cast<std::size_t>(j)] =
+                fold[static_cast<std::size_t>(j)] - f.c +
+                f.depth * grAt(f.tpl, d >= 0 ? static_cast<double>(d) : d + period_ms);
+        }
+        return resid;
+    };
+    auto sameLaw = [](const DuckTemplate& a, const DuckTemplate& b) {
+        return a.shape == b.shape && a.attack_ms == b.attack_ms &&
+               a.hold_fraction == b.hold_fraction;
+    };
+    // Pass 0: every template and onset shift on a 2 ms lattice; pass 1: the
+    // Huber-reweighted 1 ms fit at the chosen shift.
+    int best_shift = 0;
     for (int pass = 0; pass < 2; ++pass) {
         best = Fit{};
-        for (int r = 0; r < kReleaseSteps; ++r) {
-            const double release_ms = 10.0 * std::pow(100.0, r / double(kReleaseSteps - 1));
-            setTau(release_ms / std::log(10.0));
-            const double tau_ms = release_ms / std::log(10.0);
-            for (int shift = -max_shift; shift <= max_shift; ++shift) {
-                evaluate(shift, tau_ms, best);
+        stride = pass == 0 ? 2 : 1;
+        const int lo_shift = pass == 0 ? -max_shift : std::max(-max_shift, best_shift - 2);
+        const int hi_shift = pass == 0 ? max_shift : std::min(max_shift, best_shift + 2);
+        // The plain law (exponential, no attack, no hold) wins unless another
+        // template fits clearly better (Occam: the grid is large enough to fit
+        // texture, and most sidechains follow the plain law).
+        Fit plain;
+        for (const DuckTemplate& tpl : table.templates()) {
+            if (tpl.release_ms > period_ms - 2.0 || (hint != nullptr && !sameLaw(tpl, *hint))) {
+                continue;
+            }
+            const bool is_plain = tpl.shape == DuckLaw::kExponential && tpl.attack_ms == 0.0;
+            for (int shift = lo_shift; shift <= hi_shift; ++shift) {
+                evaluate(tpl, shift, best);
+                if (is_plain) {
+                    evaluate(tpl, shift, plain);
+                }
             }
         }
+        if (plain.sse < 1e300 && plain.sse <= kPlainLawMargin * best.sse) {
+            best = plain;
+        }
+        best_shift = best.shift;
         if (best.sse >= 1e300) {
             return res;
         }
         // Huber weights from the residuals (scale = 1.4826 * MAD).
-        std::vector<double> resid;
-        const int onset = pre + best.shift;
-        for (int j = 0; j < len; ++j) {
-            double u = j - onset;
-            if (u < 0) {
-                u += period_ms;
-            }
-            resid.push_back(fold[static_cast<std::size_t>(j)] - best.c +
-                            best.depth * std::exp(-u / best.tau_ms));
-        }
+        const auto resid = residuals(best);
         std::vector<double> absr;
         for (std::size_t j = 0; j < resid.size(); ++j) {
             if (coverage[j] > 0) {
@@ -285,6 +360,7 @@ TranceSidechainResult fitFold(const TranceSidechainEnvelope& env, const std::vec
         }
     }
     {
+        const auto resid = residuals(best);
         const int onset = pre + best.shift;
         double sw = 0.0;
         double swr = 0.0;
@@ -297,14 +373,14 @@ TranceSidechainResult fitFold(const TranceSidechainEnvelope& env, const std::vec
             if (u < guard || u > period_ms - 2.0) {
                 continue;
             }
-            const double r = fold[ju] - best.c + best.depth * std::exp(-u / best.tau_ms);
             sw += weights[ju];
-            swr += weights[ju] * r * r;
+            swr += weights[ju] * resid[ju] * resid[ju];
         }
         resid_rms_db = sw > 0 ? std::sqrt(swr / sw) : resid_rms_db;
     }
     res.depth_db = std::max(0.0, best.depth);
-    res.release_ms = res.depth_db > 0 ? best.tau_ms * std::log(10.0) : 0.0;
+    res.release_ms = res.depth_db > 0 ? best.tpl.release_ms : 0.0;
+    res.law = best.tpl;
     res.onset_offset_ms = best.shift;
     if (res.depth_db < 0.5) {
         res.rate_per_beat = 0.0;
@@ -338,16 +414,38 @@ TranceSidechainResult fitFold(const TranceSidechainEnvelope& env, const std::vec
 
 TranceSidechainResult analyseSidechain(const TranceSidechainEnvelope& env,
                                        const std::vector<double>& beats, double beat_period_s,
-                                       const TranceSidechainParams& params) {
+                                       const TranceSidechainParams& params,
+                                       const TranceSidechainResult* hint) {
+    const std::vector<float>* bands[2] = {&env.power, &env.power_alt};
+    auto fitBand = [&](int band, const DuckTemplate* law, double& resid) {
+        TranceSidechainResult r =
+            fitFold(env, *bands[band], beats, beat_period_s, params, law, resid);
+        r.band = band;
+        return r;
+    };
     double resid = 0.0;
-    TranceSidechainResult res = fitFold(env, env.power, beats, beat_period_s, params, resid);
+    if (hint != nullptr) {
+        const int band = bands[hint->band]->size() == env.power.size() ? hint->band : 0;
+        if (hint->depth_db <= 0.0) {
+            return TranceSidechainResult{}; // no duck in the track, none in its sections
+        }
+        return fitBand(band, &hint->law, resid);
+    }
+    TranceSidechainResult res = fitBand(0, nullptr, resid);
     if (env.power_alt.size() == env.power.size()) {
         double resid_alt = 0.0;
-        TranceSidechainResult alt =
-            fitFold(env, env.power_alt, beats, beat_period_s, params, resid_alt);
+        TranceSidechainResult alt = fitBand(1, nullptr, resid_alt);
         if (resid_alt < resid && alt.release_ms > kMinPlausibleReleaseMs) {
             res = alt;
+            resid = resid_alt;
         }
+    }
+    const bool significant = res.depth_db >= params.min_significant_db ||
+                             res.depth_db >= params.significance_ratio * resid;
+    if (!significant) {
+        const int beats_used = res.beats_used;
+        res = TranceSidechainResult{};
+        res.beats_used = beats_used;
     }
     return res;
 }
