@@ -15,6 +15,7 @@ constexpr std::array<double, 12> kEdmaMinor{0.17235348, 0.05336489, 0.0761009,  
                                             0.05621498, 0.08527853, 0.0497915,  0.13451001,
                                             0.07458916, 0.05003023, 0.09187879, 0.05545106};
 
+constexpr std::array<double, 12> kDiatonic{1, 0, 1, 0, 1, 1, 0, 1, 0, 1, 0, 1};
 constexpr std::array<double, 12> kMajorTriad{1, 0, 0, 0, 1, 0, 0, 1, 0, 0, 0, 0};
 constexpr std::array<double, 12> kMinorTriad{1, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0};
 
@@ -45,48 +46,52 @@ std::string keyLabel(int tonic_pc, bool minor) {
     return std::string(kNames[((tonic_pc % 12) + 12) % 12]) + (minor ? " minor" : " major");
 }
 
-KeyEstimate estimateKey(const std::vector<double>& pcs,
-                        const std::vector<std::vector<double>>& cadence_chromas,
-                        double tonic_weight) {
+KeyEstimate estimateKey(const std::vector<double>& pcs, const std::vector<double>& phrase_starts,
+                        const std::vector<double>& phrase_ends, double start_weight,
+                        double end_weight) {
     KeyEstimate est;
     if (pcs.size() != 12) {
         return est;
-    }
-    bool use_tonic = tonic_weight > 0.0 && !cadence_chromas.empty();
-    for (const auto& c : cadence_chromas) {
-        use_tonic = use_tonic && c.size() == 12;
-    }
-    const double norm = 1.0 / (1.0 + (use_tonic ? tonic_weight : 0.0));
-    double best = -2.0, second = -2.0;
-    for (int mode = 0; mode < 2; ++mode) {
-        for (int tonic = 0; tonic < 12; ++tonic) {
-            double r = pearson(pcs, mode == 0 ? kEdmaMajor : kEdmaMinor, tonic);
-            if (use_tonic) {
-                double triad = -1.0;
-                for (const auto& c : cadence_chromas) {
-                    triad =
-                        std::max(triad, pearson(c, mode == 0 ? kMajorTriad : kMinorTriad, tonic));
-                }
-                r += tonic_weight * triad;
-            }
-            r *= norm;
-            if (r > best) {
-                second = best;
-                best = r;
-                est.tonic_pc = tonic;
-                est.minor = mode == 1;
-            } else if (r > second) {
-                second = r;
-            }
-        }
     }
     double spread = 0.0;
     for (double v : pcs) {
         spread = std::max(spread, std::abs(v - pcs[0]));
     }
-    est.valid = spread > 0.0;
-    est.correlation = est.valid ? best : 0.0;
-    est.second = est.valid ? second : 0.0;
+    if (!(spread > 0.0)) {
+        return est;
+    }
+    int major_tonic = 0;
+    double best_fit = -2.0;
+    for (int tonic = 0; tonic < 12; ++tonic) {
+        const double fit = pearson(pcs, kDiatonic, tonic);
+        if (fit > best_fit) {
+            best_fit = fit;
+            major_tonic = tonic;
+        }
+    }
+    const bool use_start = start_weight > 0.0 && phrase_starts.size() == 12;
+    const bool use_end = end_weight > 0.0 && phrase_ends.size() == 12;
+    const double norm =
+        1.0 / (1.0 + (use_start ? start_weight : 0.0) + (use_end ? end_weight : 0.0));
+    auto score = [&](int tonic, bool minor) {
+        const auto& triad = minor ? kMinorTriad : kMajorTriad;
+        double r = pearson(pcs, minor ? kEdmaMinor : kEdmaMajor, tonic);
+        if (use_start) {
+            r += start_weight * pearson(phrase_starts, triad, tonic);
+        }
+        if (use_end) {
+            r += end_weight * pearson(phrase_ends, triad, tonic);
+        }
+        return r * norm;
+    };
+    const int minor_tonic = (major_tonic + 9) % 12;
+    const double major_score = score(major_tonic, false);
+    const double minor_score = score(minor_tonic, true);
+    est.minor = minor_score > major_score;
+    est.tonic_pc = est.minor ? minor_tonic : major_tonic;
+    est.correlation = std::max(major_score, minor_score);
+    est.second = std::min(major_score, minor_score);
+    est.valid = true;
     return est;
 }
 
