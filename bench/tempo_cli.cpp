@@ -1,6 +1,6 @@
 // tempo_cli: prints StyleDNA's tempo (and key) for audio files, one line each:
 //   <file>\t<tempo_bpm>\t<tempo_confidence>\t<key>
-// Used by bench/hydrogen_tempo.sh to compare against aubio and bpm-tools.
+// Used by bench/real_tempo/run_bench.sh to compare against aubio and bpm-tools.
 
 #include <cstdio>
 

@@ -13,6 +13,10 @@ PACKAGES=(
   python3 python3-grpcio python3-grpc-tools python3-numpy
   clang clang-format libclang-rt-14-dev
   aubio-tools bpm-tools sox
+  # real-music tempo corpus (bench/real_tempo): renderers and the pieces
+  hydrogen fluidsynth fluid-soundfont-gm openmpt123 python3-mido
+  openttd-openmsx planetblupi-music-midi tecnoballz-data ironseed-data
+  heroes-sound-tracks gl-117-data
 )
 
 missing=()
