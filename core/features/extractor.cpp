@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <mutex>
 #include <thread>
 
@@ -16,14 +17,22 @@ double since(Clock::time_point t0) {
     return std::chrono::duration<double>(Clock::now() - t0).count();
 }
 
-// One family in the run: its dependencies (indices) and its state.
+// One family in the run, or one shared input computed ahead (family ==
+// nullptr: `shared` runs, nothing is merged): its dependencies (indices) and
+// its state.
 struct Node {
     FeatureFamily* family = nullptr;
+    std::string shared_name;
+    std::function<void()> shared;
     std::vector<std::size_t> deps;
     bool started = false;
     bool done = false;
     double seconds = 0.0;
 };
+
+std::string nodeName(const Node& node) {
+    return node.family != nullptr ? std::string(node.family->name()) : node.shared_name;
+}
 
 // Adds what a family produced to the shared result. Families only add keys;
 // the grid and the sections have a single producer each.
@@ -96,8 +105,14 @@ private:
             TrackFeatures local = m_result; // what the dependencies produced so far
             lock.unlock();
             const auto t0 = Clock::now();
-            Status s = m_ctx.cancel().isCancelled() ? cancelledError("analysis cancelled")
-                                                    : node.family->process(m_ctx, local);
+            Status s = Status::ok();
+            if (m_ctx.cancel().isCancelled()) {
+                s = cancelledError("analysis cancelled");
+            } else if (node.family == nullptr) {
+                node.shared();
+            } else {
+                s = node.family->process(m_ctx, local);
+            }
             const double seconds = since(t0);
             lock.lock();
             node.seconds = seconds;
@@ -105,10 +120,9 @@ private:
             ++m_finished;
             if (!s.isOk()) {
                 if (m_status.isOk()) {
-                    m_status = Status(s.code(), std::string(node.family->name()) +
-                                                    " features: " + s.message());
+                    m_status = Status(s.code(), nodeName(node) + " features: " + s.message());
                 }
-            } else {
+            } else if (node.family != nullptr) {
                 merge(m_result, std::move(local));
                 reportProgress(m_progress, 0.85 * m_finished / m_nodes.size(), node.family->name());
             }
@@ -179,33 +193,50 @@ Result<TrackFeatures> extractFeatures(const AudioBuffer& audio, const ExtractOpt
         return invalidArgument("feature extraction needs mono or stereo audio");
     }
     auto families = makeDefaultFamilies();
-    std::vector<Node> nodes(families.size());
-    for (std::size_t i = 0; i < families.size(); ++i) {
-        if (auto s = families[i]->configure(); !s.isOk()) {
+    const int threads = std::max(1, options.threads);
+    // Families run in parallel; a thread that needs a shared input while it is
+    // being computed helps to compute it.
+    AnalysisContext ctx(audio, 1, cancel);
+    // The shared STFTs nearly every family reads come first, so both workers
+    // start on them at once; the families then find them ready.
+    std::vector<Node> nodes;
+    nodes.push_back({nullptr, "stft_mono", [&ctx] { (void)ctx.monoSpectrum(); }});
+    if (ctx.isStereo()) {
+        nodes.push_back({nullptr, "stft_side", [&ctx] { (void)ctx.sideSpectrum(); }});
+    }
+    const std::size_t first_family = nodes.size();
+    for (auto& family : families) {
+        if (auto s = family->configure(); !s.isOk()) {
             return s;
         }
-        nodes[i].family = families[i].get();
-        for (const auto& dep : familyDependencies(families[i]->name())) {
+        Node node;
+        node.family = family.get();
+        for (const auto& dep : familyDependencies(family->name())) {
             for (std::size_t j = 0; j < families.size(); ++j) {
                 if (families[j]->name() == dep) {
-                    nodes[i].deps.push_back(j);
+                    node.deps.push_back(first_family + j);
                 }
             }
         }
+        nodes.push_back(std::move(node));
     }
-    const int threads = std::max(1, options.threads);
-    // Families run in parallel, so each shared STFT is computed by one thread.
-    AnalysisContext ctx(audio, 1, cancel);
     TrackFeatures out;
     if (auto s = FamilyScheduler(nodes, ctx, progress).run(threads, out); !s.isOk()) {
         return s;
     }
+    std::vector<Node> family_nodes(std::make_move_iterator(nodes.begin() + first_family),
+                                   std::make_move_iterator(nodes.end()));
     const auto sections_t0 = Clock::now();
-    if (auto s = runSections(nodes, ctx, out.sections, threads); !s.isOk()) {
+    if (auto s = runSections(family_nodes, ctx, out.sections, threads); !s.isOk()) {
         return s;
     }
     if (options.timings != nullptr) {
         for (const auto& node : nodes) {
+            if (node.family == nullptr) {
+                options.timings->push_back({node.shared_name, node.seconds});
+            }
+        }
+        for (const auto& node : family_nodes) {
             options.timings->push_back({std::string(node.family->name()), node.seconds});
         }
         options.timings->push_back({"sections", since(sections_t0)});
