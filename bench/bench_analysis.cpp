@@ -31,6 +31,8 @@
 #include <thread>
 #include <vector>
 
+#include <sys/resource.h>
+
 #include <ebur128.h>
 #include <kissfft/kiss_fftr.h>
 #include <sndfile.h>
@@ -53,6 +55,13 @@ constexpr double kTarget1ThreadS = 2.0;
 constexpr double kRefDecodeFloorS = 0.036;
 constexpr double kRefFloor1ThreadS = 0.036 + 0.241 + 0.227 + 0.720;
 constexpr double kRefFloor2ThreadsS = kRefFloor1ThreadS / 2.0;
+
+// Minor page faults of this process so far (first touches of fresh pages).
+long minorFaults() {
+    rusage u{};
+    ::getrusage(RUSAGE_SELF, &u);
+    return u.ru_minflt;
+}
 
 double seconds(Clock::time_point a, Clock::time_point b) {
     return std::chrono::duration<double>(b - a).count();
@@ -282,6 +291,7 @@ int main(int argc, char** argv) {
     TrackFeatures features;
     std::vector<FamilyTiming> best_timings, best_timings_1t;
     double sink = 0.0;
+    long faults_2t = 0, faults_1t = 0;
     for (int r = 0; r < repeats; ++r) {
         auto f0 = Clock::now();
         floor.decode();
@@ -297,6 +307,7 @@ int main(int argc, char** argv) {
         // decode + features on 2 threads, then on 1 (each with its own decode:
         // that is what one analysis costs).
         for (int threads : {2, 1}) {
+            const long faults0 = minorFaults();
             const auto t0 = Clock::now();
             auto decoded = decodeFile(file);
             const auto t1 = Clock::now();
@@ -312,6 +323,7 @@ int main(int argc, char** argv) {
                 return 1;
             }
             best_decode = std::min(best_decode, seconds(t0, t1));
+            (threads == 2 ? faults_2t : faults_1t) = minorFaults() - faults0;
             if (threads == 2) {
                 best_features_2t = std::min(best_features_2t, seconds(t1, t2));
                 if (seconds(t0, t2) < best_total_2t) {
@@ -373,6 +385,9 @@ int main(int argc, char** argv) {
                 "2 threads %.2fx, 1 thread %.2fx)\n",
                 kTargetDecodeS / kRefDecodeFloorS, kTarget2ThreadsS / kRefFloor2ThreadsS,
                 kTarget1ThreadS / kRefFloor1ThreadS);
+    std::printf("    page faults per analysis  %7ld (2 threads), %ld (1 thread); PERF.md: 11-15 us "
+                "each on the reference VM\n",
+                faults_2t, faults_1t);
     std::printf("    real time, 2 threads      %7.0fx;  per core (1 thread) %.0fx\n",
                 duration_s / best_total_2t, duration_s / best_total_1t);
     std::printf("    vs Essentia 2.1 tempo+key+loudness (1.2 s/min, published): %.2fx faster\n",

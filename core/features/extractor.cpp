@@ -1,5 +1,7 @@
 #include "core/features/extractor.hpp"
 
+#include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <functional>
@@ -25,6 +27,7 @@ struct Node {
     std::string shared_name;
     std::function<void()> shared;
     std::vector<std::size_t> deps;
+    int priority = 0; // among ready nodes the lowest starts first
     bool started = false;
     bool done = false;
     double seconds = 0.0;
@@ -72,8 +75,10 @@ public:
     }
 
 private:
-    // Index of a family ready to start, or npos; caller holds m_mutex.
+    // Index of the ready node with the lowest priority, or npos; caller holds
+    // m_mutex.
     std::size_t nextReady() const {
+        std::size_t best = std::string::npos;
         for (std::size_t i = 0; i < m_nodes.size(); ++i) {
             if (m_nodes[i].started) {
                 continue;
@@ -82,11 +87,12 @@ private:
             for (std::size_t d : m_nodes[i].deps) {
                 ready = ready && m_nodes[d].done;
             }
-            if (ready) {
-                return i;
+            if (ready &&
+                (best == std::string::npos || m_nodes[i].priority < m_nodes[best].priority)) {
+                best = i;
             }
         }
-        return std::string::npos;
+        return best;
     }
 
     void work() {
@@ -140,36 +146,41 @@ private:
     std::size_t m_finished = 0;
 };
 
-// processSection for every (family, section); families are split across
-// threads, each family touched by one thread, results merged afterwards.
+// processSection for every (family, section); each family is run by one
+// thread, the next free thread takes the next family in priority order
+// (heaviest section work first); results are merged afterwards.
 Status runSections(std::vector<Node>& nodes, const AnalysisContext& ctx,
                    std::vector<Section>& sections, int threads) {
     const std::size_t nf = nodes.size();
     std::vector<std::vector<std::map<std::string, double>>> values(
         nf, std::vector<std::map<std::string, double>>(sections.size()));
     std::vector<Status> status(nf);
-    auto runFamily = [&](std::size_t f) {
-        for (std::size_t s = 0; s < sections.size() && status[f].isOk(); ++s) {
-            if (ctx.cancel().isCancelled()) {
-                status[f] = cancelledError("analysis cancelled");
-                break;
+    std::vector<std::size_t> order(nf);
+    for (std::size_t f = 0; f < nf; ++f) {
+        order[f] = f;
+    }
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+        return nodes[a].priority < nodes[b].priority;
+    });
+    std::atomic<std::size_t> next{0};
+    auto work = [&] {
+        for (std::size_t o = next.fetch_add(1); o < nf; o = next.fetch_add(1)) {
+            const std::size_t f = order[o];
+            for (std::size_t s = 0; s < sections.size() && status[f].isOk(); ++s) {
+                if (ctx.cancel().isCancelled()) {
+                    status[f] = cancelledError("analysis cancelled");
+                    break;
+                }
+                status[f] = nodes[f].family->processSection(ctx, sections[s].start_s,
+                                                            sections[s].end_s, values[f][s]);
             }
-            status[f] = nodes[f].family->processSection(ctx, sections[s].start_s, sections[s].end_s,
-                                                        values[f][s]);
         }
     };
     std::vector<std::thread> workers;
-    const auto stride = static_cast<std::size_t>(std::max(1, threads));
-    for (std::size_t t = 1; t < stride; ++t) {
-        workers.emplace_back([&, t] {
-            for (std::size_t f = t; f < nf; f += stride) {
-                runFamily(f);
-            }
-        });
+    for (int t = 1; t < threads; ++t) {
+        workers.emplace_back(work);
     }
-    for (std::size_t f = 0; f < nf; f += stride) {
-        runFamily(f);
-    }
+    work();
     for (auto& w : workers) {
         w.join();
     }
@@ -197,12 +208,16 @@ Result<TrackFeatures> extractFeatures(const AudioBuffer& audio, const ExtractOpt
     // Families run in parallel; a thread that needs a shared input while it is
     // being computed helps to compute it.
     AnalysisContext ctx(audio, 1, cancel);
-    // The shared STFTs nearly every family reads come first, so both workers
-    // start on them at once; the families then find them ready.
+    // The shared STFTs nearly every family reads come first, so the workers
+    // start on them at once: all on the mono one (the critical path: mono STFT,
+    // rhythm, then the families reading its grid), then on the side one.
     std::vector<Node> nodes;
     nodes.push_back({nullptr, "stft_mono", [&ctx] { (void)ctx.monoSpectrum(); }});
     if (ctx.isStereo()) {
-        nodes.push_back({nullptr, "stft_side", [&ctx] { (void)ctx.sideSpectrum(); }});
+        nodes.push_back({nullptr, "stft_side", [&ctx] {
+                             (void)ctx.monoSpectrum();
+                             (void)ctx.sideSpectrum();
+                         }});
     }
     const std::size_t first_family = nodes.size();
     for (auto& family : families) {
@@ -219,6 +234,22 @@ Result<TrackFeatures> extractFeatures(const AudioBuffer& audio, const ExtractOpt
             }
         }
         nodes.push_back(std::move(node));
+    }
+    // Critical path first: families others wait for, then the families that
+    // read them, the last registered first (they gate the section pass and
+    // carry most of its work: trance writes the sections), then the rest.
+    std::vector<bool> awaited(nodes.size(), false);
+    for (const auto& node : nodes) {
+        for (std::size_t d : node.deps) {
+            awaited[d] = true;
+        }
+    }
+    const auto count = static_cast<int>(nodes.size());
+    for (std::size_t i = first_family; i < nodes.size(); ++i) {
+        const int index = static_cast<int>(i);
+        nodes[i].priority = awaited[i]               ? count + index
+                            : !nodes[i].deps.empty() ? 3 * count - index
+                                                     : 3 * count + index;
     }
     TrackFeatures out;
     if (auto s = FamilyScheduler(nodes, ctx, progress).run(threads, out); !s.isOk()) {
