@@ -10,8 +10,14 @@
 //   a bin centre with a Hann window reads ~frame_size / 4).
 // Storage: row-major, frame-major (frame i occupies [i*num_bins, (i+1)*num_bins)).
 // Threads: computeStft splits frames across `threads` worker threads (1 = caller).
+// Frames are independent: StftFrameWorker computes any range of them into a
+// Spectrogram from makeSpectrogram(), so callers may split one STFT across
+// threads in any way; every frame is bit-identical however it was computed.
+// Memory: the magnitude buffer (4 bytes x frames x bins, ~100 MB for 5 minutes
+// at 2048/512) is allocated on huge pages (core/common/huge_pages.hpp).
 
 #include <cstddef>
+#include <memory>
 #include <vector>
 
 namespace styledna::core {
@@ -43,6 +49,28 @@ struct Spectrogram {
 };
 
 std::vector<float> makeWindow(WindowType type, std::size_t size);
+
+// Header fields for n samples and a zeroed magnitude buffer; no frames computed.
+Spectrogram makeSpectrogram(std::size_t n, double sample_rate_hz, const StftParams& params);
+
+// Computes frames [first, last) of the STFT of samples[0, n) into `out`
+// (from makeSpectrogram with the same n and params). Owns its FFT state and
+// scratch: one worker per thread; distinct workers may fill disjoint frame
+// ranges of the same Spectrogram concurrently.
+class StftFrameWorker {
+public:
+    explicit StftFrameWorker(const StftParams& params);
+    ~StftFrameWorker();
+    StftFrameWorker(const StftFrameWorker&) = delete;
+    StftFrameWorker& operator=(const StftFrameWorker&) = delete;
+
+    void compute(const float* samples, std::size_t n, std::size_t first, std::size_t last,
+                 Spectrogram& out);
+
+private:
+    struct State;
+    std::unique_ptr<State> m_state;
+};
 
 // Returns an empty Spectrogram (num_frames 0) for n == 0. Params are asserted
 // valid by the caller (see StftParams).

@@ -7,14 +7,21 @@
 //   monoSpectrum() / sideSpectrum(): STFT 2048/512 Hann of mono / side
 //   leftSpectrum() / rightSpectrum(): STFT 2048/512 Hann of L / R (= mono for mono input)
 // Thread-safety: every accessor may be called from several threads at once;
-// each derived object is computed exactly once (std::call_once) and is
-// immutable afterwards. `stftThreads` workers are used for each STFT.
+// each derived object is computed exactly once and is immutable afterwards.
+// Threads that ask for a derived signal while it is being computed help to
+// compute it (SharedChunks: mid/side in blocks of samples, STFTs in blocks of
+// frames) instead of waiting idle; the values do not depend on who computed
+// what. `stft_threads` > 1 adds that many - 1 helper threads to each STFT.
+// Memory: mid/side and the STFTs live on huge pages (core/common/huge_pages.hpp).
+// Cancellation: once ctx.cancel() is set, remaining STFT frames are skipped
+// (left zero); callers check cancel() before using results.
 
 #include <mutex>
 #include <vector>
 
 #include "core/audio/audio_buffer.hpp"
 #include "core/common/cancellation.hpp"
+#include "core/common/shared_chunks.hpp"
 #include "core/dsp/stft.hpp"
 
 namespace styledna::core {
@@ -49,16 +56,25 @@ public:
     static constexpr StftParams kStftParams{2048, 512, WindowType::kHann};
 
 private:
+    struct SharedSpectrum {
+        std::once_flag alloc_once;
+        SharedChunks chunks;
+        Spectrogram spec;
+    };
+    void computeMidSide() const;
+    const Spectrogram& spectrum(SharedSpectrum& s, const std::vector<float>& x) const;
+    void helpStft(SharedSpectrum& s, const std::vector<float>& x, std::size_t chunks) const;
+
     // immutable
     const AudioBuffer& m_audio;
     const int m_stft_threads;
     const CancellationToken m_cancel;
-    // computed once each, then immutable
+    // computed once each (by every thread that asks meanwhile), then immutable
     mutable std::once_flag m_mid_side_once;
-    mutable std::vector<float> m_mono;
+    mutable SharedChunks m_mid_side_chunks;
+    mutable std::vector<float> m_mono; // empty for mono input: mono() is the input
     mutable std::vector<float> m_side;
-    mutable std::once_flag m_mono_spec_once, m_side_spec_once, m_left_spec_once, m_right_spec_once;
-    mutable Spectrogram m_mono_spec, m_side_spec, m_left_spec, m_right_spec;
+    mutable SharedSpectrum m_mono_spec, m_side_spec, m_left_spec, m_right_spec;
 };
 
 } // namespace styledna::core

@@ -1,7 +1,10 @@
 #include "core/features/extractor.hpp"
 
+#include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <mutex>
 #include <thread>
 
@@ -16,14 +19,23 @@ double since(Clock::time_point t0) {
     return std::chrono::duration<double>(Clock::now() - t0).count();
 }
 
-// One family in the run: its dependencies (indices) and its state.
+// One family in the run, or one shared input computed ahead (family ==
+// nullptr: `shared` runs, nothing is merged): its dependencies (indices) and
+// its state.
 struct Node {
     FeatureFamily* family = nullptr;
+    std::string shared_name;
+    std::function<void()> shared;
     std::vector<std::size_t> deps;
+    int priority = 0; // among ready nodes the lowest starts first
     bool started = false;
     bool done = false;
     double seconds = 0.0;
 };
+
+std::string nodeName(const Node& node) {
+    return node.family != nullptr ? std::string(node.family->name()) : node.shared_name;
+}
 
 // Adds what a family produced to the shared result. Families only add keys;
 // the grid and the sections have a single producer each.
@@ -63,8 +75,10 @@ public:
     }
 
 private:
-    // Index of a family ready to start, or npos; caller holds m_mutex.
+    // Index of the ready node with the lowest priority, or npos; caller holds
+    // m_mutex.
     std::size_t nextReady() const {
+        std::size_t best = std::string::npos;
         for (std::size_t i = 0; i < m_nodes.size(); ++i) {
             if (m_nodes[i].started) {
                 continue;
@@ -73,11 +87,12 @@ private:
             for (std::size_t d : m_nodes[i].deps) {
                 ready = ready && m_nodes[d].done;
             }
-            if (ready) {
-                return i;
+            if (ready &&
+                (best == std::string::npos || m_nodes[i].priority < m_nodes[best].priority)) {
+                best = i;
             }
         }
-        return std::string::npos;
+        return best;
     }
 
     void work() {
@@ -96,8 +111,14 @@ private:
             TrackFeatures local = m_result; // what the dependencies produced so far
             lock.unlock();
             const auto t0 = Clock::now();
-            Status s = m_ctx.cancel().isCancelled() ? cancelledError("analysis cancelled")
-                                                    : node.family->process(m_ctx, local);
+            Status s = Status::ok();
+            if (m_ctx.cancel().isCancelled()) {
+                s = cancelledError("analysis cancelled");
+            } else if (node.family == nullptr) {
+                node.shared();
+            } else {
+                s = node.family->process(m_ctx, local);
+            }
             const double seconds = since(t0);
             lock.lock();
             node.seconds = seconds;
@@ -105,10 +126,9 @@ private:
             ++m_finished;
             if (!s.isOk()) {
                 if (m_status.isOk()) {
-                    m_status = Status(s.code(), std::string(node.family->name()) +
-                                                    " features: " + s.message());
+                    m_status = Status(s.code(), nodeName(node) + " features: " + s.message());
                 }
-            } else {
+            } else if (node.family != nullptr) {
                 merge(m_result, std::move(local));
                 reportProgress(m_progress, 0.85 * m_finished / m_nodes.size(), node.family->name());
             }
@@ -126,36 +146,41 @@ private:
     std::size_t m_finished = 0;
 };
 
-// processSection for every (family, section); families are split across
-// threads, each family touched by one thread, results merged afterwards.
+// processSection for every (family, section); each family is run by one
+// thread, the next free thread takes the next family in priority order
+// (heaviest section work first); results are merged afterwards.
 Status runSections(std::vector<Node>& nodes, const AnalysisContext& ctx,
                    std::vector<Section>& sections, int threads) {
     const std::size_t nf = nodes.size();
     std::vector<std::vector<std::map<std::string, double>>> values(
         nf, std::vector<std::map<std::string, double>>(sections.size()));
     std::vector<Status> status(nf);
-    auto runFamily = [&](std::size_t f) {
-        for (std::size_t s = 0; s < sections.size() && status[f].isOk(); ++s) {
-            if (ctx.cancel().isCancelled()) {
-                status[f] = cancelledError("analysis cancelled");
-                break;
+    std::vector<std::size_t> order(nf);
+    for (std::size_t f = 0; f < nf; ++f) {
+        order[f] = f;
+    }
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+        return nodes[a].priority < nodes[b].priority;
+    });
+    std::atomic<std::size_t> next{0};
+    auto work = [&] {
+        for (std::size_t o = next.fetch_add(1); o < nf; o = next.fetch_add(1)) {
+            const std::size_t f = order[o];
+            for (std::size_t s = 0; s < sections.size() && status[f].isOk(); ++s) {
+                if (ctx.cancel().isCancelled()) {
+                    status[f] = cancelledError("analysis cancelled");
+                    break;
+                }
+                status[f] = nodes[f].family->processSection(ctx, sections[s].start_s,
+                                                            sections[s].end_s, values[f][s]);
             }
-            status[f] = nodes[f].family->processSection(ctx, sections[s].start_s, sections[s].end_s,
-                                                        values[f][s]);
         }
     };
     std::vector<std::thread> workers;
-    const auto stride = static_cast<std::size_t>(std::max(1, threads));
-    for (std::size_t t = 1; t < stride; ++t) {
-        workers.emplace_back([&, t] {
-            for (std::size_t f = t; f < nf; f += stride) {
-                runFamily(f);
-            }
-        });
+    for (int t = 1; t < threads; ++t) {
+        workers.emplace_back(work);
     }
-    for (std::size_t f = 0; f < nf; f += stride) {
-        runFamily(f);
-    }
+    work();
     for (auto& w : workers) {
         w.join();
     }
@@ -179,33 +204,70 @@ Result<TrackFeatures> extractFeatures(const AudioBuffer& audio, const ExtractOpt
         return invalidArgument("feature extraction needs mono or stereo audio");
     }
     auto families = makeDefaultFamilies();
-    std::vector<Node> nodes(families.size());
-    for (std::size_t i = 0; i < families.size(); ++i) {
-        if (auto s = families[i]->configure(); !s.isOk()) {
+    const int threads = std::max(1, options.threads);
+    // Families run in parallel; a thread that needs a shared input while it is
+    // being computed helps to compute it.
+    AnalysisContext ctx(audio, 1, cancel);
+    // The shared STFTs nearly every family reads come first, so the workers
+    // start on them at once: all on the mono one (the critical path: mono STFT,
+    // rhythm, then the families reading its grid), then on the side one.
+    std::vector<Node> nodes;
+    nodes.push_back({nullptr, "stft_mono", [&ctx] { (void)ctx.monoSpectrum(); }});
+    if (ctx.isStereo()) {
+        nodes.push_back({nullptr, "stft_side", [&ctx] {
+                             (void)ctx.monoSpectrum();
+                             (void)ctx.sideSpectrum();
+                         }});
+    }
+    const std::size_t first_family = nodes.size();
+    for (auto& family : families) {
+        if (auto s = family->configure(); !s.isOk()) {
             return s;
         }
-        nodes[i].family = families[i].get();
-        for (const auto& dep : familyDependencies(families[i]->name())) {
+        Node node;
+        node.family = family.get();
+        for (const auto& dep : familyDependencies(family->name())) {
             for (std::size_t j = 0; j < families.size(); ++j) {
                 if (families[j]->name() == dep) {
-                    nodes[i].deps.push_back(j);
+                    node.deps.push_back(first_family + j);
                 }
             }
         }
+        nodes.push_back(std::move(node));
     }
-    const int threads = std::max(1, options.threads);
-    // Families run in parallel, so each shared STFT is computed by one thread.
-    AnalysisContext ctx(audio, 1, cancel);
+    // Critical path first: families others wait for, then the families that
+    // read them, the last registered first (they gate the section pass and
+    // carry most of its work: trance writes the sections), then the rest.
+    std::vector<bool> awaited(nodes.size(), false);
+    for (const auto& node : nodes) {
+        for (std::size_t d : node.deps) {
+            awaited[d] = true;
+        }
+    }
+    const auto count = static_cast<int>(nodes.size());
+    for (std::size_t i = first_family; i < nodes.size(); ++i) {
+        const int index = static_cast<int>(i);
+        nodes[i].priority = awaited[i]               ? count + index
+                            : !nodes[i].deps.empty() ? 3 * count - index
+                                                     : 3 * count + index;
+    }
     TrackFeatures out;
     if (auto s = FamilyScheduler(nodes, ctx, progress).run(threads, out); !s.isOk()) {
         return s;
     }
+    std::vector<Node> family_nodes(std::make_move_iterator(nodes.begin() + first_family),
+                                   std::make_move_iterator(nodes.end()));
     const auto sections_t0 = Clock::now();
-    if (auto s = runSections(nodes, ctx, out.sections, threads); !s.isOk()) {
+    if (auto s = runSections(family_nodes, ctx, out.sections, threads); !s.isOk()) {
         return s;
     }
     if (options.timings != nullptr) {
         for (const auto& node : nodes) {
+            if (node.family == nullptr) {
+                options.timings->push_back({node.shared_name, node.seconds});
+            }
+        }
+        for (const auto& node : family_nodes) {
             options.timings->push_back({std::string(node.family->name()), node.seconds});
         }
         options.timings->push_back({"sections", since(sections_t0)});

@@ -2,9 +2,10 @@
 // extractFeatures(): runs every registered feature family over one decoded
 // track, computing shared inputs (mid/side, STFTs) once.
 //
-// Threads: families run as a dependency graph (registry familyDependencies())
-// on options.threads workers, each on a private copy of its dependencies'
-// output; each shared STFT is computed once, by the first family that asks.
+// Threads: the shared STFTs, then the families, run as a dependency graph
+// (registry familyDependencies()) on options.threads workers, each family on a
+// private copy of its dependencies' output; each shared input is computed
+// once, and a worker that needs one while it is being computed helps finish it.
 // After the whole-track pass, every family's processSection() runs on each
 // section the trance family detected (families split across the workers).
 // Deterministic: the result does not depend on scheduling.
@@ -19,9 +20,11 @@
 
 namespace styledna::core {
 
+// Timings, in order: the shared inputs computed ahead ("stft_mono", and
+// "stft_side" for stereo), each family's process(), then "sections".
 struct FamilyTiming {
-    std::string family;
-    double seconds = 0.0; // wall time of process() (shared STFTs count where first used)
+    std::string family;   // family, shared input or "sections"
+    double seconds = 0.0; // wall time (a family that helps finish a shared input counts that)
 };
 
 struct ExtractOptions {

@@ -223,6 +223,9 @@ private:
         const double silence = std::pow(10.0, m_params.silence_floor_dbfs / 10.0);
 
         std::vector<float> power(bins), norm_mag(bins), prev_mag(bins), diff(bins);
+        // Long-term spectrum in the same pass, exactly as accumulatePower(spec,
+        // 0, frames) sums it: float per-bin sums of 64 frames, scaled into double.
+        std::vector<float> block(bins, 0.0f);
         bool prev_valid = false;
         double flat_sum = 0.0, flux_sum = 0.0;
         std::size_t flat_count = 0, flux_count = 0;
@@ -233,6 +236,13 @@ private:
             const float* mag = spec.frame(i);
             for (std::size_t k = 0; k < bins; ++k) {
                 power[k] = scale[k] * mag[k] * mag[k];
+                block[k] += mag[k] * mag[k];
+            }
+            if (i % 64 == 63 || i + 1 == frames) {
+                for (std::size_t k = 0; k < bins; ++k) {
+                    m_ltas[k] += static_cast<double>(scale[k]) * block[k];
+                    block[k] = 0.0f;
+                }
             }
             const double total = laneSum(power.data(), bins);
             const bool loud = total > silence;
@@ -261,7 +271,6 @@ private:
             }
             prev_valid = loud;
         }
-        accumulatePower(spec, 0, frames, m_ltas);
         m_flatness = flat_count ? flat_sum / static_cast<double>(flat_count) : 0.0;
         m_flux = flux_count ? flux_sum / static_cast<double>(flux_count) : 0.0;
         m_rolloff_hz = rolloff(m_ltas, bin_hz);

@@ -115,6 +115,62 @@ TEST_CASE("Lossless containers and encodings round-trip", "[audio][decode]") {
     }
 }
 
+TEST_CASE("16-bit PCM decodes to exactly libsndfile's float values", "[audio][decode]") {
+    // The decoder reads 16-bit PCM as integers and scales them itself; the
+    // result must equal sf_readf_float's bit for bit (x * 2^-15 is exact), at
+    // every code including both extremes, for mono, stereo, WAV and AIFF, and
+    // across the decoder's 32768-frame read chunks.
+    const auto dir = test::tempDir("decode_pcm16");
+    std::mt19937 rng(7);
+    std::uniform_int_distribution<int> code(-32768, 32767);
+    for (const int channels : {1, 2}) {
+        for (const int format :
+             {SF_FORMAT_WAV | SF_FORMAT_PCM_16, SF_FORMAT_AIFF | SF_FORMAT_PCM_16}) {
+            const std::size_t frames = 70001;
+            std::vector<short> pcm(frames * static_cast<std::size_t>(channels));
+            for (auto& v : pcm) {
+                v = static_cast<short>(code(rng));
+            }
+            pcm[0] = -32768;
+            pcm[1] = 32767;
+            char name[64];
+            std::snprintf(name, sizeof name, "pcm16_%d_%x.snd", channels, format);
+            const auto path = (dir / name).string();
+            SF_INFO info{};
+            info.samplerate = 44100;
+            info.channels = channels;
+            info.format = format;
+            SNDFILE* out = sf_open(path.c_str(), SFM_WRITE, &info);
+            REQUIRE(out != nullptr);
+            sf_writef_short(out, pcm.data(), static_cast<sf_count_t>(frames));
+            sf_close(out);
+
+            SF_INFO read_info{};
+            SNDFILE* in = sf_open(path.c_str(), SFM_READ, &read_info);
+            REQUIRE(in != nullptr);
+            std::vector<float> expected(pcm.size());
+            REQUIRE(sf_readf_float(in, expected.data(), static_cast<sf_count_t>(frames)) ==
+                    static_cast<sf_count_t>(frames));
+            sf_close(in);
+
+            auto decoded = core::decodeFile(path);
+            REQUIRE(decoded.isOk());
+            CHECK(decoded->source.encoding == "PCM_16");
+            REQUIRE(decoded->audio.numChannels() == static_cast<std::size_t>(channels));
+            REQUIRE(decoded->audio.frames() == frames);
+            std::size_t mismatches = 0;
+            for (std::size_t i = 0; i < frames; ++i) {
+                for (int c = 0; c < channels; ++c) {
+                    const float want = expected[i * static_cast<std::size_t>(channels) +
+                                                static_cast<std::size_t>(c)];
+                    mismatches += decoded->audio.channels[static_cast<std::size_t>(c)][i] != want;
+                }
+            }
+            CHECK(mismatches == 0);
+        }
+    }
+}
+
 TEST_CASE("OGG/Vorbis and MP3 decode", "[audio][decode][lossy]") {
     const auto dir = test::tempDir("lossy");
     const auto tone = test::sine(440.0, 0.5, 1.0, 44100.0, 1);
