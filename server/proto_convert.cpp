@@ -56,6 +56,11 @@ void toProto(const core::TrackAnalysis& a, bool cached, bool include_series,
         pg->mutable_beat_times_s()->Add(g.beat_times_s.begin(), g.beat_times_s.end());
         pg->mutable_downbeat_times_s()->Add(g.downbeat_times_s.begin(), g.downbeat_times_s.end());
     }
+    for (const auto& c : g.tempo_candidates) {
+        auto* pc = out->add_tempo_candidates();
+        pc->set_bpm(c.bpm);
+        pc->set_confidence(c.confidence);
+    }
     out->set_analysis_time_s(a.analysis_time_s);
     out->set_analyzed_at(a.analyzed_at);
 }

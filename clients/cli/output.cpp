@@ -111,6 +111,11 @@ json toJson(const v1::TrackAnalysis& a) {
         {"beat_times_s", std::vector<double>(g.beat_times_s().begin(), g.beat_times_s().end())},
         {"downbeat_times_s",
          std::vector<double>(g.downbeat_times_s().begin(), g.downbeat_times_s().end())}};
+    json candidates = json::array();
+    for (const auto& c : a.tempo_candidates()) {
+        candidates.push_back({{"bpm", num(c.bpm())}, {"confidence", num(c.confidence())}});
+    }
+    j["tempo_candidates"] = candidates;
     return j;
 }
 

@@ -49,6 +49,11 @@ nlohmann::json analysisToJson(const TrackAnalysis& a, bool include_series) {
                    {"beats_per_bar", g.beats_per_bar},
                    {"beat_times_s", g.beat_times_s},
                    {"downbeat_times_s", g.downbeat_times_s}};
+    json candidates = json::array();
+    for (const auto& c : g.tempo_candidates) {
+        candidates.push_back({{"bpm", finite(c.bpm)}, {"confidence", finite(c.confidence)}});
+    }
+    doc["tempo_candidates"] = candidates;
     json sections = json::array();
     for (const auto& s : a.features.sections) {
         json sv = json::object();
@@ -113,6 +118,13 @@ Result<TrackAnalysis> analysisFromJson(const nlohmann::json& doc) {
             a.features.grid.beats_per_bar = g.value("beats_per_bar", 4);
             a.features.grid.beat_times_s = g.value("beat_times_s", std::vector<double>{});
             a.features.grid.downbeat_times_s = g.value("downbeat_times_s", std::vector<double>{});
+        }
+        if (doc.contains("tempo_candidates")) {
+            for (const auto& c : doc["tempo_candidates"]) {
+                a.features.grid.tempo_candidates.push_back(
+                    {readDouble(c.value("bpm", json(0.0))),
+                     readDouble(c.value("confidence", json(0.0)))});
+            }
         }
         const json empty_array = json::array();
         const json& sections = doc.contains("sections") ? doc["sections"] : empty_array;

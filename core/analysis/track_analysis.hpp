@@ -21,7 +21,7 @@
 
 namespace styledna::core {
 
-inline constexpr const char* kAnalyzerVersion = "0.3.0";
+inline constexpr const char* kAnalyzerVersion = "0.4.0";
 inline constexpr double kSilenceFloorDbfs = -120.0;
 
 struct TrackAnalysis {

@@ -64,6 +64,45 @@ std::vector<double> autocorrelation(const std::vector<float>& x, std::size_t max
     return r;
 }
 
+double tempogramScore(const TempoEstimate& est, double bpm, double frame_rate_hz,
+                      const TempoInductionParams& p) {
+    if (est.autocorr.empty() || !(bpm > 0.0)) {
+        return 0.0;
+    }
+    const int harmonics = std::max(1, p.comb_harmonics);
+    const double period = 60.0 * frame_rate_hz / bpm;
+    double comb = 0.0;
+    for (int k = 1; k <= harmonics; ++k) {
+        comb += lerpAt(est.autocorr, k * period);
+    }
+    const double z = std::log2(bpm / p.prior_centre_bpm) / p.prior_sigma_octaves;
+    return std::max(0.0, comb / harmonics) * std::exp(-0.5 * z * z);
+}
+
+double refinePeriod(const TempoEstimate& est, double period) {
+    // Follow the autocorrelation peak at m * L: its position error stays about
+    // constant in frames, so the period error shrinks like 1 / m.
+    const auto& r = est.autocorr;
+    for (int m = 1; m * period + 4.0 < static_cast<double>(r.size()); m *= 2) {
+        const double target = m * period;
+        const auto lo = static_cast<std::size_t>(std::max(1.0, std::floor(target - 3.0)));
+        const auto hi = std::min(r.size() - 2, static_cast<std::size_t>(std::ceil(target + 3.0)));
+        std::size_t arg = lo;
+        for (std::size_t l = lo; l <= hi; ++l) {
+            if (r[l] > r[arg]) {
+                arg = l;
+            }
+        }
+        if (arg == lo || arg == hi) {
+            break; // no interior peak: keep the previous estimate
+        }
+        const double lag =
+            static_cast<double>(arg) + parabolicOffset(r[arg - 1], r[arg], r[arg + 1]);
+        period = lag / m;
+    }
+    return period;
+}
+
 TempoEstimate induceTempo(const std::vector<float>& envelope, double frame_rate_hz,
                           const TempoInductionParams& p) {
     TempoEstimate est;
@@ -97,16 +136,14 @@ TempoEstimate induceTempo(const std::vector<float>& envelope, double frame_rate_
         static_cast<std::size_t>(std::floor((p.max_bpm - p.min_bpm) / p.step_bpm)) + 1;
     est.grid_bpm.resize(steps);
     est.score.resize(steps);
+    est.autocorr = r;
+    for (double& v : est.autocorr) {
+        v /= r[0];
+    }
     for (std::size_t s = 0; s < steps; ++s) {
         const double bpm = p.min_bpm + p.step_bpm * static_cast<double>(s);
-        const double period = 60.0 * frame_rate_hz / bpm;
-        double comb = 0.0;
-        for (int k = 1; k <= harmonics; ++k) {
-            comb += lerpAt(r, k * period);
-        }
-        const double z = std::log2(bpm / p.prior_centre_bpm) / p.prior_sigma_octaves;
         est.grid_bpm[s] = bpm;
-        est.score[s] = std::max(0.0, comb / harmonics / r[0]) * std::exp(-0.5 * z * z);
+        est.score[s] = tempogramScore(est, bpm, frame_rate_hz, p);
     }
     // Local maxima of the tempogram, best first.
     std::vector<std::size_t> peaks;
@@ -137,26 +174,7 @@ TempoEstimate induceTempo(const std::vector<float>& envelope, double frame_rate_
     }
     est.confidence = std::clamp(1.0 - competitor / est.score[best], 0.0, 1.0);
 
-    // Follow the autocorrelation peak at m * L: its position error stays about
-    // constant in frames, so the period error shrinks like 1 / m.
-    double period = 60.0 * frame_rate_hz / bpm;
-    for (int m = 1; m * period + 4.0 < static_cast<double>(r.size()); m *= 2) {
-        const double target = m * period;
-        const auto lo = static_cast<std::size_t>(std::max(1.0, std::floor(target - 3.0)));
-        const auto hi = std::min(r.size() - 2, static_cast<std::size_t>(std::ceil(target + 3.0)));
-        std::size_t arg = lo;
-        for (std::size_t l = lo; l <= hi; ++l) {
-            if (r[l] > r[arg]) {
-                arg = l;
-            }
-        }
-        if (arg == lo || arg == hi) {
-            break; // no interior peak: keep the previous estimate
-        }
-        const double lag =
-            static_cast<double>(arg) + parabolicOffset(r[arg - 1], r[arg], r[arg + 1]);
-        period = lag / m;
-    }
+    const double period = refinePeriod(est, 60.0 * frame_rate_hz / bpm);
     est.period_frames = period;
     est.bpm = 60.0 * frame_rate_hz / period;
     return est;

@@ -40,10 +40,20 @@ struct TempoEstimate {
     double confidence = 0.0;      // 0..1: 1 - (best other peak score / winner score)
     std::vector<double> grid_bpm; // tempogram grid (diagnostics)
     std::vector<double> score;    // prior-weighted comb score per grid tempo
+    std::vector<double> autocorr; // r(l) / r(0) of the mean-removed envelope
 };
 
 TempoEstimate induceTempo(const std::vector<float>& envelope, double frame_rate_hz,
                           const TempoInductionParams& params = {});
+
+// Prior-weighted comb score of `bpm` (any tempo, also outside the grid) on
+// est.autocorr, as in the tempogram. 0 without an autocorrelation.
+double tempogramScore(const TempoEstimate& est, double bpm, double frame_rate_hz,
+                      const TempoInductionParams& params = {});
+
+// Period refinement on est.autocorr from `period_frames` (see the file
+// comment): the autocorrelation peak near m * period for m = 1, 2, 4, ...
+double refinePeriod(const TempoEstimate& est, double period_frames);
 
 // Vertex offset in (-0.5, 0.5) of the parabola through (-1, a), (0, b), (1, c)
 // (0 when b is not a strict local maximum).

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "core/dsp/beat_grid_fit.hpp"
+#include "core/dsp/metrical_level.hpp"
 #include "core/dsp/onset_envelope.hpp"
 #include "core/dsp/tempo_induction.hpp"
 
@@ -14,13 +15,15 @@ std::vector<FeatureInfo> makeInfos() {
     const auto k = FeatureKind::kScalar;
     return {
         {"tempo_bpm", "BPM", "rhythm",
-         "Global tempo: autocorrelation comb tempogram of the onset flux with an EDM prior, "
-         "refined "
-         "by a least-squares fit of every beat onset of the track. 0 for silence or < 4 s.",
+         "Global tempo: autocorrelation comb tempogram of the onset flux with an EDM prior; the "
+         "metrical level (the tempogram's period or its 3:2 / 4:3 relative) is the one on whose "
+         "beats and eighths the kick and full-band onsets fall; refined by a least-squares fit "
+         "of every beat onset of the track. 0 for silence or < 4 s.",
          "Project tempo (not a mixer move).", k, false},
         {"tempo_confidence", "", "rhythm",
-         "0..1: 1 - (best other tempogram peak, octaves included) / (chosen peak). Low values mean "
-         "the half/double tempo was nearly as likely.",
+         "0..1: 1 - (best other tempo candidate) / (chosen one), candidates being the half, "
+         "double, 2/3, 3/4, 4/3 and 3/2 tempo (see the grid's tempo_candidates). Low values mean "
+         "another metrical level was nearly as likely.",
          "Clearer, louder kicks and hats raise it.", k, false},
         {"beat_deviation_ms", "ms", "rhythm",
          "RMS distance of the detected beat onsets from the constant-tempo grid: ~0-5 for "
@@ -58,6 +61,20 @@ std::vector<float> normalised(std::vector<float> env) {
         }
     }
     return env;
+}
+
+// Appends `peaks` with strengths scaled to sum to 1 (nothing when they sum to 0).
+void appendNormalised(const std::vector<PickedPeak>& peaks, std::vector<PickedPeak>& out) {
+    double sum = 0.0;
+    for (const auto& p : peaks) {
+        sum += p.strength;
+    }
+    if (!(sum > 0.0)) {
+        return;
+    }
+    for (const auto& p : peaks) {
+        out.push_back({p.position, static_cast<float>(p.strength / sum)});
+    }
 }
 
 void writeZeros(TrackFeatures& out) {
@@ -138,6 +155,18 @@ Status RhythmFamily::analyse(const AnalysisContext& ctx, TrackFeatures& out) {
     if (tempo.bpm <= 0.0) {
         return Status::ok();
     }
+    PeakPickParams pick;
+    auto onsets = pickPeaks(full, pick);
+    auto kicks = pickPeaks(kick, pick);
+    // Metrical level: the tempogram's period or one of its 3:2 / 4:3
+    // relatives, judged by where the full-band and kick onsets (equal shares)
+    // fall in its beat; the tempogram picks the octave.
+    std::vector<PickedPeak> accents;
+    accents.reserve(onsets.size() + kicks.size());
+    appendNormalised(onsets, accents);
+    appendNormalised(kicks, accents);
+    const auto levels = rankTempoLevels(accents, tempo.period_frames, fr,
+                                        [&](double b) { return tempogramScore(tempo, b, fr, tp); });
     if (ctx.cancel().isCancelled()) {
         return cancelledError("rhythm: cancelled");
     }
@@ -147,6 +176,9 @@ Status RhythmFamily::analyse(const AnalysisContext& ctx, TrackFeatures& out) {
     // its comb phase seeds the fit; otherwise the broadband comb phase does,
     // checked against quarter-beat shifts of the kick comb.
     double period = tempo.period_frames;
+    if (!levels.empty() && levels[0].ratio != 1.0) {
+        period = refinePeriod(tempo, levels[0].period_frames);
+    }
     double kick_phase = 0.0, kick_best = 0.0, kick_mean = 0.0;
     int phases = 0;
     for (double ph = 0.0; ph < period; ph += 0.25, ++phases) {
@@ -204,14 +236,15 @@ Status RhythmFamily::analyse(const AnalysisContext& ctx, TrackFeatures& out) {
     }
 
     const DownbeatEstimate downbeat = downbeatPhase(beatNovelty(spec, grid), 4);
-    PeakPickParams pick;
-    auto onsets = pickPeaks(full, pick);
-    auto kicks = pickPeaks(kick, pick);
     auto hats = pickPeaks(normalised(envs[2]), pick);
     const FourOnFloor fotf = fourOnFloor(kicks, grid, downbeat.phase);
 
     out.values["tempo_bpm"] = bpm;
-    out.values["tempo_confidence"] = tempo.confidence;
+    // Margin of the chosen level over the best other candidate.
+    out.values["tempo_confidence"] =
+        levels.size() > 1 && levels[0].confidence > 0.0
+            ? std::clamp(1.0 - levels[1].confidence / levels[0].confidence, 0.0, 1.0)
+            : tempo.confidence;
     out.values["beat_deviation_ms"] = 1000.0 * fit.residual_frames / fr;
     out.values["onset_rate_hz"] = static_cast<double>(onsets.size()) / duration_s;
     out.values["four_on_floor_score"] = fotf.score;
@@ -220,6 +253,9 @@ Status RhythmFamily::analyse(const AnalysisContext& ctx, TrackFeatures& out) {
 
     BeatGrid& g = out.grid;
     g.tempo_bpm = bpm;
+    for (const auto& l : levels) {
+        g.tempo_candidates.push_back({bpm * l.ratio / levels[0].ratio, l.confidence});
+    }
     g.beats_per_bar = 4;
     g.beat_times_s.reserve(grid.num_beats);
     for (std::size_t k = 0; k < grid.num_beats; ++k) {

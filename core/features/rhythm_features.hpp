@@ -7,7 +7,7 @@
 //   tempo_bpm             global tempo, BPM (0 when no periodicity: silence,
 //                         input shorter than Params::min_duration_s)
 //   tempo_confidence      0..1, how far the chosen tempo stands above the
-//                         best other tempogram peak (octave alternatives count)
+//                         best other candidate (octave, 3:2 and 4:3 relatives)
 //   beat_deviation_ms     RMS distance of the detected beat onsets from the
 //                         constant-tempo grid (0 = quantised/programmed)
 //   onset_rate_hz         onsets per second (peak-picked full-band flux)
@@ -15,9 +15,13 @@
 //   swing_ratio           long / short interval of swung off-beats, 1 = straight
 //   downbeat_confidence   0..1, margin of the chosen bar phase
 //   out.grid              tempo, every beat over the whole track (the fitted
-//                         constant grid), downbeats, first_downbeat_s, 4/4.
+//                         constant grid), downbeats, first_downbeat_s, 4/4,
+//                         tempo_candidates (ranked relatives, see
+//                         metrical_level.hpp).
 // Method: log band-flux envelopes (full 30 Hz-11 kHz, kick 30-150 Hz, hats
 // 6-11 kHz) -> autocorrelation comb tempogram with an EDM-leaning prior ->
+// metrical level among the period's 1/2, 2/3, 3/4, 4/3, 3/2, 2 relatives
+// (onset positions in the beat, metrical_level.hpp) ->
 // period refinement on long autocorrelation lags -> weighted least-squares fit
 // of the beat onsets over the whole track (sub-0.05 BPM on programmed music)
 // -> bar phase from beat-synchronous spectral novelty.

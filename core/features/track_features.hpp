@@ -17,12 +17,21 @@
 
 namespace styledna::core {
 
+// One metrical-level hypothesis of the tempo detector.
+struct TempoCandidate {
+    double bpm = 0.0;
+    double confidence = 0.0; // 0..1, share of the candidates' total evidence
+};
+
 struct BeatGrid {
     double tempo_bpm = 0.0;
     double first_downbeat_s = 0.0;
     int beats_per_bar = 4;
     std::vector<double> beat_times_s;
     std::vector<double> downbeat_times_s;
+    // Ranked tempo alternatives (best first; [0] is tempo_bpm): the chosen
+    // level and its octave / 3:2 / 4:3 relatives, confidences summing to 1.
+    std::vector<TempoCandidate> tempo_candidates;
 
     double beatPeriodS() const { return tempo_bpm > 0 ? 60.0 / tempo_bpm : 0.0; }
     double barPeriodS() const { return beatPeriodS() * beats_per_bar; }

@@ -16,7 +16,7 @@ from daemon_fixture import (CLI, DaemonTestCase, integrity_check, make_tmpdir, s
 ANALYSIS_KEYS = {"path", "content_hash", "cached", "analyzer_version", "analyzed_at",
                  "duration_s", "sample_rate", "sample_rate_hz", "channels", "frames",
                  "peak_dbfs", "rms_dbfs", "analysis_time_s", "format", "features", "labels",
-                 "sections", "series", "grid"}
+                 "sections", "series", "grid", "tempo_candidates"}
 FORMAT_KEYS = {"container", "encoding", "channels", "sample_rate_hz", "frames", "duration_s",
                "file_size_bytes", "analysis_sample_rate_hz", "analysis_channels"}
 STATUS_KEYS = {"running", "version", "analyzer_version", "pid", "uptime_s", "socket_path",
