@@ -6,15 +6,18 @@
 // three eighths (2/3 of the tempo) or three sixteenths (4/3) is as periodic as
 // the beat in a loop. Relatives fall into three octave classes,
 // {1, 3/2, 4/3} x 2^k; octaves are left to the tempogram and its prior, the
-// class is decided here from the bar and beat structure:
+// class is decided here from where the onsets fall in the beat:
 //   metricalFit(onsets, L): onsets (peak-picked flux, sub-frame positions,
 //   strength-weighted) folded onto a beat of L frames at the best of 480
 //   phases, each onset scored by the template weight of the nearest position
-//   of a binary/ternary metre: beat 1, eighth 0.5, sixteenths and triplets
-//   0.25, elsewhere 0 (Gaussian tolerance of max(0.03 L, 0.7) frames), divided
+//   of a binary/ternary metre: beat 1, eighth 0.6, sixteenths 0.3, triplets
+//   0.15, elsewhere 0 (Gaussian tolerance of max(0.03 L, 0.7) frames), divided
 //   by the total strength. Kick and snare onsets of the true metre fall on
 //   beats and eighths; on the grid of a 3:2 or 4:3 relative most of them fall
-//   between its sixteenths.
+//   on its triplets, sixteenths or between them.
+// A candidate's confidence is class_score^8 x octave_score normalised over the
+// candidates: a 10 % better fit outweighs a factor 2 in the tempogram.
+// Cost: O(onsets + 480^2) per class, ~1 ms for 6000 onsets.
 // Units: frames of the onset envelope (fractional). Threads: pure, reentrant.
 
 #include <functional>
