@@ -20,6 +20,10 @@
 //              or crash bars, keeps sweeps of 4 bars or longer) and its range
 //              (max - min, dB) taken; sweep_db is the mean of the band ranges,
 //              the largest over the runs.
+// Limits: a dark line whose swept cutoff (plus envelope) stays under about
+// 1.3 kHz moves only bands where a plain bass's chord changes move 5-10 dB, and
+// is missed (wide-acid seeds 20033, 30005, 30016, 30023, 30028), as is a quiet
+// (-18 dB) line at resonance 0.3 (seed 11024).
 // score = clamp((sweep_db - sweep_zero_db) / (sweep_full_db - sweep_zero_db)),
 // in 0..1; present = score >= 0.5. Cost: one pass over the bins of the bands
 // in the used bars. Threads: pure function.
