@@ -1,24 +1,32 @@
 #pragma once
-// Acid-line detection of the trance family: a resonant low-pass sweep on a
-// 16th-note bass/mid line (TB-303 style).
+// Acid-line detection of the trance family: a resonant low-pass swept over
+// bars on a 16th-note bass/mid line (TB-303 style).
 //
 // Inputs: the shared 2048/512 mono STFT and runs of bars where the bass
 // plays without pads (the family passes the kick bars whose 150 Hz-4 kHz level
 // is >= 4 dB under the drops': intros, outros, stripped drop parts; else the
 // drops). Supersaw chords mask a bass line above 1 kHz in full drops.
-// Cues:
-//   sweep_db        the largest range (max - min over the bars of one run) of
-//                   the per-bar level of an octave band from sweep_lo_hz to
-//                   8 kHz: a resonant low-pass swept over bars moves the level
-//                   of its upper harmonics by many dB, a fixed-filter bass or
-//                   drums by well under 1 dB.
-//   step_db         median bar-to-bar level step over those bands (reported
-//                   for diagnosis only).
-//   periodicity16   normalised autocorrelation at one 16th-note lag of the
-//                   300 Hz-4 kHz positive log flux in those bars (0..1).
-// score = clamp((sweep_db - sweep_zero_db) / (sweep_full_db - sweep_zero_db))
-//         * clamp(periodicity16 / periodicity_full), in 0..1;
-// present = score >= 0.5. Threads: pure function.
+//
+// What defines the line musically is a filter whose cutoff moves over the
+// bars while the notes repeat: the resonant upper harmonics of the line rise
+// and fall over the bars, across the 2-5 kHz presence region. A plain bass
+// line changes its top only with the chord, and its steep low-pass leaves
+// that change below about 2 kHz; hats and cymbals sit mostly above 4.5 kHz;
+// a drum loop changes only in single fill or crash bars.
+// Cue:
+//   sweep_db   per half-octave band from sweep_lo_hz up to sweep_hi_hz
+//              (default 2.25-4.5 kHz: two bands), the per-bar level of each
+//              run is smoothed by a 3-bar running median (drops single fill
+//              or crash bars, keeps sweeps of 4 bars or longer) and its range
+//              (max - min, dB) taken; sweep_db is the mean of the band ranges,
+//              the largest over the runs.
+// Limits: a dark line whose swept cutoff (plus envelope) stays under about
+// 1.3 kHz moves only bands where a plain bass's chord changes move 5-10 dB, and
+// is missed (wide-acid seeds 20033, 30005, 30016, 30023, 30028), as is a quiet
+// (-18 dB) line at resonance 0.3 (seed 11024).
+// score = clamp((sweep_db - sweep_zero_db) / (sweep_full_db - sweep_zero_db)),
+// in 0..1; present = score >= 0.5. Cost: one pass over the bins of the bands
+// in the used bars. Threads: pure function.
 
 #include <utility>
 #include <vector>
@@ -29,10 +37,10 @@
 namespace styledna::core {
 
 struct TranceAcidDetectParams {
-    double sweep_lo_hz = 1000.0;
-    double sweep_zero_db = 2.0; // sweep_db at which the score is 0
-    double sweep_full_db = 4.0; // sweep_db at which the sweep factor is 1
-    double periodicity_full = 0.15;
+    double sweep_lo_hz = 2250.0; // lowest band edge; bands are half an octave wide
+    double sweep_hi_hz = 4500.0; // highest band edge, >= 2 sweep_lo_hz (two bands at least)
+    double sweep_zero_db = 0.14; // sweep_db at which the score is 0
+    double sweep_full_db = 0.34; // sweep_db at which the score is 1 (0.5 at 0.24 dB)
     int min_bars = 4;
 };
 
@@ -40,13 +48,12 @@ struct TranceAcidDetectResult {
     double score = 0.0;
     bool present = false;
     double sweep_db = 0.0;
-    double step_db = 0.0;
-    double periodicity16 = 0.0;
     int bars_used = 0;
 };
 
 // runs: [first_bar, end_bar) ranges to analyse (runs under 3 bars are
-// skipped); beat_period_s > 0. Zero result below min_bars analysed bars.
+// skipped); beat_period_s is not used by the cue (kept for the family's call).
+// Zero result below min_bars analysed bars.
 TranceAcidDetectResult analyseAcid(const AnalysisContext& ctx, const TranceBars& bars,
                                    const std::vector<std::pair<int, int>>& runs,
                                    double beat_period_s, const TranceAcidDetectParams& params);

@@ -27,9 +27,10 @@ const std::vector<FeatureInfo>& tranceInfos() {
          "gating, 0 without a measurable duck (< 0.5 dB).",
          "Sidechain trigger pattern / LFO-tool rate.", FeatureKind::kScalar, false},
         {"acid_score", "", "trance",
-         "0..1 evidence of a resonant filter sweep on a 16th-note bass line: range over bars of "
-         "the 1-8 kHz octave-band levels where the bass plays without pads (intro/outro, else "
-         "drops), times the 16th-note periodicity of the 300 Hz-4 kHz flux.",
+         "0..1 evidence of a resonant filter swept over bars on a bass line: where the bass plays "
+         "without pads (intro/outro, else drops), the range over bars (3-bar running median) of "
+         "the 2.25-3.2 and 3.2-4.5 kHz band levels, mean of the two; 0 at 0.14 dB, 1 at "
+         "0.34 dB.",
          "Acid line (TB-303 style) with cutoff automation and resonance.", FeatureKind::kScalar,
          false},
         {"acid_present", "", "trance", "1 when acid_score >= 0.5, else 0.",
@@ -118,8 +119,10 @@ Status TranceFamily::configure() {
         return invalidArgument("trance: phrase_bars and min_run_bars >= 1, snap_bars >= 0");
     }
     if (!(m_params.acid.sweep_full_db > m_params.acid.sweep_zero_db) ||
-        !(m_params.acid.periodicity_full > 0)) {
-        return invalidArgument("trance: acid sweep_full_db > sweep_zero_db, periodicity_full > 0");
+        !(m_params.acid.sweep_lo_hz > 0) ||
+        !(m_params.acid.sweep_hi_hz >= 2.0 * m_params.acid.sweep_lo_hz)) {
+        return invalidArgument(
+            "trance: acid sweep_full_db > sweep_zero_db, 0 < 2 sweep_lo_hz <= sweep_hi_hz");
     }
     return Status::ok();
 }
@@ -282,9 +285,7 @@ Status TranceFamily::process(const AnalysisContext& ctx, TrackFeatures& out) {
     }
     const auto acid = analyseAcid(ctx, bars, acid_runs, m_last.beat_period_s, m_params.acid);
     logger("features")
-        ->debug("trance: acid sweep {:.2f} dB, step {:.2f} dB, 16th periodicity "
-                "{:.3f} over {} bars",
-                acid.sweep_db, acid.step_db, acid.periodicity16, acid.bars_used);
+        ->debug("trance: acid sweep {:.2f} dB over {} bars", acid.sweep_db, acid.bars_used);
     out.values["acid_score"] = acid.score;
     out.values["acid_present"] = acid.present ? 1.0 : 0.0;
 
