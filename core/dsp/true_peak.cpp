@@ -22,16 +22,9 @@ using Lanes = float[kLanes];
 // ~5x faster here than the equivalent scalar loops it auto-vectorises.
 using V8 = float __attribute__((vector_size(32)));
 
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) &&                             \
-    !defined(__SANITIZE_ADDRESS__)
-#define STYLEDNA_TRUE_PEAK_CLONES __attribute__((target_clones("avx2", "default")))
-#else
-#define STYLEDNA_TRUE_PEAK_CLONES
-#endif
-
 // mx = max(mx, |v|), lane-wise; by reference (no vector values cross a call
-// boundary, whose ABI would differ between the clones).
-inline void absMaxInto(V8& mx, const V8& v) {
+// boundary, whose ABI would differ between the builds below).
+[[gnu::always_inline]] inline void absMaxInto(V8& mx, const V8& v) {
     const V8 negated = -v;
     const V8 magnitude = v > negated ? v : negated;
     mx = mx > magnitude ? mx : magnitude;
@@ -47,10 +40,10 @@ inline void laneMax(Lanes& mx, const Lanes& v) {
 // max |y_p[m]| over the three interpolating phases and every m: 16 outputs x
 // 3 phases in six 8-wide accumulators, each input load shared by the phases.
 // Every output is the same sequence of float multiplies and adds in any build
-// (lanes are independent; max is exact), so the AVX2 clone x86-64 CPUs pick at
-// load time gives bit-identical results, about twice as fast as SSE2.
-STYLEDNA_TRUE_PEAK_CLONES
-float interpolatedPeak(const float* x, std::size_t n, const float (&g)[kPhases][kTaps]) {
+// (lanes are independent; max is exact), so the AVX2 build chosen at run time
+// below gives bit-identical results.
+[[gnu::always_inline]] inline float interpolatedPeakBody(const float* x, std::size_t n,
+                                                         const float (&g)[kPhases][kTaps]) {
     const std::size_t total = n + kTaps - 1;
     std::vector<float> buf(kChunk + kTaps - 1, 0.0f);
     V8 mx_lo{}, mx_hi{};
@@ -97,6 +90,28 @@ float interpolatedPeak(const float* x, std::size_t n, const float (&g)[kPhases][
     }
     return peak;
 }
+
+float interpolatedPeakPortable(const float* x, std::size_t n, const float (&g)[kPhases][kTaps]) {
+    return interpolatedPeakBody(x, n, g);
+}
+
+// x86-64: an AVX2 build of the same body, picked by a plain CPU check (not an
+// ifunc/target_clones resolver, which sanitizer runtimes cannot run).
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+[[gnu::target("avx2")]] float interpolatedPeakAvx2(const float* x, std::size_t n,
+                                                   const float (&g)[kPhases][kTaps]) {
+    return interpolatedPeakBody(x, n, g);
+}
+
+float interpolatedPeak(const float* x, std::size_t n, const float (&g)[kPhases][kTaps]) {
+    static const bool avx2 = __builtin_cpu_supports("avx2");
+    return avx2 ? interpolatedPeakAvx2(x, n, g) : interpolatedPeakPortable(x, n, g);
+}
+#else
+float interpolatedPeak(const float* x, std::size_t n, const float (&g)[kPhases][kTaps]) {
+    return interpolatedPeakPortable(x, n, g);
+}
+#endif
 
 } // namespace
 

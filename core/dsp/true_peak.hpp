@@ -20,8 +20,8 @@
 // The same 4x filter is used at every rate (rate-agnostic; at 96 kHz and above
 // it is merely more than the annex asks). Inputs must be finite.
 // Cost: 36 multiply-adds per input sample in 8-wide generic vectors, 16
-// outputs x 3 phases in registers; on x86-64 (GCC) an AVX2 clone is picked at
-// load time where the CPU has it, with bit-identical results (~0.09x a
+// outputs x 3 phases in registers; on x86-64 an AVX2 build of the same code
+// is picked at run time where the CPU has it, with bit-identical results (~0.09x a
 // 2048/512 STFT per channel).
 // Thread-safety: pure functions.
 
