@@ -96,13 +96,12 @@ TEST_CASE("sidechain depth and release follow the synth truth", "[trance][synth]
             }
         }
     }
-    // Measured on this set with the template-family fit: depth 6/8, release
-    // 6/8; the two misses are the narrow_supersaw tracks (nearly empty side
-    // band), which read 3-4 dB shallow and the release ~37 % short. The
-    // exponential-only fit read them within 1.5 dB (depth 8/8, release 7/8)
-    // but failed on every other duck law (see trance_sidechain.hpp).
-    CHECK(depth_ok >= 6);
-    CHECK(release_ok >= 6);
+    // Measured on this set with the template-family fit: depth 7/8, release
+    // 8/8; the miss is uplifting/102+narrow_supersaw (nearly empty side band,
+    // 2.7 dB shallow). The exponential-only fit read depth 8/8, release 7/8
+    // but failed on most other duck laws (see trance_sidechain.hpp).
+    CHECK(depth_ok >= 7);
+    CHECK(release_ok >= 7);
     // The weak_sidechain flaw still reads clearly weaker than every normal track.
     CHECK(strongest_weak < weakest_normal - 1.0);
 }

@@ -89,13 +89,13 @@ TEST_CASE("wide sidechain: depth within 1.5 dB and release within 30 %, none mis
     print("shape", by_shape);
     print("source", by_source);
     print("bus", by_bus);
-    // Measured (19-21 of 30 depth, 23-25 release, across merges); floors below the issue's 90 %
-    // target: a duck on a held bass alone (bus bass_only) is not seen at all yet (the mono bass
-    // band is swamped by the kick), and short deep ducks read 2-3 dB shallow. These assertions keep
-    // what holds today from regressing.
+    // Measured: depth 22/30, release 24/30, below the issue's 90 % target.
+    // A duck on the bass alone (bus bass_only, 4 tracks) is not seen in the
+    // mix at all (see trance_sidechain.hpp); it needs the bass stem. These
+    // assertions keep what holds today from regressing.
     REQUIRE(all.n >= 25);
-    CHECK(all.depth_ok >= 0.6 * all.n);
-    CHECK(all.release_ok >= 0.8 * all.n);
+    CHECK(all.depth_ok >= 0.7 * all.n);
+    CHECK(all.release_ok >= 0.75 * all.n);
     CHECK(strong_zero <= by_bus["bass_only"].n);
-    CHECK(clean_ok >= clean - 1); // one clean track reads a 1.4 dB texture as a duck
+    CHECK(clean_ok == clean);
 }
