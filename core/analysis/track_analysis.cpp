@@ -1,5 +1,7 @@
 #include "core/analysis/track_analysis.hpp"
 
+#include "core/common/large_buffers.hpp"
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -67,6 +69,9 @@ Result<TrackAnalysis> analyzeFile(const std::string& path, const AnalyzeOptions&
         return decoded.status();
     }
     auto analysis = analyzeDecoded(*decoded, options, cancel, progress);
+    for (auto& channel : decoded->audio.channels) {
+        recycleLarge(channel); // the next decode reuses the pages
+    }
     if (!analysis) {
         if (analysis.status().message().rfind(path, 0) == 0) {
             return analysis.status();

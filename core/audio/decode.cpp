@@ -12,7 +12,7 @@
 
 #include "core/audio/resample.hpp"
 #include "core/audio/sndfile_handle.hpp"
-#include "core/common/huge_pages.hpp"
+#include "core/common/large_buffers.hpp"
 #include "core/common/logging.hpp"
 
 namespace styledna::core {
@@ -229,14 +229,14 @@ Result<DecodedAudio> decodeOpened(SndfileHandle file, const SF_INFO& info, const
     const std::size_t in_channels = static_cast<std::size_t>(info.channels);
     const auto max_frames = static_cast<std::size_t>(options.max_duration_s * rate) + 1;
 
-    // Planar output sized from the header, backed by huge pages (PERF.md: first
-    // touch of fresh 4 KiB pages costs more than the decode itself); grown if
+    // Planar output sized from the header, from the large-buffer pool (PERF.md:
+    // first touch of fresh 4 KiB pages costs more than the decode itself); grown if
     // the data runs past the header's count.
     AudioBuffer audio;
     audio.sample_rate_hz = rate;
     audio.channels.assign(out_channels, {});
     for (auto& ch : audio.channels) {
-        reserveHuge(ch, std::min(static_cast<std::size_t>(info.frames), max_frames + 1));
+        reserveLarge(ch, std::min(static_cast<std::size_t>(info.frames), max_frames + 1));
     }
     // 16-bit PCM (the common case) is read as integers and scaled here: the
     // same values libsndfile's float conversion gives (int16 * 2^-15 is exact),

@@ -7,7 +7,7 @@
 
 #include <kissfft/kiss_fftr.h>
 
-#include "core/common/huge_pages.hpp"
+#include "core/common/large_buffers.hpp"
 
 namespace styledna::core {
 namespace {
@@ -102,7 +102,7 @@ Spectrogram makeSpectrogram(std::size_t n, double sample_rate_hz, const StftPara
     out.hop = params.hop;
     out.num_bins = params.frame_size / 2 + 1;
     out.num_frames = n == 0 ? 0 : n / params.hop + 1;
-    reserveHuge(out.magnitude, out.num_frames * out.num_bins);
+    reserveLarge(out.magnitude, out.num_frames * out.num_bins);
     out.magnitude.resize(out.num_frames * out.num_bins, 0.0f);
     return out;
 }

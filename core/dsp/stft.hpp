@@ -14,7 +14,7 @@
 // Spectrogram from makeSpectrogram(), so callers may split one STFT across
 // threads in any way; every frame is bit-identical however it was computed.
 // Memory: the magnitude buffer (4 bytes x frames x bins, ~100 MB for 5 minutes
-// at 2048/512) is allocated on huge pages (core/common/huge_pages.hpp).
+// at 2048/512) comes from the large-buffer pool (core/common/large_buffers.hpp).
 
 #include <cstddef>
 #include <memory>

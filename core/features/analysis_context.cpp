@@ -4,7 +4,7 @@
 #include <optional>
 #include <thread>
 
-#include "core/common/huge_pages.hpp"
+#include "core/common/large_buffers.hpp"
 
 namespace styledna::core {
 namespace {
@@ -22,13 +22,21 @@ AnalysisContext::AnalysisContext(const AudioBuffer& audio, int stft_threads,
                                  CancellationToken cancel)
     : m_audio(audio), m_stft_threads(stft_threads), m_cancel(std::move(cancel)) {}
 
+AnalysisContext::~AnalysisContext() {
+    recycleLarge(m_mono);
+    recycleLarge(m_side);
+    for (SharedSpectrum* s : {&m_mono_spec, &m_side_spec, &m_left_spec, &m_right_spec}) {
+        recycleLarge(s->spec.magnitude);
+    }
+}
+
 void AnalysisContext::computeMidSide() const {
     const std::size_t n = m_audio.frames();
     std::call_once(m_mid_side_once, [&] {
-        reserveHuge(m_side, n);
+        reserveLarge(m_side, n);
         m_side.resize(n, 0.0f);
         if (isStereo()) {
-            reserveHuge(m_mono, n);
+            reserveLarge(m_mono, n);
             m_mono.resize(n, 0.0f);
         }
     });

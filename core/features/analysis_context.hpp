@@ -12,7 +12,8 @@
 // compute it (SharedChunks: mid/side in blocks of samples, STFTs in blocks of
 // frames) instead of waiting idle; the values do not depend on who computed
 // what. `stft_threads` > 1 adds that many - 1 helper threads to each STFT.
-// Memory: mid/side and the STFTs live on huge pages (core/common/huge_pages.hpp).
+// Memory: mid/side and the STFTs come from the large-buffer pool and go back to
+// it when the context ends (core/common/large_buffers.hpp).
 // Cancellation: once ctx.cancel() is set, remaining STFT frames are skipped
 // (left zero); callers check cancel() before using results.
 
@@ -40,6 +41,11 @@ class AnalysisContext {
 public:
     explicit AnalysisContext(const AudioBuffer& audio, int stft_threads = 1,
                              CancellationToken cancel = {});
+    // Hands the mid/side signals and spectrograms to the large-buffer pool
+    // (core/common/large_buffers.hpp) for the next analysis.
+    ~AnalysisContext();
+    AnalysisContext(const AnalysisContext&) = delete;
+    AnalysisContext& operator=(const AnalysisContext&) = delete;
 
     const AudioBuffer& audio() const { return m_audio; }
     double sampleRateHz() const { return m_audio.sample_rate_hz; }

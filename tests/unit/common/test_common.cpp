@@ -2,6 +2,7 @@
 
 #include <fstream>
 
+#include "core/common/large_buffers.hpp"
 #include "core/common/sha256.hpp"
 #include "core/common/status.hpp"
 #include "unit/test_support.hpp"
@@ -50,4 +51,35 @@ TEST_CASE("SHA-256 of a missing file is NOT_FOUND naming the path", "[common][sh
     REQUIRE_FALSE(r.isOk());
     CHECK(r.status().code() == core::StatusCode::kNotFound);
     CHECK(r.status().message().find("/nonexistent/dir/x.wav") != std::string::npos);
+}
+
+TEST_CASE("large-buffer pool reuses released storage and respects its cap", "[common][pool]") {
+    using namespace styledna::core;
+    const std::size_t n = kLargeBufferMinBytes / sizeof(float) + 1000;
+    std::vector<float> a;
+    reserveLarge(a, n);
+    REQUIRE(a.capacity() >= n);
+    a.resize(n, 1.0f);
+    const float* storage = a.data();
+    const std::size_t before = pooledBytes();
+    recycleLarge(a);
+    CHECK(a.empty());
+    CHECK(a.capacity() == 0);
+    CHECK(pooledBytes() > before);
+    std::vector<float> b;
+    reserveLarge(b, n - 10); // fits the released buffer: takes it
+    CHECK(b.data() == storage);
+    CHECK(b.empty());
+    CHECK(pooledBytes() == before);
+    std::vector<float> small(1000, 0.0f);
+    recycleLarge(small); // below the minimum: freed, not pooled
+    CHECK(pooledBytes() == before);
+    // The pool never holds more than its cap.
+    std::vector<std::vector<float>> many(8);
+    for (auto& v : many) {
+        v.reserve((std::size_t{128} << 20) / sizeof(float));
+        recycleLarge(v);
+    }
+    CHECK(pooledBytes() <= kPoolMaxBytes);
+    recycleLarge(b);
 }

@@ -1,0 +1,46 @@
+#pragma once
+// Large buffers without paying for fresh pages on every analysis.
+//
+// Why: the first touch of each fresh 4 KiB page costs 11-15 us on the
+// reference VM (PERF.md), so a 5-minute analysis (decoded audio, mid/side,
+// two spectrograms: ~500 MB) pays ~90k page faults before any arithmetic. A
+// process-wide pool of released float buffers lets the next analysis take
+// them already backed by memory: on the 2-core VM repeat analyses fault ~0
+// pages and decode + features on 2 threads drops from 0.8-1.3 s to 0.45 s.
+// Huge pages (MADV_HUGEPAGE) were tried and dropped: with THP defrag
+// "madvise" (this VM) the kernel compacts memory synchronously on the fault,
+// which made a process's first analysis 1.8-2.0 s instead of 0.6-0.7 s.
+//
+// reserveLarge(v, n): on an EMPTY vector, gives it capacity >= n: a pooled
+//   buffer when one fits (float vectors of kLargeBufferMinBytes and more),
+//   else a fresh reservation. resize()/push_back() up to n stay inside it.
+// recycleLarge(v): hands v's storage to the pool (v is left empty); small
+//   buffers are simply freed. The pool keeps at most kPoolMaxBytes, dropping
+//   the oldest buffers beyond that.
+// Thread-safety: the pool is guarded by a mutex.
+
+#include <cstddef>
+#include <type_traits>
+#include <vector>
+
+namespace styledna::core {
+
+inline constexpr std::size_t kLargeBufferMinBytes = std::size_t{4} << 20;
+inline constexpr std::size_t kPoolMaxBytes = std::size_t{768} << 20;
+
+// Swaps a pooled buffer of capacity >= n (the smallest that fits) into the
+// empty `v`; false when none fits.
+bool takePooledBuffer(std::vector<float>& v, std::size_t n);
+void recycleLarge(std::vector<float>& v);
+std::size_t pooledBytes(); // for tests and benchmarks
+
+template <class T> void reserveLarge(std::vector<T>& v, std::size_t n) {
+    if constexpr (std::is_same_v<T, float>) {
+        if (n * sizeof(float) >= kLargeBufferMinBytes && takePooledBuffer(v, n)) {
+            return;
+        }
+    }
+    v.reserve(n);
+}
+
+} // namespace styledna::core
