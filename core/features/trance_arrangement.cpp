@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numeric>
 
 #include "core/dsp/fast_log.hpp"
@@ -295,15 +296,21 @@ TranceBarCues computeBarCues(const AnalysisContext& ctx, const TranceBars& bars,
         cues.high_db[b] = powerDb(h / n);
     }
 
-    // Kick onsets: low-band level just after each beat minus the valley in the
-    // half beat before it,
-    // and the level after it within kick_level_db of the loud beats' level.
+    // Kick onsets: per bin of the kick band (30-150 Hz), the level just after
+    // each beat minus the valley in the half beat before it; the beat's rise
+    // is the median over the bins (a held bass fills its own one or two bins
+    // between kicks, the kick's pitch sweep rises in all of them), and the
+    // band level after it within kick_level_db of the loud beats' level.
     const double floor = std::max(1e-12, 1e-6 * percentile(low, 0.99));
     std::vector<double> low_db(nf);
     for (std::size_t i = 0; i < nf; ++i) {
         low_db[i] = 10.0 * std::log10(low[i] + floor);
     }
     const double beat_period = bars.beat_period_s;
+    const std::size_t kick_lo = std::max<std::size_t>(1, spec.binForHz(30.0));
+    const std::size_t kick_hi = std::max(kick_lo + 1, spec.binForHz(150.0));
+    const double bin_floor = floor / static_cast<double>(kick_hi - kick_lo);
+    std::vector<double> bin_rise;
     std::vector<double> rise, level;
     std::vector<std::size_t> rise_bar;
     for (std::size_t b = 0; b < nb; ++b) {
@@ -313,9 +320,22 @@ TranceBarCues computeBarCues(const AnalysisContext& ctx, const TranceBars& bars,
             if (a1 <= a0 || p1 <= p0) {
                 continue;
             }
-            const double before = *std::min_element(low_db.begin() + a0, low_db.begin() + a1);
             const double after = *std::max_element(low_db.begin() + p0, low_db.begin() + p1);
-            rise.push_back(after - before);
+            bin_rise.clear();
+            for (std::size_t k = kick_lo; k < kick_hi; ++k) {
+                float lo = std::numeric_limits<float>::infinity(), hi = 0.0f;
+                for (std::size_t i = a0; i < a1; ++i) {
+                    lo = std::min(lo, spec.frame(i)[k]);
+                }
+                for (std::size_t i = p0; i < p1; ++i) {
+                    hi = std::max(hi, spec.frame(i)[k]);
+                }
+                bin_rise.push_back(10.0 * std::log10((double(hi) * hi + bin_floor) /
+                                                     (double(lo) * lo + bin_floor)));
+            }
+            const auto median = bin_rise.begin() + static_cast<std::ptrdiff_t>(bin_rise.size() / 2);
+            std::nth_element(bin_rise.begin(), median, bin_rise.end());
+            rise.push_back(*median);
             level.push_back(after);
             rise_bar.push_back(b);
         }

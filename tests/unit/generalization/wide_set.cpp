@@ -1,6 +1,7 @@
 #include "unit/generalization/wide_set.hpp"
 
 #include <map>
+#include <tuple>
 
 #include <catch2/catch.hpp>
 
@@ -9,17 +10,25 @@
 namespace styledna::test {
 
 const std::vector<WideTrack>& wideSet(core::SynthVariety variety) {
-    static std::map<core::SynthVariety, std::vector<WideTrack>> cache;
-    if (auto it = cache.find(variety); it != cache.end()) {
+    return wideDraw(variety, static_cast<std::uint64_t>(9000 + 1000 * static_cast<int>(variety)),
+                    kWideSetSize);
+}
+
+const std::vector<WideTrack>& wideDraw(core::SynthVariety variety, std::uint64_t first_seed,
+                                       int count) {
+    using Key = std::tuple<core::SynthVariety, std::uint64_t, int>;
+    static std::map<Key, std::vector<WideTrack>> cache;
+    const Key key{variety, first_seed, count};
+    if (auto it = cache.find(key); it != cache.end()) {
         return it->second;
     }
     const core::TranceStyle styles[] = {core::TranceStyle::kUplifting,
                                         core::TranceStyle::kProgressive, core::TranceStyle::kTech,
                                         core::TranceStyle::kPsy};
     std::vector<WideTrack> set;
-    for (int i = 0; i < kWideSetSize; ++i) {
+    for (int i = 0; i < count; ++i) {
         const auto style = styles[i % 4];
-        const auto seed = static_cast<std::uint64_t>(9000 + 1000 * static_cast<int>(variety) + i);
+        const auto seed = first_seed + static_cast<std::uint64_t>(i);
         const auto params = core::randomParams(style, seed, 1.5, {}, variety);
         WideTrack t;
         t.name = std::string(core::varietyName(variety)) + "/" +
@@ -35,7 +44,7 @@ const std::vector<WideTrack>& wideSet(core::SynthVariety variety) {
         t.features = std::move(features).value();
         set.push_back(std::move(t));
     }
-    return cache.emplace(variety, std::move(set)).first->second;
+    return cache.emplace(key, std::move(set)).first->second;
 }
 
 double featureOf(const WideTrack& t, const std::string& name) {

@@ -28,6 +28,11 @@ inline constexpr int kWideSetSize = 40;
 
 const std::vector<WideTrack>& wideSet(core::SynthVariety variety);
 
+// Another draw of the same variety (seeds first_seed .. first_seed + count - 1),
+// for held-out checks of what was tuned on wideSet().
+const std::vector<WideTrack>& wideDraw(core::SynthVariety variety, std::uint64_t first_seed,
+                                       int count);
+
 double featureOf(const WideTrack& t, const std::string& name);
 
 } // namespace styledna::test
