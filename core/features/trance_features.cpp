@@ -294,7 +294,8 @@ Status TranceFamily::process(const AnalysisContext& ctx, TrackFeatures& out) {
     }
     const auto acid = analyseAcid(ctx, bars, acid_runs, m_last.beat_period_s, m_params.acid);
     logger("features")
-        ->debug("trance: acid sweep {:.2f} dB over {} bars", acid.sweep_db, acid.bars_used);
+        ->debug("trance: acid sweep {:.2f} dB, held-root timbre {:.2f} dB over {} bars",
+                acid.sweep_db, acid.timbre_db, acid.bars_used);
     out.values["acid_score"] = acid.score;
     out.values["acid_present"] = acid.present ? 1.0 : 0.0;
 
