@@ -20,13 +20,27 @@
 //              or crash bars, keeps sweeps of 4 bars or longer) and its range
 //              (max - min, dB) taken; sweep_db is the mean of the band ranges,
 //              the largest over the runs.
-// Limits: a dark line whose swept cutoff (plus envelope) stays under about
-// 1.3 kHz moves only bands where a plain bass's chord changes move 5-10 dB, and
-// is missed (wide-acid seeds 20033, 30005, 30016, 30023, 30028), as is a quiet
-// (-18 dB) line at resonance 0.3 (seed 11024).
-// score = clamp((sweep_db - sweep_zero_db) / (sweep_full_db - sweep_zero_db)),
+//   timbre_db  a dark line whose cutoff (plus envelope) stays under about
+//              1.3 kHz moves only bands where a plain bass's chord changes move
+//              5-10 dB; but an acid pattern repeats unchanged over the bars
+//              whatever the chords, while a plain bass changes its fundamental
+//              with its timbre. Per bar, the root bins (root_lo_hz-root_hi_hz,
+//              per STFT bin, mono plus side power so that a low end phased
+//              between the channels still shows its root) and the timbre bands
+//              (half octaves from timbre_lo_hz up to timbre_hi_hz, dB); for
+//              each pair of bars of a run whose root bins all lie within
+//              root_tol_db, the mean |dB| change of the timbre bands; per bar
+//              the largest such change; timbre_db is the median over the bars
+//              of a run (a fill bar moves only the bars it pairs with), the
+//              largest over the runs.
+// Limits: a quiet (-18 dB) line at resonance 0.3 moves neither cue enough and
+// is missed (wide-acid seeds 11024, 20033).
+// score = max of clamp((sweep_db - sweep_zero_db) / (sweep_full_db - sweep_zero_db))
+// and clamp((timbre_db - timbre_zero_db) / (timbre_full_db - timbre_zero_db)),
 // in 0..1; present = score >= 0.5. Cost: one pass over the bins of the bands
-// in the used bars. Threads: pure function.
+// in the used bars (mono up to 4.5 kHz, side up to root_hi_hz; the side STFT is
+// the one the stereo and supersaw families share) and the pairs of bars of
+// each run. Threads: pure function.
 
 #include <utility>
 #include <vector>
@@ -37,10 +51,17 @@
 namespace styledna::core {
 
 struct TranceAcidDetectParams {
-    double sweep_lo_hz = 2250.0; // lowest band edge; bands are half an octave wide
-    double sweep_hi_hz = 4500.0; // highest band edge, >= 2 sweep_lo_hz (two bands at least)
-    double sweep_zero_db = 0.14; // sweep_db at which the score is 0
-    double sweep_full_db = 0.34; // sweep_db at which the score is 1 (0.5 at 0.24 dB)
+    double sweep_lo_hz = 2250.0;  // lowest band edge; bands are half an octave wide
+    double sweep_hi_hz = 4500.0;  // highest band edge, >= 2 sweep_lo_hz (two bands at least)
+    double sweep_zero_db = 0.14;  // sweep_db at which the score is 0
+    double sweep_full_db = 0.34;  // sweep_db at which the score is 1 (0.5 at 0.24 dB)
+    double timbre_lo_hz = 150.0;  // lowest timbre band edge; half-octave bands
+    double timbre_hi_hz = 2000.0; // last band ends at most 5 % above (150-1700 Hz: 7 bands)
+    double root_lo_hz = 35.0;     // root bins: the bass fundamentals
+    double root_hi_hz = 135.0;
+    double root_tol_db = 0.5;    // two bars hold the same root when every root bin is this close
+    double timbre_zero_db = 0.5; // timbre_db at which the timbre score is 0
+    double timbre_full_db = 1.1; // timbre_db at which it is 1 (0.5 at 0.8 dB)
     int min_bars = 4;
 };
 
@@ -48,6 +69,7 @@ struct TranceAcidDetectResult {
     double score = 0.0;
     bool present = false;
     double sweep_db = 0.0;
+    double timbre_db = 0.0;
     int bars_used = 0;
 };
 

@@ -29,8 +29,10 @@ const std::vector<FeatureInfo>& tranceInfos() {
         {"acid_score", "", "trance",
          "0..1 evidence of a resonant filter swept over bars on a bass line: where the bass plays "
          "without pads (intro/outro, else drops), the range over bars (3-bar running median) of "
-         "the 2.25-3.2 and 3.2-4.5 kHz band levels, mean of the two; 0 at 0.14 dB, 1 at "
-         "0.34 dB.",
+         "the 2.25-3.2 and 3.2-4.5 kHz band levels, mean of the two (0 at 0.14 dB, 1 at "
+         "0.34 dB); or, for dark lines, the median over bars of the largest mean change of the "
+         "150 Hz-1.7 kHz half-octave band levels against a bar whose 35-135 Hz bins (mono plus "
+         "side) lie within 0.5 dB, i.e. on the same root (0 at 0.5 dB, 1 at 1.1 dB); the larger.",
          "Acid line (TB-303 style) with cutoff automation and resonance.", FeatureKind::kScalar,
          false},
         {"acid_present", "", "trance", "1 when acid_score >= 0.5, else 0.",
@@ -120,9 +122,16 @@ Status TranceFamily::configure() {
     }
     if (!(m_params.acid.sweep_full_db > m_params.acid.sweep_zero_db) ||
         !(m_params.acid.sweep_lo_hz > 0) ||
-        !(m_params.acid.sweep_hi_hz >= 2.0 * m_params.acid.sweep_lo_hz)) {
+        !(m_params.acid.sweep_hi_hz >= 2.0 * m_params.acid.sweep_lo_hz) ||
+        !(m_params.acid.timbre_full_db > m_params.acid.timbre_zero_db) ||
+        !(m_params.acid.timbre_lo_hz > 0) ||
+        !(m_params.acid.timbre_hi_hz >= std::sqrt(2.0) * m_params.acid.timbre_lo_hz) ||
+        !(m_params.acid.root_lo_hz > 0) || !(m_params.acid.root_hi_hz > m_params.acid.root_lo_hz) ||
+        !(m_params.acid.root_tol_db > 0)) {
         return invalidArgument(
-            "trance: acid sweep_full_db > sweep_zero_db, 0 < 2 sweep_lo_hz <= sweep_hi_hz");
+            "trance: acid sweep_full_db > sweep_zero_db, 0 < 2 sweep_lo_hz <= sweep_hi_hz, "
+            "timbre_full_db > timbre_zero_db, 0 < 1.41 timbre_lo_hz <= timbre_hi_hz, "
+            "0 < root_lo_hz < root_hi_hz, root_tol_db > 0");
     }
     return Status::ok();
 }
@@ -285,7 +294,8 @@ Status TranceFamily::process(const AnalysisContext& ctx, TrackFeatures& out) {
     }
     const auto acid = analyseAcid(ctx, bars, acid_runs, m_last.beat_period_s, m_params.acid);
     logger("features")
-        ->debug("trance: acid sweep {:.2f} dB over {} bars", acid.sweep_db, acid.bars_used);
+        ->debug("trance: acid sweep {:.2f} dB, held-root timbre {:.2f} dB over {} bars",
+                acid.sweep_db, acid.timbre_db, acid.bars_used);
     out.values["acid_score"] = acid.score;
     out.values["acid_present"] = acid.present ? 1.0 : 0.0;
 
