@@ -7,6 +7,8 @@
 
 #include <kissfft/kiss_fftr.h>
 
+#include "core/common/statistics.hpp"
+
 namespace styledna::core {
 namespace {
 
@@ -14,15 +16,6 @@ struct KissFftrFree {
     void operator()(kiss_fftr_cfg c) const { kiss_fftr_free(c); }
 };
 using KissFftrHandle = std::unique_ptr<std::remove_pointer_t<kiss_fftr_cfg>, KissFftrFree>;
-
-double median(std::vector<double> v) {
-    if (v.empty()) {
-        return 0.0;
-    }
-    const auto mid = v.begin() + static_cast<std::ptrdiff_t>(v.size() / 2);
-    std::nth_element(v.begin(), mid, v.end());
-    return *mid;
-}
 
 // Power-weighted std (cents) of the clusters in one |L|^2 + |R|^2 spectrum.
 void clusterSpreads(const std::vector<double>& power, double bin_hz, double cluster_cents,
@@ -75,7 +68,7 @@ void clusterSpreads(const std::vector<double>& power, double bin_hz, double clus
         const std::size_t a = binAt(pk.k * bin_hz / r3), e = binAt(pk.k * bin_hz * r3);
         std::vector<double> local(power.begin() + static_cast<std::ptrdiff_t>(a),
                                   power.begin() + static_cast<std::ptrdiff_t>(e));
-        const double floor = median(local);
+        const double floor = medianOf(local);
         if (pk.p < 10.0 * floor) {
             continue;
         }
@@ -223,7 +216,7 @@ TranceSupersawResult analyseSupersaw(const AnalysisContext& ctx,
     }
     res.detune_clusters = static_cast<int>(spreads.size());
     if (!spreads.empty()) {
-        res.detune_cents = median(spreads) / 0.67;
+        res.detune_cents = medianOf(spreads) / 0.67;
     }
     return res;
 }

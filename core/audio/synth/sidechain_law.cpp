@@ -4,17 +4,10 @@
 #include <cmath>
 #include <numbers>
 
+#include "core/common/statistics.hpp"
+
 namespace styledna::core::synth_detail {
 namespace {
-
-double median(std::vector<double> v) {
-    if (v.empty()) {
-        return 0.0;
-    }
-    const auto mid = v.begin() + static_cast<std::ptrdiff_t>(v.size() / 2);
-    std::nth_element(v.begin(), mid, v.end());
-    return *mid;
-}
 
 // Fraction of the depth still reduced at x in [0, 1] of the recovery span,
 // and the x at which 10 % remains, for the finite-span shapes.
@@ -135,8 +128,8 @@ DuckMeasurement measureDuck(const std::vector<float>& gain, const std::vector<st
         releases.push_back(static_cast<double>(rec - start) * 1e3 / rate_hz);
     }
     m.kicks = depths.size();
-    m.depth_db = median(depths);
-    m.release_ms = median(releases);
+    m.depth_db = medianOf(depths);
+    m.release_ms = medianOf(releases);
     return m;
 }
 
