@@ -261,7 +261,9 @@ TranceSidechainResult fitFold(const TranceSidechainEnvelope& env, const std::vec
     Fit best;
     auto grAt = [&](const DuckTemplate& tpl, double u_ms) { return table.unitGr(tpl, u_ms); };
     int stride = 1;
-    auto evaluate = [&](const DuckTemplate& tpl, int shift, Fit& out) {
+    // Least-squares fit of one template at one onset shift (sse 1e300 when
+    // the template is degenerate over the fitted points).
+    auto evaluate = [&](const DuckTemplate& tpl, int shift) -> Fit {
         const int onset = pre + shift;
         double s_w = 0, s_x = 0, s_xx = 0, s_y = 0, s_xy = 0, s_yy = 0;
         for (int j = 0; j < len; j += stride) {
@@ -285,16 +287,14 @@ TranceSidechainResult fitFold(const TranceSidechainEnvelope& env, const std::vec
         }
         const double det = s_w * s_xx - s_x * s_x;
         if (!(std::abs(det) > 1e-9 * std::max(1.0, s_w * s_xx))) {
-            return;
+            return Fit{};
         }
         const double depth = (s_w * s_xy - s_x * s_y) / det;
         const double c = (s_y - depth * s_x) / s_w;
         // Weighted SSE of y - c - depth x from the sums.
         const double sse = s_yy + c * c * s_w + depth * depth * s_xx - 2.0 * c * s_y -
                            2.0 * depth * s_xy + 2.0 * c * depth * s_x;
-        if (sse < out.sse) {
-            out = {sse, c, depth, shift, tpl};
-        }
+        return Fit{sse, c, depth, shift, tpl};
     };
     auto residuals = [&](const Fit& f) {
         std::vector<double> resid(static_cast<std::size_t>(len), 0.0);
@@ -329,9 +329,12 @@ TranceSidechainResult fitFold(const TranceSidechainEnvelope& env, const std::vec
             }
             const bool is_plain = tpl.shape == DuckLaw::kExponential && tpl.attack_ms == 0.0;
             for (int shift = lo_shift; shift <= hi_shift; ++shift) {
-                evaluate(tpl, shift, best);
-                if (is_plain) {
-                    evaluate(tpl, shift, plain);
+                const Fit fit = evaluate(tpl, shift);
+                if (fit.sse < best.sse) {
+                    best = fit;
+                }
+                if (is_plain && fit.sse < plain.sse) {
+                    plain = fit;
                 }
             }
         }
