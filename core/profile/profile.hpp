@@ -1,0 +1,126 @@
+#pragma once
+// Profile: a producer's Style DNA, learned from reference tracks.
+//
+// Built by buildProfile() from analysed references (features + backbone
+// embeddings, core/analysis): per-feature statistics over the whole track and
+// per section type, arrangement statistics, sub-style clusters in the
+// embedding space, a validator's findings, and each member's final embedding
+// (the projection head's output when a head was trained, else the
+// standardised backbone vector; unit L2 norm either way).
+// Serialised as a versioned JSON document (profile_json.hpp) for the store and
+// for export/import.
+// Threads: plain data; buildProfile() is a pure function of its inputs and the
+// seed (two builds with the same inputs and seed are identical).
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/analysis/track_analysis.hpp"
+#include "core/common/cancellation.hpp"
+#include "core/common/status.hpp"
+#include "core/embed/projection_head.hpp"
+
+namespace styledna::profile {
+
+inline constexpr int kProfileFormatVersion = 1;
+
+struct FeatureStats {
+    std::string name;
+    std::string unit;
+    bool categorical = false;
+    int count = 0;
+    double mean = 0, std = 0, median = 0;
+    double p5 = 0, p10 = 0, p25 = 0, p75 = 0, p90 = 0, p95 = 0;
+    double median_ci_low = 0, median_ci_high = 0; // seeded bootstrap, 90 %
+    double range_low = 0, range_high = 0;         // acceptable range
+    double weight = 0;                            // 0..1, how defining for this style
+    std::map<std::string, int> distribution;      // categorical features only
+};
+
+struct ValidationIssue {
+    std::string severity; // info | warning | error
+    std::string code;     // too_few_references, duplicate, outlier, mixed_sample_rates, clipped, silent
+    std::string message;
+    std::string path;
+};
+
+struct Cluster {
+    int id = 0;
+    std::string label; // user label when the members share one, else defining features
+    std::vector<std::string> member_hashes;
+    std::vector<float> centroid; // unit norm, in the final embedding space
+    double variance = 0;         // mean squared distance of members to the centroid
+    std::vector<FeatureStats> stats;
+};
+
+struct Member {
+    std::string content_hash;
+    std::string path;
+    std::string label; // user's sub-style label, "" when none
+    int cluster = -1;
+    double sample_rate_hz = 0;
+    std::vector<float> embedding; // final space, unit norm
+};
+
+// How a backbone vector becomes a final embedding:
+//   z = (x - mean) / std  per dimension, then head (when present) or L2 norm.
+struct EmbeddingSpace {
+    std::string backbone;
+    int backbone_dim = 0;
+    std::vector<float> mean, std;
+    embed::HeadWeights head; // empty: backbone only
+    int dim() const { return head.empty() ? backbone_dim : head.output_dim; }
+};
+
+struct Profile {
+    std::string name;
+    std::string created_at, updated_at; // ISO 8601 UTC, set by the caller
+    std::uint64_t seed = 0;
+    std::vector<FeatureStats> stats; // whole track, incl. arrangement ("arrangement.*")
+    std::map<std::string, std::vector<FeatureStats>> section_stats; // section label ->
+    std::vector<Cluster> clusters;
+    double cluster_silhouette = 0; // of the chosen k (0 when k = 1)
+    std::vector<ValidationIssue> validation;
+    std::vector<Member> members;
+    EmbeddingSpace space;
+};
+
+struct Reference {
+    std::string label; // user label or ""
+    core::TrackAnalysis analysis;
+};
+
+// Training material for the projection head: standardised backbone segment
+// vectors (n x dim, row-major) with one augmented view each, the class of
+// each row (user label index, or the track's index when unlabelled) and the
+// track each row came from (for a held-out split by track).
+struct TrainingSet {
+    int dim = 0;
+    std::vector<float> x, x_augmented;
+    std::vector<int> class_id, track_index;
+    std::uint64_t seed = 0;
+};
+using HeadTrainer = std::function<core::Result<embed::HeadWeights>(
+    const TrainingSet&, const core::CancellationToken&, const core::ProgressFn&)>;
+
+struct BuildOptions {
+    std::uint64_t seed = 0;
+    HeadTrainer trainer; // empty: no head (backbone-only embeddings)
+    int bootstrap_resamples = 1000;
+    int max_clusters = 8;
+    int segments_per_track = 20; // training rows per track (evenly spaced)
+};
+
+core::Result<Profile> buildProfile(const std::string& name, const std::vector<Reference>& refs,
+                                   const BuildOptions& options,
+                                   const core::CancellationToken& cancel = {},
+                                   const core::ProgressFn& progress = {});
+
+// Final embedding of one backbone vector (dim floats) in the profile's space.
+core::Result<std::vector<float>> embedInSpace(const EmbeddingSpace& space,
+                                              const std::vector<float>& backbone_vector);
+
+} // namespace styledna::profile
