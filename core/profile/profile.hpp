@@ -22,6 +22,7 @@
 #include "core/common/cancellation.hpp"
 #include "core/common/status.hpp"
 #include "core/embed/projection_head.hpp"
+#include "core/embed/track_embedding.hpp"
 
 namespace styledna::profile {
 
@@ -37,12 +38,13 @@ struct FeatureStats {
     double median_ci_low = 0, median_ci_high = 0; // seeded bootstrap, 90 %
     double range_low = 0, range_high = 0;         // acceptable range
     double weight = 0;                            // 0..1, how defining for this style
+    std::string weight_basis;                     // feature_weight.hpp kWeightBasis*
     std::map<std::string, int> distribution;      // categorical features only
 };
 
 struct ValidationIssue {
     std::string severity; // info | warning | error
-    std::string code;     // too_few_references, duplicate, outlier, mixed_sample_rates, clipped, silent
+    std::string code; // too_few_references, duplicate, outlier, mixed_sample_rates, clipped, silent
     std::string message;
     std::string path;
 };
@@ -67,12 +69,16 @@ struct Member {
 
 // How a backbone vector becomes a final embedding:
 //   z = (x - mean) / std  per dimension, then head (when present) or L2 norm.
+// A profile exported without its head (profileToJson(..., false)) keeps the
+// head's dims but no weights: dim() still names the members' space, and
+// embedInSpace() refuses (failedPrecondition) until the weights are restored.
 struct EmbeddingSpace {
     std::string backbone;
     int backbone_dim = 0;
     std::vector<float> mean, std;
     embed::HeadWeights head; // empty: backbone only
     int dim() const { return head.empty() ? backbone_dim : head.output_dim; }
+    bool hasHeadWeights() const { return !head.empty() && !head.w1.empty(); }
 };
 
 struct Profile {
@@ -82,15 +88,21 @@ struct Profile {
     std::vector<FeatureStats> stats; // whole track, incl. arrangement ("arrangement.*")
     std::map<std::string, std::vector<FeatureStats>> section_stats; // section label ->
     std::vector<Cluster> clusters;
-    double cluster_silhouette = 0; // of the chosen k (0 when k = 1)
-    std::vector<ValidationIssue> validation;
+    double cluster_silhouette = 0;           // of the chosen k (0 when k = 1)
+    std::vector<ValidationIssue> validation; // validator.hpp
     std::vector<Member> members;
     EmbeddingSpace space;
 };
 
+// One reference track. `embedding` is the backbone's view of the track
+// (core/embed/track_embedding.hpp); it lives here, not in `analysis`, until the
+// analysis carries it (the integrator fills it from TrackAnalysis then).
+// Every reference of one build must share the backbone name and dim and have
+// at least one segment; content_hash must be non-empty (it identifies members).
 struct Reference {
     std::string label; // user label or ""
     core::TrackAnalysis analysis;
+    embed::TrackEmbedding embedding;
 };
 
 // Training material for the projection head: standardised backbone segment
@@ -114,6 +126,28 @@ struct BuildOptions {
     int segments_per_track = 20; // training rows per track (evenly spaced)
 };
 
+// Steps (profile_builder.cpp):
+//  1. checks: name valid (isValidProfileName), at least one reference, every
+//     reference with a content hash and an embedding of one backbone and dim,
+//     finite values; options in range. Else invalidArgument naming the path.
+//     References with a content hash seen before are dropped (the validator
+//     reports them as duplicates); the first one of each hash is the member.
+//  2. training rows: segments_per_track segments per track, evenly spaced
+//     (index floor((i + 0.5) m / s) of m segments; all of them when m <= s).
+//     space.mean / space.std: per dimension over those rows (population std,
+//     floored at kStdFloor). class_id = index of the user label in the sorted
+//     label set when every reference has a label, else the track index.
+//  3. trainer (when set) -> head; its dims must match (input_dim = backbone dim).
+//  4. member embedding = embedTrackInSpace() over ALL the track's segments.
+//  5. clusters (clustering.hpp), statistics and weights (feature_stats.hpp,
+//     feature_weight.hpp), cluster labels (cluster_label.hpp), validator
+//     (validator.hpp).
+// Progress stages: "training_set", "training", "embedding", "clustering",
+// "statistics", "validation", "done". Cancellation is checked between stages,
+// per track and per k-means restart; a cancelled build returns cancelledError.
+// Seeds: every random draw derives from options.seed (profile_random.hpp).
+inline constexpr float kStdFloor = 1e-6f;
+
 core::Result<Profile> buildProfile(const std::string& name, const std::vector<Reference>& refs,
                                    const BuildOptions& options,
                                    const core::CancellationToken& cancel = {},
@@ -122,5 +156,15 @@ core::Result<Profile> buildProfile(const std::string& name, const std::vector<Re
 // Final embedding of one backbone vector (dim floats) in the profile's space.
 core::Result<std::vector<float>> embedInSpace(const EmbeddingSpace& space,
                                               const std::vector<float>& backbone_vector);
+
+// A track's final embedding, as buildProfile() computes each member's:
+// L2(mean over ALL segments of the final per-segment vectors), where a final
+// per-segment vector is head(z) with a head, else L2(z). Fails on an empty
+// embedding or a segment whose size is not backbone_dim.
+core::Result<std::vector<float>> embedTrackInSpace(const EmbeddingSpace& space,
+                                                   const embed::TrackEmbedding& embedding);
+
+// Profile names: [A-Za-z0-9_.-]{1,64}.
+bool isValidProfileName(const std::string& name);
 
 } // namespace styledna::profile

@@ -1,0 +1,227 @@
+#include "core/profile/feature_stats.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include "core/features/registry.hpp"
+#include "core/profile/arrangement_stats.hpp"
+#include "core/profile/profile_random.hpp"
+
+namespace styledna::profile {
+
+namespace {
+
+// Scalar features that are codes, not quantities.
+bool isNominalCode(const std::string& name) {
+    return name == "key_tonic_pc";
+}
+
+std::string modeOfKey(const std::string& key) {
+    const auto space = key.rfind(' ');
+    return space == std::string::npos ? std::string() : key.substr(space + 1);
+}
+
+double medianOfResample(const std::vector<double>& sorted, SplitMix64& rng,
+                        std::vector<double>& scratch) {
+    scratch.resize(sorted.size());
+    for (auto& v : scratch) {
+        v = sorted[rng.index(sorted.size())];
+    }
+    std::sort(scratch.begin(), scratch.end());
+    return quantileSorted(scratch, 0.5);
+}
+
+} // namespace
+
+double quantileSorted(const std::vector<double>& sorted, double p) {
+    if (sorted.empty()) {
+        return 0.0;
+    }
+    const double h = (static_cast<double>(sorted.size()) - 1.0) * std::clamp(p, 0.0, 1.0);
+    const auto lo = static_cast<std::size_t>(std::floor(h));
+    const std::size_t hi = std::min(lo + 1, sorted.size() - 1);
+    return sorted[lo] + (h - static_cast<double>(lo)) * (sorted[hi] - sorted[lo]);
+}
+
+double robustSpreadSorted(const std::vector<double>& sorted) {
+    return (quantileSorted(sorted, 0.75) - quantileSorted(sorted, 0.25)) / 1.349;
+}
+
+FeatureStats scalarStats(const std::string& name, const std::string& unit,
+                         std::vector<double> values, const StatsOptions& options) {
+    FeatureStats s;
+    s.name = name;
+    s.unit = unit;
+    values.erase(
+        std::remove_if(values.begin(), values.end(), [](double v) { return !std::isfinite(v); }),
+        values.end());
+    s.count = static_cast<int>(values.size());
+    if (values.empty()) {
+        return s;
+    }
+    std::sort(values.begin(), values.end());
+    const double n = static_cast<double>(values.size());
+    s.mean = std::accumulate(values.begin(), values.end(), 0.0) / n;
+    if (values.size() > 1) {
+        double ss = 0.0;
+        for (const double v : values) {
+            ss += (v - s.mean) * (v - s.mean);
+        }
+        s.std = std::sqrt(ss / (n - 1.0));
+    }
+    s.median = quantileSorted(values, 0.5);
+    s.p5 = quantileSorted(values, 0.05);
+    s.p10 = quantileSorted(values, 0.10);
+    s.p25 = quantileSorted(values, 0.25);
+    s.p75 = quantileSorted(values, 0.75);
+    s.p90 = quantileSorted(values, 0.90);
+    s.p95 = quantileSorted(values, 0.95);
+
+    s.median_ci_low = s.median_ci_high = s.median;
+    if (options.bootstrap_resamples > 0 && values.size() > 1) {
+        SplitMix64 rng(deriveSeed(options.seed, "bootstrap:" + name));
+        std::vector<double> medians, scratch;
+        medians.reserve(static_cast<std::size_t>(options.bootstrap_resamples));
+        for (int b = 0; b < options.bootstrap_resamples; ++b) {
+            medians.push_back(medianOfResample(values, rng, scratch));
+        }
+        std::sort(medians.begin(), medians.end());
+        s.median_ci_low = quantileSorted(medians, 0.05);
+        s.median_ci_high = quantileSorted(medians, 0.95);
+    }
+    s.range_low = s.p10;
+    s.range_high = s.p90;
+    if (s.count < kRangeWidenBelowCount) {
+        s.range_low = std::min(s.range_low, s.median_ci_low);
+        s.range_high = std::max(s.range_high, s.median_ci_high);
+    }
+    return s;
+}
+
+FeatureStats categoricalStats(const std::string& name, const std::vector<std::string>& values) {
+    FeatureStats s;
+    s.name = name;
+    s.categorical = true;
+    for (const auto& v : values) {
+        if (!v.empty()) {
+            ++s.distribution[v];
+            ++s.count;
+        }
+    }
+    return s;
+}
+
+void FeatureTable::addTrack(const std::map<std::string, double>& values,
+                            const std::map<std::string, std::string>& track_labels) {
+    for (const auto& [name, v] : values) {
+        if (std::isfinite(v)) {
+            scalars[name].push_back(v);
+        }
+    }
+    for (const auto& [name, v] : track_labels) {
+        if (!v.empty()) {
+            labels[name].push_back(v);
+        }
+    }
+}
+
+std::map<std::string, double> wholeTrackValues(const core::TrackFeatures& features) {
+    std::map<std::string, double> out;
+    for (const auto& [name, v] : features.values) {
+        if (std::isfinite(v) && !isNominalCode(name)) {
+            out[name] = v;
+        }
+    }
+    addArrangementValues(features, out);
+    return out;
+}
+
+std::map<std::string, std::string> trackLabels(const core::TrackFeatures& features) {
+    std::map<std::string, std::string> out;
+    for (const auto& [name, v] : features.labels) {
+        if (!v.empty()) {
+            out[name] = v;
+        }
+    }
+    if (const auto key = out.find("key"); key != out.end()) {
+        if (const auto mode = modeOfKey(key->second); !mode.empty()) {
+            out["mode"] = mode;
+        }
+    }
+    return out;
+}
+
+std::map<std::string, std::map<std::string, double>>
+sectionValues(const core::TrackFeatures& features) {
+    // label -> feature -> (sum, count)
+    std::map<std::string, std::map<std::string, std::pair<double, int>>> acc;
+    for (const auto& section : features.sections) {
+        auto& by_feature = acc[section.label];
+        for (const auto& [name, v] : section.values) {
+            if (std::isfinite(v) && !isNominalCode(name)) {
+                auto& [sum, count] = by_feature[name];
+                sum += v;
+                ++count;
+            }
+        }
+    }
+    std::map<std::string, std::map<std::string, double>> out;
+    for (const auto& [label, by_feature] : acc) {
+        for (const auto& [name, sc] : by_feature) {
+            out[label][name] = sc.first / sc.second;
+        }
+    }
+    return out;
+}
+
+FeatureTable wholeTrackTable(const std::vector<const core::TrackFeatures*>& tracks) {
+    FeatureTable table;
+    for (const auto* t : tracks) {
+        table.addTrack(wholeTrackValues(*t), trackLabels(*t));
+    }
+    return table;
+}
+
+std::map<std::string, FeatureTable>
+sectionTables(const std::vector<const core::TrackFeatures*>& tracks) {
+    std::map<std::string, FeatureTable> tables;
+    for (const auto* t : tracks) {
+        for (const auto& [label, values] : sectionValues(*t)) {
+            tables[label].addTrack(values, {});
+        }
+    }
+    return tables;
+}
+
+std::string featureUnit(const std::string& name) {
+    if (name.rfind(kArrangementPrefix, 0) == 0) {
+        return arrangementUnit(name);
+    }
+    static const std::map<std::string, std::string> units = [] {
+        std::map<std::string, std::string> m;
+        for (const auto& info : core::featureCatalog()) {
+            m[info.name] = info.unit;
+        }
+        return m;
+    }();
+    const auto it = units.find(name);
+    return it == units.end() ? std::string() : it->second;
+}
+
+std::vector<FeatureStats> tableStats(const FeatureTable& table, const StatsOptions& options) {
+    std::vector<FeatureStats> out;
+    out.reserve(table.scalars.size() + table.labels.size());
+    for (const auto& [name, values] : table.scalars) {
+        out.push_back(scalarStats(name, featureUnit(name), values, options));
+    }
+    for (const auto& [name, values] : table.labels) {
+        out.push_back(categoricalStats(name, values));
+    }
+    std::sort(out.begin(), out.end(), [](const FeatureStats& a, const FeatureStats& b) {
+        return a.name < b.name || (a.name == b.name && a.categorical < b.categorical);
+    });
+    return out;
+}
+
+} // namespace styledna::profile
