@@ -1,0 +1,314 @@
+#include "core/profile/clustering.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <string>
+#include <utility>
+
+#include "core/profile/profile_random.hpp"
+
+namespace styledna::profile {
+
+namespace {
+
+using Matrix = std::vector<double>; // n x n, row-major
+
+double dot(const std::vector<float>& a, const std::vector<float>& b) {
+    double acc = 0.0;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        acc += static_cast<double>(a[i]) * b[i];
+    }
+    return acc;
+}
+
+Matrix distanceMatrix(const UnitRows& rows) {
+    const std::size_t n = rows.size();
+    Matrix d(n * n, 0.0);
+    for (std::size_t i = 0; i < n; ++i) {
+        for (std::size_t j = i + 1; j < n; ++j) {
+            d[i * n + j] = d[j * n + i] = cosineDistance(rows[i], rows[j]);
+        }
+    }
+    return d;
+}
+
+double silhouetteFromMatrix(const Matrix& d, std::size_t n, const std::vector<int>& assignment,
+                            int k) {
+    if (k < 2 || n < 2) {
+        return 0.0;
+    }
+    std::vector<int> size(static_cast<std::size_t>(k), 0);
+    for (const int c : assignment) {
+        ++size[static_cast<std::size_t>(c)];
+    }
+    double total = 0.0;
+    std::vector<double> sum(static_cast<std::size_t>(k));
+    for (std::size_t i = 0; i < n; ++i) {
+        const auto own = static_cast<std::size_t>(assignment[i]);
+        if (size[own] < 2) {
+            continue; // s(i) = 0
+        }
+        std::fill(sum.begin(), sum.end(), 0.0);
+        for (std::size_t j = 0; j < n; ++j) {
+            sum[static_cast<std::size_t>(assignment[j])] += d[i * n + j];
+        }
+        const double a = sum[own] / (size[own] - 1);
+        double b = INFINITY;
+        for (std::size_t c = 0; c < sum.size(); ++c) {
+            if (c != own && size[c] > 0) {
+                b = std::min(b, sum[c] / size[c]);
+            }
+        }
+        if (std::isfinite(b) && std::max(a, b) > 0.0) {
+            total += (b - a) / std::max(a, b);
+        }
+    }
+    return total / static_cast<double>(n);
+}
+
+UnitRows plusPlusInit(const UnitRows& rows, int k, SplitMix64& rng) {
+    const std::size_t n = rows.size();
+    UnitRows centres;
+    centres.push_back(rows[rng.index(n)]);
+    std::vector<double> nearest(n, INFINITY);
+    while (static_cast<int>(centres.size()) < k) {
+        double total = 0.0;
+        for (std::size_t i = 0; i < n; ++i) {
+            const double d = cosineDistance(rows[i], centres.back());
+            nearest[i] = std::min(nearest[i], std::max(0.0, d));
+            total += nearest[i] * nearest[i];
+        }
+        std::size_t pick = n - 1;
+        if (total > 0.0) {
+            double target = rng.uniform() * total;
+            for (std::size_t i = 0; i < n; ++i) {
+                target -= nearest[i] * nearest[i];
+                if (target < 0.0) {
+                    pick = i;
+                    break;
+                }
+            }
+        } else {
+            pick = rng.index(n);
+        }
+        centres.push_back(rows[pick]);
+    }
+    return centres;
+}
+
+KMeansResult lloyd(const UnitRows& rows, UnitRows centres, int max_iterations) {
+    const std::size_t n = rows.size();
+    const auto k = centres.size();
+    KMeansResult r;
+    r.assignment.assign(n, -1);
+    std::vector<double> dist(n, 0.0);
+    for (int iteration = 0; iteration < std::max(1, max_iterations); ++iteration) {
+        bool changed = false;
+        for (std::size_t i = 0; i < n; ++i) {
+            int best = 0;
+            double best_d = INFINITY;
+            for (std::size_t c = 0; c < k; ++c) {
+                const double d = cosineDistance(rows[i], centres[c]);
+                if (d < best_d) {
+                    best_d = d;
+                    best = static_cast<int>(c);
+                }
+            }
+            changed = changed || r.assignment[i] != best;
+            r.assignment[i] = best;
+            dist[i] = best_d;
+        }
+        if (!changed && iteration > 0) {
+            break;
+        }
+        std::vector<std::vector<int>> members(k);
+        for (std::size_t i = 0; i < n; ++i) {
+            members[static_cast<std::size_t>(r.assignment[i])].push_back(static_cast<int>(i));
+        }
+        for (std::size_t c = 0; c < k; ++c) {
+            if (members[c].empty()) {
+                // The row farthest from its centre, taken from a cluster with others.
+                std::size_t far = 0;
+                double far_d = -1.0;
+                for (std::size_t i = 0; i < n; ++i) {
+                    const auto& own = members[static_cast<std::size_t>(r.assignment[i])];
+                    if (own.size() > 1 && dist[i] > far_d) {
+                        far_d = dist[i];
+                        far = i;
+                    }
+                }
+                auto& own = members[static_cast<std::size_t>(r.assignment[far])];
+                own.erase(std::find(own.begin(), own.end(), static_cast<int>(far)));
+                members[c].push_back(static_cast<int>(far));
+                r.assignment[far] = static_cast<int>(c);
+                dist[far] = 0.0;
+            }
+        }
+        for (std::size_t c = 0; c < k; ++c) {
+            auto mean = normalisedMean(rows, members[c]);
+            if (dot(mean, mean) > 0.0) {
+                centres[c] = std::move(mean);
+            }
+        }
+    }
+    r.total_distance = 0.0;
+    for (std::size_t i = 0; i < n; ++i) {
+        r.total_distance +=
+            cosineDistance(rows[i], centres[static_cast<std::size_t>(r.assignment[i])]);
+    }
+    r.centroids = std::move(centres);
+    return r;
+}
+
+} // namespace
+
+double cosineDistance(const std::vector<float>& a, const std::vector<float>& b) {
+    return 1.0 - dot(a, b);
+}
+
+std::vector<float> normalisedMean(const UnitRows& rows, const std::vector<int>& members) {
+    const std::size_t dim = rows.empty() ? 0 : rows.front().size();
+    std::vector<double> acc(dim, 0.0);
+    for (const int i : members) {
+        const auto& row = rows[static_cast<std::size_t>(i)];
+        for (std::size_t j = 0; j < dim; ++j) {
+            acc[j] += row[j];
+        }
+    }
+    double norm = 0.0;
+    for (const double v : acc) {
+        norm += v * v;
+    }
+    norm = std::sqrt(norm);
+    std::vector<float> out(dim, 0.0f);
+    if (norm > 0.0) {
+        for (std::size_t j = 0; j < dim; ++j) {
+            out[j] = static_cast<float>(acc[j] / norm);
+        }
+    }
+    return out;
+}
+
+double meanSquaredDistance(const UnitRows& rows, const std::vector<int>& members,
+                           const std::vector<float>& centre) {
+    if (members.empty()) {
+        return 0.0;
+    }
+    double acc = 0.0;
+    for (const int i : members) {
+        const auto& row = rows[static_cast<std::size_t>(i)];
+        for (std::size_t j = 0; j < centre.size(); ++j) {
+            const double diff = static_cast<double>(row[j]) - centre[j];
+            acc += diff * diff;
+        }
+    }
+    return acc / static_cast<double>(members.size());
+}
+
+core::Result<KMeansResult> sphericalKMeans(const UnitRows& rows, const KMeansOptions& options,
+                                           const core::CancellationToken& cancel) {
+    if (options.k < 1 || rows.size() < static_cast<std::size_t>(options.k)) {
+        return core::invalidArgument("k-means: need 1 <= k <= rows (k " +
+                                     std::to_string(options.k) + ", rows " +
+                                     std::to_string(rows.size()) + ")");
+    }
+    KMeansResult best;
+    bool have = false;
+    for (int r = 0; r < std::max(1, options.restarts); ++r) {
+        if (cancel.isCancelled()) {
+            return core::cancelledError("profile build cancelled (clustering)");
+        }
+        SplitMix64 rng(deriveSeed(options.seed,
+                                  "kmeans:" + std::to_string(options.k) + ":" + std::to_string(r)));
+        auto run = lloyd(rows, plusPlusInit(rows, options.k, rng), options.max_iterations);
+        if (!have || run.total_distance < best.total_distance) {
+            best = std::move(run);
+            have = true;
+        }
+    }
+    return best;
+}
+
+double meanSilhouette(const UnitRows& rows, const std::vector<int>& assignment, int k) {
+    return silhouetteFromMatrix(distanceMatrix(rows), rows.size(), assignment, k);
+}
+
+core::Result<ClusterChoice> chooseClusters(const UnitRows& rows, int max_clusters,
+                                           std::uint64_t seed,
+                                           const core::CancellationToken& cancel) {
+    ClusterChoice choice;
+    const int n = static_cast<int>(rows.size());
+    choice.assignment.assign(rows.size(), 0);
+    if (n > 0) {
+        std::vector<int> all(rows.size());
+        for (int i = 0; i < n; ++i) {
+            all[static_cast<std::size_t>(i)] = i;
+        }
+        choice.centroids = {normalisedMean(rows, all)};
+    }
+    const int k_max = std::min(max_clusters, n / 3);
+    if (n < kMinRowsForClusters || k_max < 2) {
+        return choice;
+    }
+    const Matrix d = distanceMatrix(rows);
+    double best_s = -INFINITY;
+    KMeansResult best;
+    int best_k = 1;
+    for (int k = 2; k <= k_max; ++k) {
+        auto run = sphericalKMeans(rows, KMeansOptions{k, 10, 100, seed}, cancel);
+        if (!run.isOk()) {
+            return run.status();
+        }
+        const double s = silhouetteFromMatrix(d, rows.size(), run->assignment, k);
+        choice.silhouette_by_k.push_back(s);
+        if (s > best_s) {
+            best_s = s;
+            best_k = k;
+            best = std::move(run).value();
+        }
+    }
+    if (best_s >= kMinSilhouette) {
+        choice.k = best_k;
+        choice.assignment = std::move(best.assignment);
+        choice.centroids = std::move(best.centroids);
+        choice.silhouette = best_s;
+    }
+    return choice;
+}
+
+double adjustedRandIndex(const std::vector<int>& a, const std::vector<int>& b) {
+    if (a.size() != b.size()) {
+        return 0.0;
+    }
+    const std::size_t n = a.size();
+    if (n < 2) {
+        return 1.0;
+    }
+    std::map<std::pair<int, int>, double> joint;
+    std::map<int, double> rows_a, rows_b;
+    for (std::size_t i = 0; i < n; ++i) {
+        joint[{a[i], b[i]}] += 1.0;
+        rows_a[a[i]] += 1.0;
+        rows_b[b[i]] += 1.0;
+    }
+    const auto pairs = [](double m) { return m * (m - 1.0) / 2.0; };
+    double index = 0.0, sum_a = 0.0, sum_b = 0.0;
+    for (const auto& [key, m] : joint) {
+        index += pairs(m);
+    }
+    for (const auto& [key, m] : rows_a) {
+        sum_a += pairs(m);
+    }
+    for (const auto& [key, m] : rows_b) {
+        sum_b += pairs(m);
+    }
+    const double expected = sum_a * sum_b / pairs(static_cast<double>(n));
+    const double max_index = 0.5 * (sum_a + sum_b);
+    if (max_index == expected) {
+        return 1.0; // both trivial (all in one cluster, or all singletons)
+    }
+    return (index - expected) / (max_index - expected);
+}
+
+} // namespace styledna::profile
