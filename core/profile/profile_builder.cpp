@@ -1,0 +1,317 @@
+// buildProfile(): references -> Profile (steps in profile.hpp).
+#include <algorithm>
+#include <cmath>
+#include <set>
+#include <string>
+
+#include "core/common/logging.hpp"
+#include "core/profile/cluster_label.hpp"
+#include "core/profile/clustering.hpp"
+#include "core/profile/feature_stats.hpp"
+#include "core/profile/feature_weight.hpp"
+#include "core/profile/profile.hpp"
+#include "core/profile/profile_random.hpp"
+#include "core/profile/validator.hpp"
+
+namespace styledna::profile {
+
+namespace {
+
+core::Status cancelled(const char* stage) {
+    return core::cancelledError(std::string("profile build cancelled (") + stage + ")");
+}
+
+std::string refName(const Reference& r) {
+    return r.analysis.path.empty() ? "reference " + r.analysis.content_hash : r.analysis.path;
+}
+
+core::Status checkVector(const std::vector<float>& v, std::size_t dim, const std::string& what) {
+    if (v.size() != dim) {
+        return core::invalidArgument(what + ": " + std::to_string(v.size()) + " values, expected " +
+                                     std::to_string(dim));
+    }
+    for (const float x : v) {
+        if (!std::isfinite(x)) {
+            return core::invalidArgument(what + ": non-finite value");
+        }
+    }
+    return core::Status::ok();
+}
+
+core::Status checkInputs(const std::string& name, const std::vector<Reference>& refs,
+                         const BuildOptions& options) {
+    if (!isValidProfileName(name)) {
+        return core::invalidArgument("profile name \"" + name +
+                                     "\": use 1-64 characters from A-Z a-z 0-9 _ . -");
+    }
+    if (refs.empty()) {
+        return core::invalidArgument("a profile needs at least one reference track");
+    }
+    if (options.bootstrap_resamples < 0 || options.max_clusters < 1 ||
+        options.segments_per_track < 1) {
+        return core::invalidArgument("build options: need bootstrap_resamples >= 0, "
+                                     "max_clusters >= 1, segments_per_track >= 1");
+    }
+    const auto& first = refs.front().embedding;
+    for (const auto& r : refs) {
+        const std::string where = refName(r);
+        if (r.analysis.content_hash.empty()) {
+            return core::invalidArgument(where + ": reference has no content hash");
+        }
+        const auto& e = r.embedding;
+        if (e.empty()) {
+            return core::invalidArgument(where + ": no embedding (analyse it with a backbone)");
+        }
+        if (e.dim <= 0 || e.backbone != first.backbone || e.dim != first.dim) {
+            return core::invalidArgument(where + ": embedding " + e.backbone + " (dim " +
+                                         std::to_string(e.dim) + ") differs from " +
+                                         first.backbone + " (dim " + std::to_string(first.dim) +
+                                         ") of the first reference");
+        }
+        const auto dim = static_cast<std::size_t>(e.dim);
+        for (std::size_t s = 0; s < e.segments.size(); ++s) {
+            const std::string seg = where + ": segment " + std::to_string(s);
+            if (auto st = checkVector(e.segments[s].values, dim, seg); !st.isOk()) {
+                return st;
+            }
+            if (!e.segments[s].augmented.empty()) {
+                if (auto st = checkVector(e.segments[s].augmented, dim, seg + " (augmented)");
+                    !st.isOk()) {
+                    return st;
+                }
+            }
+        }
+    }
+    return core::Status::ok();
+}
+
+std::vector<std::size_t> evenlySpaced(std::size_t m, int wanted) {
+    std::vector<std::size_t> idx;
+    const auto s = static_cast<std::size_t>(wanted);
+    if (m <= s) {
+        for (std::size_t i = 0; i < m; ++i) {
+            idx.push_back(i);
+        }
+        return idx;
+    }
+    for (std::size_t i = 0; i < s; ++i) {
+        idx.push_back(static_cast<std::size_t>((double(i) + 0.5) * double(m) / double(s)));
+    }
+    return idx;
+}
+
+// Space mean/std from the training rows' raw values, then the standardised set.
+TrainingSet makeTrainingSet(const std::vector<const Reference*>& refs, const BuildOptions& options,
+                            EmbeddingSpace& space) {
+    const auto dim = static_cast<std::size_t>(space.backbone_dim);
+    TrainingSet set;
+    set.dim = space.backbone_dim;
+    set.seed = options.seed;
+    bool all_labelled = true;
+    std::set<std::string> label_set;
+    for (const auto* r : refs) {
+        all_labelled = all_labelled && !r->label.empty();
+        label_set.insert(r->label);
+    }
+    const std::vector<std::string> labels(label_set.begin(), label_set.end());
+    std::vector<double> sum(dim, 0.0), sum_sq(dim, 0.0);
+    for (std::size_t t = 0; t < refs.size(); ++t) {
+        const auto& segments = refs[t]->embedding.segments;
+        const int cls =
+            all_labelled
+                ? static_cast<int>(std::lower_bound(labels.begin(), labels.end(), refs[t]->label) -
+                                   labels.begin())
+                : static_cast<int>(t);
+        for (const std::size_t s : evenlySpaced(segments.size(), options.segments_per_track)) {
+            const auto& seg = segments[s];
+            set.x.insert(set.x.end(), seg.values.begin(), seg.values.end());
+            const auto& aug = seg.augmented.empty() ? seg.values : seg.augmented;
+            set.x_augmented.insert(set.x_augmented.end(), aug.begin(), aug.end());
+            set.class_id.push_back(cls);
+            set.track_index.push_back(static_cast<int>(t));
+            for (std::size_t j = 0; j < dim; ++j) {
+                sum[j] += seg.values[j];
+                sum_sq[j] += static_cast<double>(seg.values[j]) * seg.values[j];
+            }
+        }
+    }
+    const double n = static_cast<double>(set.class_id.size());
+    space.mean.resize(dim);
+    space.std.resize(dim);
+    for (std::size_t j = 0; j < dim; ++j) {
+        const double mean = sum[j] / n;
+        const double var = std::max(0.0, sum_sq[j] / n - mean * mean);
+        space.mean[j] = static_cast<float>(mean);
+        space.std[j] = std::max(kStdFloor, static_cast<float>(std::sqrt(var)));
+    }
+    for (auto* rows : {&set.x, &set.x_augmented}) {
+        for (std::size_t i = 0; i < rows->size(); ++i) {
+            (*rows)[i] = ((*rows)[i] - space.mean[i % dim]) / space.std[i % dim];
+        }
+    }
+    return set;
+}
+
+core::Status checkHead(const embed::HeadWeights& head, int backbone_dim) {
+    if (head.empty()) {
+        return core::Status::ok();
+    }
+    if (head.input_dim != backbone_dim || head.output_dim <= 0) {
+        return core::internalError("trainer returned a head for input dim " +
+                                   std::to_string(head.input_dim) + " (backbone dim " +
+                                   std::to_string(backbone_dim) + ")");
+    }
+    return head.validate();
+}
+
+Cluster makeCluster(int id, const ClusterChoice& choice, const UnitRows& rows,
+                    const std::vector<const Reference*>& refs, const std::vector<Member>& members,
+                    const Profile& profile, const BuildOptions& options) {
+    Cluster c;
+    c.id = id;
+    std::vector<int> idx;
+    std::vector<const core::TrackFeatures*> features, rest;
+    std::vector<std::string> labels;
+    for (std::size_t i = 0; i < members.size(); ++i) {
+        if (choice.assignment[i] == id) {
+            idx.push_back(static_cast<int>(i));
+            c.member_hashes.push_back(members[i].content_hash);
+            features.push_back(&refs[i]->analysis.features);
+            labels.push_back(members[i].label);
+        } else {
+            rest.push_back(&refs[i]->analysis.features);
+        }
+    }
+    c.centroid = normalisedMean(rows, idx);
+    c.variance = meanSquaredDistance(rows, idx, c.centroid);
+    c.stats = tableStats(wholeTrackTable(features),
+                         {deriveSeed(options.seed, "stats:cluster:" + std::to_string(id)),
+                          options.bootstrap_resamples});
+    applyWeights(c.stats, "");
+    const auto rest_stats = tableStats(wholeTrackTable(rest), {0, 0}); // medians only
+    c.label = clusterLabel(id, labels, c.stats, rest_stats, profile.stats);
+    return c;
+}
+
+} // namespace
+
+bool isValidProfileName(const std::string& name) {
+    if (name.empty() || name.size() > 64) {
+        return false;
+    }
+    return std::all_of(name.begin(), name.end(), [](char ch) {
+        return (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
+               ch == '_' || ch == '.' || ch == '-';
+    });
+}
+
+core::Result<Profile> buildProfile(const std::string& name, const std::vector<Reference>& refs,
+                                   const BuildOptions& options,
+                                   const core::CancellationToken& cancel,
+                                   const core::ProgressFn& progress) {
+    if (auto st = checkInputs(name, refs, options); !st.isOk()) {
+        return st;
+    }
+    core::reportProgress(progress, 0.0, "training_set");
+    std::vector<const Reference*> distinct;
+    std::set<std::string> seen;
+    for (const auto& r : refs) {
+        if (seen.insert(r.analysis.content_hash).second) {
+            distinct.push_back(&r);
+        }
+    }
+    Profile profile;
+    profile.name = name;
+    profile.seed = options.seed;
+    profile.space.backbone = distinct.front()->embedding.backbone;
+    profile.space.backbone_dim = distinct.front()->embedding.dim;
+    const TrainingSet training = makeTrainingSet(distinct, options, profile.space);
+
+    if (options.trainer) {
+        if (cancel.isCancelled()) {
+            return cancelled("training");
+        }
+        core::reportProgress(progress, 0.05, "training");
+        const core::ProgressFn sub = [&progress](double f, std::string_view) {
+            core::reportProgress(progress, 0.05 + 0.5 * std::clamp(f, 0.0, 1.0), "training");
+        };
+        auto head = options.trainer(training, cancel, sub);
+        if (!head.isOk()) {
+            return head.status();
+        }
+        if (auto st = checkHead(*head, profile.space.backbone_dim); !st.isOk()) {
+            return st;
+        }
+        profile.space.head = std::move(head).value();
+    }
+
+    core::reportProgress(progress, 0.6, "embedding");
+    UnitRows rows;
+    for (std::size_t t = 0; t < distinct.size(); ++t) {
+        if (cancel.isCancelled()) {
+            return cancelled("embedding");
+        }
+        const auto& r = *distinct[t];
+        auto embedding = embedTrackInSpace(profile.space, r.embedding);
+        if (!embedding.isOk()) {
+            return core::Status(embedding.status().code(),
+                                refName(r) + ": " + embedding.status().message());
+        }
+        Member m;
+        m.content_hash = r.analysis.content_hash;
+        m.path = r.analysis.path;
+        m.label = r.label;
+        m.sample_rate_hz = r.analysis.format.sample_rate_hz;
+        m.embedding = std::move(embedding).value();
+        rows.push_back(m.embedding);
+        profile.members.push_back(std::move(m));
+    }
+
+    core::reportProgress(progress, 0.7, "clustering");
+    auto choice =
+        chooseClusters(rows, options.max_clusters, deriveSeed(options.seed, "clusters"), cancel);
+    if (!choice.isOk()) {
+        return choice.status();
+    }
+    profile.cluster_silhouette = choice->k > 1 ? choice->silhouette : 0.0;
+    for (std::size_t i = 0; i < profile.members.size(); ++i) {
+        profile.members[i].cluster = choice->assignment[i];
+    }
+
+    core::reportProgress(progress, 0.8, "statistics");
+    if (cancel.isCancelled()) {
+        return cancelled("statistics");
+    }
+    std::vector<const core::TrackFeatures*> features;
+    for (const auto* r : distinct) {
+        features.push_back(&r->analysis.features);
+    }
+    profile.stats = tableStats(wholeTrackTable(features), {deriveSeed(options.seed, "stats:track"),
+                                                           options.bootstrap_resamples});
+    applyWeights(profile.stats, "");
+    for (const auto& [label, table] : sectionTables(features)) {
+        auto stats = tableStats(table, {deriveSeed(options.seed, "stats:section:" + label),
+                                        options.bootstrap_resamples});
+        applyWeights(stats, label);
+        profile.section_stats[label] = std::move(stats);
+    }
+    for (int c = 0; c < choice->k; ++c) {
+        if (cancel.isCancelled()) {
+            return cancelled("statistics");
+        }
+        profile.clusters.push_back(
+            makeCluster(c, *choice, rows, distinct, profile.members, profile, options));
+    }
+
+    core::reportProgress(progress, 0.95, "validation");
+    profile.validation = validateReferences(refs, profile.members, profile.clusters);
+    core::logger("profile")->info("profile {}: {} members, {} clusters (silhouette {:.3f}), "
+                                  "{} features, {} validation issues",
+                                  name, profile.members.size(), profile.clusters.size(),
+                                  profile.cluster_silhouette, profile.stats.size(),
+                                  profile.validation.size());
+    core::reportProgress(progress, 1.0, "done");
+    return profile;
+}
+
+} // namespace styledna::profile
