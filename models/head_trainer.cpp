@@ -14,6 +14,7 @@
 #include <torch/torch.h>
 
 #include "core/common/logging.hpp"
+#include "models/torch_threads_guard.hpp"
 
 namespace styledna::models {
 
@@ -39,25 +40,6 @@ template <class T> void shuffleInPlace(std::vector<T>& v, std::mt19937_64& rng) 
         std::swap(v[i - 1], v[uniformIndex(rng, i)]);
     }
 }
-
-class TorchThreadsGuard {
-public:
-    explicit TorchThreadsGuard(int threads) : m_previous(at::get_num_threads()) {
-        if (threads > 0 && threads != m_previous) {
-            at::set_num_threads(threads);
-        }
-    }
-    ~TorchThreadsGuard() {
-        if (at::get_num_threads() != m_previous) {
-            at::set_num_threads(m_previous);
-        }
-    }
-    TorchThreadsGuard(const TorchThreadsGuard&) = delete;
-    TorchThreadsGuard& operator=(const TorchThreadsGuard&) = delete;
-
-private:
-    int m_previous;
-};
 
 core::Status validateInputs(const HeadTrainingData& d, const HeadTrainingParams& p) {
     auto bad = [](const std::string& what) {
