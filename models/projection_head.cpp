@@ -4,6 +4,19 @@
 
 namespace styledna::models {
 
+namespace {
+
+std::vector<float> toVector(const torch::Tensor& t) {
+    const auto c = t.detach().to(torch::kFloat32).contiguous();
+    return std::vector<float>(c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
+}
+
+void copyInto(torch::Tensor& dst, const std::vector<float>& src) {
+    dst.copy_(torch::from_blob(const_cast<float*>(src.data()), dst.sizes(), torch::kFloat32));
+}
+
+} // namespace
+
 struct ProjectionHead::Impl {
     torch::nn::Sequential net{nullptr};
 };
@@ -86,6 +99,55 @@ core::Status ProjectionHead::load(const std::string& path) {
     } catch (const c10::Error& e) {
         return core::invalidArgument(path + ": not a head weights file for this shape (" +
                                      e.what_without_backtrace() + ")");
+    }
+}
+
+embed::HeadWeights ProjectionHead::exportWeights() const {
+    torch::NoGradGuard no_grad;
+    auto& net = m_impl->net;
+    const auto* first = net[0]->as<torch::nn::Linear>();
+    const auto* norm = net[1]->as<torch::nn::LayerNorm>();
+    const auto* second = net[4]->as<torch::nn::Linear>();
+    embed::HeadWeights w;
+    w.input_dim = m_params.input_dim;
+    w.hidden_dim = m_params.hidden_dim;
+    w.output_dim = m_params.output_dim;
+    w.w1 = toVector(first->weight);
+    w.b1 = toVector(first->bias);
+    w.ln_gamma = toVector(norm->weight);
+    w.ln_beta = toVector(norm->bias);
+    w.w2 = toVector(second->weight);
+    w.b2 = toVector(second->bias);
+    return w;
+}
+
+core::Status ProjectionHead::importWeights(const embed::HeadWeights& weights) {
+    if (weights.input_dim != m_params.input_dim || weights.hidden_dim != m_params.hidden_dim ||
+        weights.output_dim != m_params.output_dim) {
+        return core::invalidArgument(
+            "projection head: weights are " + std::to_string(weights.input_dim) + " -> " +
+            std::to_string(weights.hidden_dim) + " -> " + std::to_string(weights.output_dim) +
+            ", the head is " + std::to_string(m_params.input_dim) + " -> " +
+            std::to_string(m_params.hidden_dim) + " -> " + std::to_string(m_params.output_dim));
+    }
+    if (auto status = weights.validate(); !status.isOk()) {
+        return status;
+    }
+    try {
+        torch::NoGradGuard no_grad;
+        auto& net = m_impl->net;
+        auto* first = net[0]->as<torch::nn::Linear>();
+        auto* norm = net[1]->as<torch::nn::LayerNorm>();
+        auto* second = net[4]->as<torch::nn::Linear>();
+        copyInto(first->weight, weights.w1);
+        copyInto(first->bias, weights.b1);
+        copyInto(norm->weight, weights.ln_gamma);
+        copyInto(norm->bias, weights.ln_beta);
+        copyInto(second->weight, weights.w2);
+        copyInto(second->bias, weights.b2);
+        return core::Status::ok();
+    } catch (const c10::Error& e) {
+        return core::internalError(std::string("projection head: ") + e.what_without_backtrace());
     }
 }
 

@@ -3,6 +3,8 @@
 //   Linear(D, 512) -> LayerNorm(512) -> GELU -> Dropout(p) -> Linear(512, 256) -> L2 normalise
 // D is the backbone's output dimension (6144 for the OpenL3 backbone).
 //
+// The same head without LibTorch: core/embed/projection_head.hpp (exportWeights()
+// hands the weights over; a parity test holds both to 1e-5).
 // This header is torch-free so code outside models/ can hold a head through
 // the pimpl. Input: row-major [n x D] float; output: row-major [n x out_dim],
 // each row of unit L2 norm. Inference runs under torch::NoGradGuard in eval
@@ -14,6 +16,7 @@
 #include <vector>
 
 #include "core/common/status.hpp"
+#include "core/embed/projection_head.hpp"
 
 namespace styledna::models {
 
@@ -36,6 +39,12 @@ public:
     core::Result<std::vector<float>> embed(const std::vector<float>& input) const;
     core::Status save(const std::string& path) const;
     core::Status load(const std::string& path);
+    // The weights in the torch-free layout of core/embed/projection_head.hpp, for the
+    // Eigen head (embed::applyHead) that the daemon and the ASan build run.
+    embed::HeadWeights exportWeights() const;
+    // Replaces every weight; fails (weights unchanged) when the dimensions differ from
+    // params() or weights.validate() fails.
+    core::Status importWeights(const embed::HeadWeights& weights);
 
 private:
     struct Impl;

@@ -11,6 +11,7 @@ PACKAGES=(
   libhnswlib-dev liboscpack-dev libspdlog-dev libsqlite3-dev sqlite3 libssl-dev
   nlohmann-json3-dev libcli11-dev catch2
   python3 python3-grpcio python3-grpc-tools python3-numpy
+  python3-torch  # OpenL3 parity test (tests/unit/models/openl3_parity.py)
   clang clang-format libclang-rt-14-dev
   aubio-tools bpm-tools sox
   # real-music tempo corpus (bench/real_tempo): renderers and the pieces

@@ -1,0 +1,112 @@
+#pragma once
+// Trains the style projection head (the architecture of models/projection_head.hpp:
+//   Linear(D, H) -> LayerNorm(H) -> GELU (erf) -> Dropout(p) -> Linear(H, O) -> L2 normalise)
+// with a triplet loss, and returns its weights in the torch-free layout of
+// core/embed/projection_head.hpp (run them with embed::applyHead()).
+//
+// Data (HeadTrainingData mirrors profile::TrainingSet; models/ cannot include
+// core/profile without a dependency cycle): n = class_id.size() rows of `dim`
+// floats in `x`, row-major, already standardised per dimension by the caller;
+// `x_augmented` is empty or one augmented view of every row (same size as x);
+// class_id[i] is the row's class (user label, or the track when unlabelled);
+// track_index[i] the track the row came from; `seed` drives every random choice.
+//
+// Method:
+//  - Split by track: a seeded `validation_fraction` of the distinct tracks (rounded,
+//    at least 1 and leaving at least 2 classes to train on) is held out; no row of a
+//    held-out track is trained on. 0 (or fewer than 3 tracks) trains without
+//    validation and returns the weights after the last epoch.
+//  - PK batches: `p_classes` training classes drawn without replacement (all when
+//    fewer), `k_per_class` rows of each, drawn without replacement when the class
+//    has enough rows and with replacement when it has fewer. Each drawn row's
+//    augmented view joins the batch as one more member of its class, so a batch
+//    holds up to 2 * P * K embeddings.
+//  - Loss: triplet, Euclidean distance between unit-norm outputs, `margin`, mean
+//    over every anchor-positive pair of the batch (same class, different member).
+//    Semi-hard mining per pair: the nearest negative farther than the positive but
+//    within the margin; when there is none, the nearest (hardest) negative.
+//  - AdamW (learning_rate, weight_decay, torch's betas 0.9/0.999, eps 1e-8),
+//    steps_per_epoch steps per epoch, at most max_epochs epochs.
+//  - Early stopping, after every epoch, in eval mode (dropout off) on the held-out
+//    tracks: validation loss = the same triplet loss over a fixed set of PK batches
+//    of held-out rows (drawn once); precision@k = for each held-out row (original
+//    views), the fraction of its `precision_k` nearest other held-out rows (cosine)
+//    that share its class. `stop_on` chooses which one must improve (precision ties
+//    go to the lower loss); after `patience` epochs without improvement training
+//    stops, and the weights of the best epoch are returned.
+// Determinism: weights are initialised (torch's Linear default: uniform
+// +-1/sqrt(fan_in); LayerNorm 1 and 0) and dropout masks drawn from a private
+// CPU generator seeded with data.seed, batches from a std::mt19937_64 seeded with
+// it; torch's global generator is never used. Two runs with the same data,
+// params and seed on the same machine and thread count give bit-identical weights.
+// Threads: LibTorch's intra-op thread count is process-wide; the call sets it to
+// params.threads (0: leave as is) and restores the previous value on return, so
+// concurrent trainers should use the same value. Otherwise reentrant.
+// Cancellation: checked before every step (a step takes a few ms); returns
+// kCancelled. Progress: epochs done / max_epochs, stage "training projection head".
+// Errors: invalid data or params -> kInvalidArgument naming the field; LibTorch
+// exceptions -> kInternal.
+
+#include <cstdint>
+#include <vector>
+
+#include "core/common/cancellation.hpp"
+#include "core/common/status.hpp"
+#include "core/embed/projection_head.hpp"
+
+namespace styledna::models {
+
+struct HeadTrainingData {
+    int dim = 0;
+    std::vector<float> x, x_augmented; // n x dim each (x_augmented may be empty)
+    std::vector<int> class_id, track_index;
+    std::uint64_t seed = 0;
+};
+
+enum class HeadStopMetric { kValidationLoss, kValidationPrecision };
+
+struct HeadTrainingParams {
+    double margin = 0.2;              // triplet margin, in unit-sphere distance (0..2)
+    int p_classes = 8;                // classes per batch (>= 2)
+    int k_per_class = 4;              // rows per class per batch (>= 1)
+    double learning_rate = 1e-4;      // AdamW
+    double weight_decay = 0.01;       // AdamW, decoupled
+    int max_epochs = 60;              // >= 1
+    int steps_per_epoch = 100;        // >= 1
+    int patience = 8;                 // epochs without improvement before stopping (>= 1)
+    double validation_fraction = 0.2; // of the tracks, [0, 0.9]
+    HeadStopMetric stop_on = HeadStopMetric::kValidationPrecision;
+    int precision_k = 5; // neighbours for the validation precision (>= 1)
+    int hidden_dim = 512;
+    int output_dim = 256;
+    double dropout = 0.1; // [0, 1)
+    // LibTorch intra-op threads during training; 0 leaves them. 1 by default: the batches
+    // are small (64 x 512), and with 2 OpenMP threads on a 2-core machine that is busy
+    // elsewhere every step waited on a descheduled thread (93 ms/step against 8.6 ms/step
+    // on 1 thread, bench_head_trainer, load average ~5).
+    int threads = 1;
+};
+
+struct HeadTrainingReport {
+    int epochs = 0;                  // epochs run
+    int best_epoch = 0;              // 1-based epoch whose weights were returned
+    long steps = 0;                  // optimiser steps run
+    double train_loss = 0;           // mean training loss of the best epoch
+    double validation_loss = 0;      // at the best epoch (0 without validation)
+    double validation_precision = 0; // precision@k at the best epoch (0 without validation)
+    bool stopped_early = false;
+    int train_rows = 0, validation_rows = 0; // original rows (augmented views not counted)
+    int train_tracks = 0, validation_tracks = 0;
+    double seconds = 0;  // wall time of the call
+    long parameters = 0; // trainable parameters of the head
+};
+
+// Returns the weights of the best epoch (the last one without validation). `report`
+// may be null.
+core::Result<embed::HeadWeights> trainProjectionHead(const HeadTrainingData& data,
+                                                     const HeadTrainingParams& params,
+                                                     HeadTrainingReport* report,
+                                                     const core::CancellationToken& cancel = {},
+                                                     const core::ProgressFn& progress = {});
+
+} // namespace styledna::models
