@@ -42,7 +42,7 @@ struct FeatureStats {
 
 struct ValidationIssue {
     std::string severity; // info | warning | error
-    std::string code;     // too_few_references, duplicate, outlier, mixed_sample_rates, clipped, silent
+    std::string code; // too_few_references, duplicate, outlier, mixed_sample_rates, clipped, silent
     std::string message;
     std::string path;
 };
