@@ -33,6 +33,7 @@ struct HeadWeights {
 
 // rows x input_dim in, rows x output_dim out (each row unit L2 norm; an
 // all-zero row stays zero). Fails on a size that is not rows * input_dim.
-core::Result<std::vector<float>> applyHead(const HeadWeights& head, const std::vector<float>& input);
+core::Result<std::vector<float>> applyHead(const HeadWeights& head,
+                                           const std::vector<float>& input);
 
 } // namespace styledna::embed
