@@ -18,6 +18,10 @@
 // floor(1 thread); the table prints both forms. Peers (aubio, bpm-tools) run
 // on the same file. Prints a table; never asserts on time.
 //
+// "features" is what analyzeDecoded runs: every family, then the descriptor-v1
+// embedding on the same spectrograms (the extraction's after_features step);
+// the embedding's own cost is printed on its line and in the per-family list.
+//
 // Usage: bench_analysis [--minutes M] [--repeats N] [--keep DIR] [--no-peers 1]
 //                       [--dump FILE]   (every computed number, %.17g, for diffs)
 #include <algorithm>
@@ -315,6 +319,8 @@ int main(int argc, char** argv) {
     double best_features_2t = 1e9, best_features_1t = 1e9;
     TrackFeatures features;
     std::vector<FamilyTiming> best_timings, best_timings_1t;
+    double best_embedding_s = 1e9;
+    styledna::embed::TrackEmbedding embedding;
     double cold_total = -1.0;
     int cold_threads = 0;
     double sink = 0.0;
@@ -348,7 +354,17 @@ int main(int argc, char** argv) {
                 return 1;
             }
             std::vector<FamilyTiming> timings;
-            auto f = extractFeatures(decoded->audio, ExtractOptions{threads, &timings});
+            ExtractOptions extract{threads, &timings};
+            extract.after_features = [&embedding](const AnalysisContext& ctx,
+                                                  const TrackFeatures& tf) {
+                auto e = computeEmbedding(ctx, tf);
+                if (!e) {
+                    return e.status();
+                }
+                embedding = std::move(e).value();
+                return Status::ok();
+            };
+            auto f = extractFeatures(decoded->audio, extract);
             const auto t2 = Clock::now();
             if (!f) {
                 std::fprintf(stderr, "bench: features failed: %s\n", f.status().message().c_str());
@@ -364,6 +380,11 @@ int main(int argc, char** argv) {
                 cold_threads = threads;
             }
             best_decode = std::min(best_decode, seconds(t0, t1));
+            for (const auto& t : timings) {
+                if (t.family == "after_features") {
+                    best_embedding_s = std::min(best_embedding_s, t.seconds);
+                }
+            }
             (threads == 2 ? faults_2t : faults_1t) = minorFaults() - faults0;
             if (threads == 2) {
                 best_features_2t = std::min(best_features_2t, seconds(t1, t2));
@@ -419,6 +440,11 @@ int main(int argc, char** argv) {
     std::printf("    features, 1 thread        %7.3f s   (speed-up on 2 threads %.2fx; probe: the "
                 "machine gave 2 threads %.2f-%.2fx of one)\n",
                 best_features_1t, best_features_1t / best_features_2t, probe_min, probe_max);
+    std::printf(
+        "    of which embedding        %7.3f s   (descriptor-v1 on the shared STFTs, 1 core: "
+        "%zu segments x %d dims + augmented views; %.1f ms per audio minute)\n",
+        best_embedding_s, embedding.segments.size(), embedding.dim,
+        1000.0 * best_embedding_s / (duration_s / 60.0));
     std::printf("    decode + features, 2 thr  %7.3f s  %5.2fx floor   %s  %s\n", best_total_2t,
                 best_total_2t / floor_2t, vsTarget(best_total_2t, kTarget2ThreadsS).c_str(),
                 vsTarget(best_total_2t / floor_2t, kTarget2ThreadsS / kRefFloor2ThreadsS).c_str());

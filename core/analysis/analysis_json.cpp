@@ -1,8 +1,11 @@
 // JSON form of TrackAnalysis: the document stored in the database and the
 // shape of `styledna analyze --json` (keys are stable; add, never rename).
+#include <bit>
 #include <cmath>
+#include <cstdint>
 
 #include "core/analysis/track_analysis.hpp"
+#include "core/common/base64.hpp"
 
 namespace styledna::core {
 namespace {
@@ -15,6 +18,137 @@ json finite(double v) {
 }
 double readDouble(const json& j) {
     return j.is_number() ? j.get<double>() : std::nan("");
+}
+
+// float32 vectors as base64 of their little-endian bytes (whatever the host).
+std::string floatsToBase64(const std::vector<float>& v) {
+    std::vector<std::uint8_t> bytes(4 * v.size());
+    for (std::size_t i = 0; i < v.size(); ++i) {
+        const auto bits = std::bit_cast<std::uint32_t>(v[i]);
+        for (int b = 0; b < 4; ++b) {
+            bytes[4 * i + b] = static_cast<std::uint8_t>(bits >> (8 * b));
+        }
+    }
+    return encodeBase64(bytes.data(), bytes.size());
+}
+
+Result<std::vector<float>> floatsFromBase64(const std::string& text, int dim) {
+    auto bytes = decodeBase64(text);
+    if (!bytes) {
+        return bytes.status();
+    }
+    if (bytes->size() != 4 * static_cast<std::size_t>(dim)) {
+        return invalidArgument(std::to_string(bytes->size()) + " bytes, expected " +
+                               std::to_string(4 * dim) + " (dim " + std::to_string(dim) +
+                               " float32)");
+    }
+    std::vector<float> v(static_cast<std::size_t>(dim));
+    for (std::size_t i = 0; i < v.size(); ++i) {
+        std::uint32_t bits = 0;
+        for (int b = 0; b < 4; ++b) {
+            bits |= static_cast<std::uint32_t>((*bytes)[4 * i + b]) << (8 * b);
+        }
+        v[i] = std::bit_cast<float>(bits);
+    }
+    return v;
+}
+
+json floatArray(const std::vector<float>& v) {
+    json arr = json::array();
+    for (float x : v) {
+        arr.push_back(finite(x));
+    }
+    return arr;
+}
+
+json embeddingToJson(const embed::TrackEmbedding& e, bool include_segments) {
+    json doc = {{"backbone", e.backbone},
+                {"dim", e.dim},
+                {"segment_s", e.segment_s},
+                {"hop_s", e.hop_s},
+                {"track", floatArray(e.track)}};
+    json sections = json::object();
+    for (const auto& [label, v] : e.sections) {
+        sections[label] = floatArray(v);
+    }
+    doc["sections"] = sections;
+    if (include_segments) {
+        json segments = json::array();
+        for (const auto& seg : e.segments) {
+            segments.push_back({{"start_s", seg.start_s},
+                                {"end_s", seg.end_s},
+                                {"values_f32", floatsToBase64(seg.values)},
+                                {"augmented_f32", floatsToBase64(seg.augmented)}});
+        }
+        doc["segments"] = segments;
+    }
+    return doc;
+}
+
+// A plain array of dim numbers (null reads NaN); `what` names it in errors.
+Result<std::vector<float>> readFloatArray(const json& j, int dim, const std::string& what) {
+    if (!j.is_array() || j.size() != static_cast<std::size_t>(dim)) {
+        return invalidArgument(what + " must be an array of dim (" + std::to_string(dim) +
+                               ") numbers");
+    }
+    std::vector<float> v;
+    for (const auto& x : j) {
+        if (!x.is_number() && !x.is_null()) {
+            return invalidArgument(what + " holds a value that is not a number");
+        }
+        v.push_back(static_cast<float>(readDouble(x)));
+    }
+    return v;
+}
+
+Status embeddingFromJson(const json& j, embed::TrackEmbedding& e) {
+    e.backbone = j.at("backbone").get<std::string>();
+    e.dim = j.at("dim").get<int>();
+    e.segment_s = j.at("segment_s").get<double>();
+    e.hop_s = j.at("hop_s").get<double>();
+    if (e.dim < 0 || e.dim > (1 << 20)) {
+        return invalidArgument("dim " + std::to_string(e.dim) + " is out of range");
+    }
+    const json& track = j.at("track");
+    if (!(track.is_array() && track.empty())) {
+        auto v = readFloatArray(track, e.dim, "track");
+        if (!v) {
+            return v.status();
+        }
+        e.track = std::move(v).value();
+    }
+    for (const auto& [label, arr] : j.at("sections").items()) {
+        auto v = readFloatArray(arr, e.dim, "section '" + label + "'");
+        if (!v) {
+            return v.status();
+        }
+        e.sections[label] = std::move(v).value();
+    }
+    if (!j.contains("segments")) {
+        return Status::ok();
+    }
+    std::size_t index = 0;
+    for (const auto& sj : j.at("segments")) {
+        const std::string where = "segment " + std::to_string(index++);
+        embed::SegmentEmbedding seg;
+        seg.start_s = sj.at("start_s").get<double>();
+        seg.end_s = sj.at("end_s").get<double>();
+        auto values = floatsFromBase64(sj.at("values_f32").get<std::string>(), e.dim);
+        if (!values) {
+            return invalidArgument(where + " values_f32: " + values.status().message());
+        }
+        seg.values = std::move(values).value();
+        const std::string augmented = sj.value("augmented_f32", std::string());
+        if (!augmented.empty()) {
+            auto aug = floatsFromBase64(augmented, e.dim);
+            if (!aug) {
+                return invalidArgument(where + " augmented_f32: " + aug.status().message());
+            }
+            seg.augmented = std::move(aug).value();
+        }
+        e.segments.push_back(std::move(seg));
+    }
+    return Status::ok();
 }
 
 } // namespace
@@ -79,6 +213,9 @@ nlohmann::json analysisToJson(const TrackAnalysis& a, bool include_series) {
         }
     }
     doc["series"] = series;
+    if (!a.embedding.backbone.empty()) {
+        doc["embedding"] = embeddingToJson(a.embedding, include_series);
+    }
     return doc;
 }
 
@@ -148,6 +285,12 @@ Result<TrackAnalysis> analysisFromJson(const nlohmann::json& doc) {
                 values.push_back(readDouble(x));
             }
             a.features.series[k] = std::move(values);
+        }
+        if (doc.contains("embedding")) {
+            if (auto s = embeddingFromJson(doc["embedding"], a.embedding); !s.isOk()) {
+                return Status(StatusCode::kDataLoss,
+                              "stored analysis is malformed: embedding: " + s.message());
+            }
         }
         return a;
     } catch (const nlohmann::json::exception& e) {

@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "core/common/sha256.hpp"
+#include "core/embed/descriptor_backbone.hpp"
 #include "core/features/extractor.hpp"
 
 namespace styledna::core {
@@ -34,6 +35,18 @@ void measureLevels(const AudioBuffer& audio, double& peak_dbfs, double& rms_dbfs
     rms_dbfs = count > 0 ? toDb(std::sqrt(sum_sq / static_cast<double>(count))) : kSilenceFloorDbfs;
 }
 
+Result<embed::TrackEmbedding> computeEmbedding(const AnalysisContext& ctx,
+                                               const TrackFeatures& features) {
+    embed::DescriptorInput input;
+    input.mono = &ctx.monoSpectrum();
+    input.side = ctx.isStereo() ? &ctx.sideSpectrum() : nullptr;
+    input.duration_s = ctx.audio().durationS();
+    input.grid = &features.grid;
+    input.sections = &features.sections;
+    input.audio_seed = embed::audioSeed(ctx.audio());
+    return embed::DescriptorBackbone().process(input);
+}
+
 Result<TrackAnalysis> analyzeDecoded(const DecodedAudio& decoded, const AnalyzeOptions& options,
                                      const CancellationToken& cancel, const ProgressFn& progress) {
     TrackAnalysis a;
@@ -43,10 +56,20 @@ Result<TrackAnalysis> analyzeDecoded(const DecodedAudio& decoded, const AnalyzeO
     measureLevels(decoded.audio, a.peak_dbfs, a.rms_dbfs);
     if (options.features) {
         reportProgress(progress, 0.3, "features");
-        auto features = extractFeatures(decoded.audio, ExtractOptions{options.threads}, cancel,
-                                        [&](double f, std::string_view stage) {
-                                            reportProgress(progress, 0.3 + 0.7 * f, stage);
-                                        });
+        ExtractOptions extract{options.threads};
+        extract.after_features = [&a](const AnalysisContext& ctx, const TrackFeatures& f) {
+            auto embedding = computeEmbedding(ctx, f);
+            if (!embedding) {
+                return Status(embedding.status().code(),
+                              "embedding: " + embedding.status().message());
+            }
+            a.embedding = std::move(embedding).value();
+            return Status::ok();
+        };
+        auto features =
+            extractFeatures(decoded.audio, extract, cancel, [&](double f, std::string_view stage) {
+                reportProgress(progress, 0.3 + 0.7 * f, stage);
+            });
         if (!features) {
             return features.status();
         }

@@ -3,7 +3,9 @@
 //
 // analyzeFile(): hash (SHA-256 of the file bytes) -> decode (44.1 kHz, mono or
 // stereo, see core/audio/decode.hpp) -> level facts -> features (all families
-// of the registry, see core/features/extractor.hpp) when options.features.
+// of the registry, see core/features/extractor.hpp) -> embedding (the
+// descriptor backbone, core/embed/descriptor_backbone.hpp, on the same STFTs
+// the features used, inside the same extraction run) when options.features.
 // peak_dbfs / rms_dbfs are measured on the decoded analysis buffer (after
 // downmix and resampling), over all channels; digital silence reads
 // kSilenceFloorDbfs (-120) rather than -inf so every value is finite JSON.
@@ -17,11 +19,14 @@
 #include "core/audio/decode.hpp"
 #include "core/common/cancellation.hpp"
 #include "core/common/status.hpp"
+#include "core/embed/track_embedding.hpp"
 #include "core/features/track_features.hpp"
 
 namespace styledna::core {
 
-inline constexpr const char* kAnalyzerVersion = "0.4.0";
+class AnalysisContext;
+
+inline constexpr const char* kAnalyzerVersion = "0.5.0";
 inline constexpr double kSilenceFloorDbfs = -120.0;
 
 struct TrackAnalysis {
@@ -35,6 +40,7 @@ struct TrackAnalysis {
     double peak_dbfs = kSilenceFloorDbfs;
     double rms_dbfs = kSilenceFloorDbfs;
     TrackFeatures features;
+    embed::TrackEmbedding embedding; // empty without features
     double analysis_time_s = 0.0;
 };
 
@@ -53,9 +59,25 @@ Result<TrackAnalysis> analyzeFile(const std::string& path, const AnalyzeOptions&
 Result<TrackAnalysis> analyzeDecoded(const DecodedAudio& decoded, const AnalyzeOptions& options,
                                      const CancellationToken& cancel, const ProgressFn& progress);
 
+// The descriptor-v1 embedding of an analysis run: the backbone on ctx's mono
+// (and, for stereo, side) spectrogram, the features' beat grid and sections,
+// augmentation seeded from ctx.audio(). What analyzeDecoded runs as the
+// extraction's after_features step.
+Result<embed::TrackEmbedding> computeEmbedding(const AnalysisContext& ctx,
+                                               const TrackFeatures& features);
+
 // Level facts on a buffer: sample peak and RMS over all channels, in dBFS.
 void measureLevels(const AudioBuffer& audio, double& peak_dbfs, double& rms_dbfs);
 
+// JSON document (analysis_json.cpp). "embedding" (absent when there is none,
+// i.e. without features): {"backbone", "dim", "segment_s", "hop_s", "track": [dim
+// numbers], "sections": {label: [dim numbers]}, "segments": [{"start_s",
+// "end_s", "values_f32", "augmented_f32"}]}, segment vectors as base64 of
+// little-endian float32 (exact; "augmented_f32" is "" when there is none).
+// include_series = false leaves out the series and the embedding's segments
+// (the pooled vectors stay). analysisFromJson restores every value exactly and
+// rejects malformed embedding data (bad base64, sizes that disagree with dim)
+// with kDataLoss.
 nlohmann::json analysisToJson(const TrackAnalysis& analysis, bool include_series = true);
 Result<TrackAnalysis> analysisFromJson(const nlohmann::json& doc);
 

@@ -261,6 +261,18 @@ Result<TrackFeatures> extractFeatures(const AudioBuffer& audio, const ExtractOpt
     if (auto s = runSections(family_nodes, ctx, out.sections, threads); !s.isOk()) {
         return s;
     }
+    const double sections_s = since(sections_t0);
+    double after_s = 0.0;
+    if (options.after_features) {
+        if (cancel.isCancelled()) {
+            return cancelledError("analysis cancelled");
+        }
+        const auto after_t0 = Clock::now();
+        if (auto s = options.after_features(ctx, out); !s.isOk()) {
+            return s;
+        }
+        after_s = since(after_t0);
+    }
     if (options.timings != nullptr) {
         for (const auto& node : nodes) {
             if (node.family == nullptr) {
@@ -270,7 +282,10 @@ Result<TrackFeatures> extractFeatures(const AudioBuffer& audio, const ExtractOpt
         for (const auto& node : family_nodes) {
             options.timings->push_back({std::string(node.family->name()), node.seconds});
         }
-        options.timings->push_back({"sections", since(sections_t0)});
+        options.timings->push_back({"sections", sections_s});
+        if (options.after_features) {
+            options.timings->push_back({"after_features", after_s});
+        }
     }
     reportProgress(progress, 1.0, "features");
     return out;

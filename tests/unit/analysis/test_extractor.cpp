@@ -75,6 +75,35 @@ TEST_CASE("Timings are reported per family and sections", "[analysis][extractor]
     }
 }
 
+TEST_CASE("The after_features step reads the run's spectrograms and can fail it",
+          "[analysis][extractor]") {
+    std::vector<core::FamilyTiming> timings;
+    core::ExtractOptions options{2, &timings};
+    int calls = 0;
+    std::size_t frames = 0, sections = 0;
+    options.after_features = [&](const core::AnalysisContext& ctx,
+                                 const core::TrackFeatures& features) {
+        ++calls;
+        frames = ctx.monoSpectrum().num_frames;
+        sections = features.sections.size();
+        return core::Status::ok();
+    };
+    auto f = core::extractFeatures(shortTrack(), options);
+    REQUIRE(f.isOk());
+    CHECK(calls == 1);
+    CHECK(frames == shortTrack().frames() / 512 + 1); // the shared STFT 2048/512
+    CHECK(sections == f->sections.size());
+    REQUIRE_FALSE(timings.empty());
+    CHECK(timings.back().family == "after_features");
+
+    options.after_features = [](const core::AnalysisContext&, const core::TrackFeatures&) {
+        return core::internalError("step failed");
+    };
+    auto failed = core::extractFeatures(shortTrack(), options);
+    REQUIRE_FALSE(failed.isOk());
+    CHECK(failed.status().message() == "step failed");
+}
+
 TEST_CASE("Extraction honours cancellation and odd inputs", "[analysis][extractor][edge]") {
     core::CancellationToken token;
     token.cancel();
