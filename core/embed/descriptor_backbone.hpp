@@ -104,9 +104,10 @@
 // that label (TrackFeatures::sections, from the arrangement family).
 // Cost: one read of both spectrograms below 20 kHz, then per frame and view
 // (the original and, at the default layout, two augmented windows) about
-// 1,500 multiply-adds on 8-frame SIMD blocks; 55 ms of CPU for a 5-minute
-// stereo track on the shared 2-core build VM (bench/bench_analysis prints
-// it, the "embedding" line), against about 290 ms for the mono STFT.
+// 1,500 multiply-adds on 8-frame SIMD blocks. bench/bench_analysis prints it
+// ("of which embedding"): 44 ms for a 5-minute stereo track on the 2-core
+// build VM (the same run's mono STFT: 189 ms); 55 ms of CPU with the VM
+// heavily loaded.
 // Threads: process() is const and reentrant; a backbone may serve several
 // threads at once.
 
