@@ -6,7 +6,7 @@
 namespace styledna::db {
 namespace {
 
-constexpr std::array<const char*, 1> kMigrations{
+constexpr std::array<const char*, 2> kMigrations{
     // 1: tracks, analyses, profiles
     R"SQL(
 CREATE TABLE tracks (
@@ -37,6 +37,11 @@ CREATE TABLE profiles (
     updated_at  TEXT NOT NULL,
     document    TEXT NOT NULL
 );
+)SQL",
+    // 2: each profile's similarity index (core/index serialisation), written in
+    // the same statement as its document
+    R"SQL(
+ALTER TABLE profiles ADD COLUMN index_blob BLOB;
 )SQL",
 };
 

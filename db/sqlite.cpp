@@ -61,6 +61,14 @@ Statement& Statement::bind(int index, std::int64_t value) {
     sqlite3_bind_int64(m_stmt.get(), index, value);
     return *this;
 }
+Statement& Statement::bindBlob(int index, std::string_view bytes) {
+    if (bytes.empty()) {
+        sqlite3_bind_null(m_stmt.get(), index);
+    } else {
+        sqlite3_bind_blob64(m_stmt.get(), index, bytes.data(), bytes.size(), SQLITE_TRANSIENT);
+    }
+    return *this;
+}
 Statement& Statement::bindNull(int index) {
     sqlite3_bind_null(m_stmt.get(), index);
     return *this;
@@ -98,6 +106,12 @@ std::string Statement::columnText(int col) const {
     const auto* p = sqlite3_column_text(m_stmt.get(), col);
     const int n = sqlite3_column_bytes(m_stmt.get(), col);
     return p ? std::string(reinterpret_cast<const char*>(p), static_cast<std::size_t>(n))
+             : std::string();
+}
+std::string Statement::columnBlob(int col) const {
+    const auto* p = sqlite3_column_blob(m_stmt.get(), col);
+    const int n = sqlite3_column_bytes(m_stmt.get(), col);
+    return p ? std::string(static_cast<const char*>(p), static_cast<std::size_t>(n))
              : std::string();
 }
 double Statement::columnDouble(int col) const {

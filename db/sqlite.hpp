@@ -49,12 +49,14 @@ public:
     Statement& bind(int index, double value);
     Statement& bind(int index, std::int64_t value);
     Statement& bindNull(int index);
+    Statement& bindBlob(int index, std::string_view bytes); // NULL when empty
     // SQLITE_ROW -> true, SQLITE_DONE -> false, else error Status.
     Result<bool> step();
     Status run(); // step to completion, expecting no rows or ignoring them
     void reset();
 
     std::string columnText(int col) const;
+    std::string columnBlob(int col) const; // "" for NULL
     double columnDouble(int col) const;
     std::int64_t columnInt(int col) const;
     bool columnIsNull(int col) const;

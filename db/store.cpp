@@ -178,15 +178,19 @@ Result<std::vector<ProfileRecord>> Store::listProfiles() {
                        static_cast<int>(stmt->columnInt(1)),
                        stmt->columnText(2),
                        stmt->columnText(3),
+                       {},
                        {}});
     }
     return out;
 }
 
-Result<std::optional<ProfileRecord>> Store::findProfile(const std::string& name) {
+Result<std::optional<ProfileRecord>> Store::findProfile(const std::string& name, bool with_index) {
     std::lock_guard lock(m_mutex);
-    auto stmt = Statement::prepare(m_conn, "SELECT track_count, created_at, updated_at, document "
-                                           "FROM profiles WHERE name = ?1");
+    auto stmt =
+        Statement::prepare(m_conn, with_index ? "SELECT track_count, created_at, updated_at, "
+                                                "document, index_blob FROM profiles WHERE name = ?1"
+                                              : "SELECT track_count, created_at, updated_at, "
+                                                "document, NULL FROM profiles WHERE name = ?1");
     if (!stmt) {
         return stmt.status();
     }
@@ -200,7 +204,7 @@ Result<std::optional<ProfileRecord>> Store::findProfile(const std::string& name)
     }
     return std::optional<ProfileRecord>(ProfileRecord{name, static_cast<int>(stmt->columnInt(0)),
                                                       stmt->columnText(1), stmt->columnText(2),
-                                                      stmt->columnText(3)});
+                                                      stmt->columnText(3), stmt->columnBlob(4)});
 }
 
 Status Store::putProfile(const ProfileRecord& profile) {
@@ -211,17 +215,22 @@ Status Store::putProfile(const ProfileRecord& profile) {
     }
     const std::string now = isoTimestampUtc();
     auto stmt = Statement::prepare(
-        m_conn, "INSERT INTO profiles (name, track_count, created_at, updated_at, document) "
-                "VALUES (?1, ?2, ?3, ?3, ?4) ON CONFLICT(name) DO UPDATE SET "
-                "track_count = excluded.track_count, updated_at = excluded.updated_at, "
-                "document = excluded.document");
+        m_conn,
+        "INSERT INTO profiles (name, track_count, created_at, updated_at, document, index_blob) "
+        "VALUES (?1, ?2, ?5, ?3, ?4, ?6) ON CONFLICT(name) DO UPDATE SET "
+        "track_count = excluded.track_count, updated_at = excluded.updated_at, "
+        "document = excluded.document, index_blob = excluded.index_blob, "
+        "created_at = CASE WHEN ?7 THEN excluded.created_at ELSE profiles.created_at END");
     if (!stmt) {
         return stmt.status();
     }
     stmt->bind(1, profile.name)
         .bind(2, static_cast<std::int64_t>(profile.track_count))
         .bind(3, now)
-        .bind(4, profile.json);
+        .bind(4, profile.json)
+        .bind(5, profile.created_at.empty() ? now : profile.created_at)
+        .bindBlob(6, profile.index_blob)
+        .bind(7, static_cast<std::int64_t>(profile.created_at.empty() ? 0 : 1));
     if (auto s = stmt->run(); !s.isOk()) {
         return s;
     }

@@ -53,6 +53,7 @@ struct ProfileRecord {
     std::string created_at;
     std::string updated_at;
     std::string json;
+    std::string index_blob; // core/index serialisation; "" when none
 };
 
 class Store {
@@ -69,7 +70,11 @@ public:
     Result<StoreCounts> counts();
 
     Result<std::vector<ProfileRecord>> listProfiles();
-    Result<std::optional<ProfileRecord>> findProfile(const std::string& name);
+    // With `with_index`, also reads the index blob (large: only when loading).
+    Result<std::optional<ProfileRecord>> findProfile(const std::string& name,
+                                                     bool with_index = false);
+    // Inserts or replaces the profile (document and index) in one transaction;
+    // created_at is kept on replace unless `profile.created_at` is set.
     Status putProfile(const ProfileRecord& profile);
     Result<bool> deleteProfile(const std::string& name);
 

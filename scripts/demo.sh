@@ -19,8 +19,12 @@ trap '"$BIN/styledna" daemon stop >/dev/null 2>&1 || true' EXIT
 echo "== starting the daemon"
 "$BIN/styledna" daemon start
 
-echo "== synthesizing 4 references (one per style) and a flawed work in progress"
-"$BIN/styledna" synth --out "$OUT/refs" --count 4 --seed 7 --minutes 1.5
+echo "== synthesizing a reference library (4 styles x ${STYLEDNA_DEMO_PER_STYLE:-5}) and a flawed work in progress"
+for style in uplifting progressive tech psy; do
+  "$BIN/styledna" synth --out "$OUT/refs/$style" --count "${STYLEDNA_DEMO_PER_STYLE:-5}" --seed 7 \
+    --style "$style" --minutes 1.5 >/dev/null
+done
+ls "$OUT"/refs/*/*.wav | sed 's|^|  |'
 "$BIN/styledna" synth --out "$OUT/wip" --count 1 --seed 99 --style uplifting --minutes 1.5 \
   --flaw muddy_bass --flaw wide_low_end --flaw weak_sidechain
 
@@ -50,7 +54,7 @@ for name, truth, measured in rows:
 PY
 
 echo "== analysing the references (JSON summary)"
-"$BIN/styledna" --json analyze "$OUT"/refs/*.wav > "$OUT/refs-analysis.json"
+"$BIN/styledna" --json analyze "$OUT"/refs/*/*.wav > "$OUT/refs-analysis.json"
 /usr/bin/python3 - "$OUT/refs-analysis.json" <<'PY'
 import json, sys
 for a in json.load(open(sys.argv[1])):
@@ -61,6 +65,15 @@ for a in json.load(open(sys.argv[1])):
           f"tempo {f.get('tempo_bpm', float('nan')):6.2f} BPM  key {a['labels'].get('key', '?'):9s} "
           f"{f.get('loudness_integrated_lufs', float('nan')):6.1f} LUFS  cached={a['cached']}")
 PY
+echo "== learning the Style DNA of the references (profile 'trance', sub-styles from folders)"
+"$BIN/styledna" profile build trance "$OUT/refs" --labels-from-folders --seed 1
+echo "== which references does the work in progress sound like?"
+"$BIN/styledna" similar "$wip" --profile trance -k 5
+echo "== export and re-import the profile (statistics, clusters and head; no audio)"
+"$BIN/styledna" profile export trance -o "$OUT/trance-profile.json" --include-head
+"$BIN/styledna" profile import "$OUT/trance-profile.json" --name trance-copy --replace
+"$BIN/styledna" profile list
+
 echo "== re-analysing is a cache hit"
 "$BIN/styledna" --json analyze "$wip" | /usr/bin/python3 -c 'import json,sys; print("  cached:", json.load(sys.stdin)["cached"])'
 "$BIN/styledna" status

@@ -1,5 +1,7 @@
 #include "server/analysis_coordinator.hpp"
 
+#include <sys/stat.h>
+
 #include <chrono>
 #include <condition_variable>
 #include <optional>
@@ -42,6 +44,35 @@ Result<core::TrackAnalysis> AnalysisCoordinator::getStored(const std::string& co
     return parsed;
 }
 
+Result<std::string>
+AnalysisCoordinator::contentHash(const std::string& path,
+                                 const std::function<bool()>& waiter_cancelled) {
+    struct stat st {};
+    FileStamp stamp;
+    const bool stated = ::stat(path.c_str(), &st) == 0;
+    if (stated) {
+        stamp = {static_cast<std::uint64_t>(st.st_dev), static_cast<std::uint64_t>(st.st_ino),
+                 static_cast<std::uint64_t>(st.st_size),
+                 static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec,
+                 static_cast<std::int64_t>(st.st_ctim.tv_sec) * 1000000000 + st.st_ctim.tv_nsec};
+        std::lock_guard lock(m_hash_mutex);
+        if (auto it = m_hash_memo.find(path);
+            it != m_hash_memo.end() && it->second.first == stamp) {
+            return it->second.second;
+        }
+    }
+    auto hash = core::sha256File(
+        path, [&] { return m_shutting_down.load() || (waiter_cancelled && waiter_cancelled()); });
+    if (hash && stated) {
+        std::lock_guard lock(m_hash_mutex);
+        if (m_hash_memo.size() > 100000) {
+            m_hash_memo.clear();
+        }
+        m_hash_memo[path] = {stamp, *hash};
+    }
+    return hash;
+}
+
 Result<AnalysisOutcome>
 AnalysisCoordinator::analyze(const std::string& path, bool force,
                              const std::function<bool()>& waiter_cancelled,
@@ -58,8 +89,12 @@ AnalysisCoordinator::analyze(const std::string& path, bool force,
     if (on_progress) {
         on_progress({0.0, "hashing"});
     }
-    auto hash = core::sha256File(
-        path, [&] { return m_shutting_down.load() || (waiter_cancelled && waiter_cancelled()); });
+    auto hash = force ? core::sha256File(path,
+                                         [&] {
+                                             return m_shutting_down.load() ||
+                                                    (waiter_cancelled && waiter_cancelled());
+                                         })
+                      : contentHash(path, waiter_cancelled);
     if (!hash) {
         return hash.status();
     }

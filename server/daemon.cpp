@@ -14,6 +14,7 @@
 #include <grpcpp/server_builder.h>
 
 #include "core/common/logging.hpp"
+#include "server/head_trainer_factory.hpp"
 
 namespace styledna::server {
 namespace fs = std::filesystem;
@@ -117,12 +118,18 @@ core::Status Daemon::start() {
     analyze.decode.max_duration_s = m_options.max_duration_s;
     analyze.threads = m_options.threads_per_analysis;
     m_analysis = std::make_unique<AnalysisCoordinator>(*m_store, *m_pool, analyze);
+    m_profiles = std::make_unique<ProfileManager>(*m_store, *m_analysis, makeHeadTrainer(),
+                                                  index::IndexParams{});
+    if (auto s = m_profiles->loadAll(); !s.isOk()) {
+        return s;
+    }
 
     ServiceDeps deps;
     deps.options = &m_options;
     deps.store = m_store.get();
     deps.pool = m_pool.get();
     deps.analysis = m_analysis.get();
+    deps.profiles = m_profiles.get();
     deps.auth_token = m_auth_token;
     deps.request_shutdown = [this] { requestShutdown(); };
     deps.started_at = m_started_at;

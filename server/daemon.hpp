@@ -1,6 +1,7 @@
 #pragma once
 // Daemon: the one composition root. Owns, in construction order, the store,
-// the job pool, the analysis coordinator, the gRPC service and server (and,
+// the job pool, the analysis coordinator, the profile manager
+// (profiles, heads and indexes, loaded at start), the gRPC service and server (and,
 // with later issues, models, indexes and the OSC worker), each by unique_ptr.
 //
 // Lifecycle: create() validates options, takes the single-instance lock,
@@ -22,6 +23,7 @@
 #include "server/analysis_coordinator.hpp"
 #include "server/job_pool.hpp"
 #include "server/options.hpp"
+#include "server/profile_manager.hpp"
 #include "server/styledna_service.hpp"
 
 namespace styledna::server {
@@ -50,6 +52,7 @@ private:
     std::unique_ptr<db::Store> m_store;
     std::unique_ptr<JobPool> m_pool;
     std::unique_ptr<AnalysisCoordinator> m_analysis;
+    std::unique_ptr<ProfileManager> m_profiles;
     std::unique_ptr<StyleDnaService> m_service;
     std::unique_ptr<grpc::Server> m_server;
     // shutdown handshake

@@ -4,6 +4,7 @@
 
 #include "core/common/sha256.hpp"
 #include "core/features/registry.hpp"
+#include "server/profile_proto.hpp"
 #include "server/proto_convert.hpp"
 #include "server/status_convert.hpp"
 #include "server/synth_runner.hpp"
@@ -16,7 +17,6 @@ grpc::Status notYet(const char* rpc, const char* issue) {
             std::string(rpc) + " is not implemented yet (arrives with " + issue + ")"};
 }
 
-constexpr const char* kProfileIssue = "the Style DNA learning issue (profiles, embeddings)";
 constexpr const char* kGapIssue = "the gap analysis issue";
 constexpr const char* kFixIssue = "the remediation issue (fixes, OSC worker)";
 
@@ -134,14 +134,43 @@ grpc::Status StyleDnaService::ListFeatures(grpc::ServerContext* ctx, const v1::L
 
 grpc::Status StyleDnaService::BuildProfile(grpc::ServerContext* ctx,
                                            const v1::BuildProfileRequest* req,
-                                           grpc::ServerWriter<v1::BuildProfileEvent>*) {
+                                           grpc::ServerWriter<v1::BuildProfileEvent>* writer) {
     if (auto a = authorize(ctx); !a.ok()) {
         return a;
     }
     if (auto s = validateProfileName(req->name()); !s.isOk()) {
         return toGrpcStatus(s);
     }
-    return notYet("BuildProfile", kProfileIssue);
+    ProfileBuildRequest build;
+    build.name = req->name();
+    build.paths.assign(req->paths().begin(), req->paths().end());
+    build.labels_from_folders = req->labels_from_folders();
+    build.labels_csv = req->labels_csv();
+    build.append = req->append();
+    build.seed = req->seed();
+    build.train_head = !req->no_head();
+    std::mutex write_mutex; // progress may come from worker threads
+    auto built = m_deps.profiles->build(
+        build, [ctx] { return ctx->IsCancelled(); },
+        [writer, &write_mutex](const ProfileBuildProgress& p) {
+            v1::BuildProfileEvent ev;
+            auto* pr = ev.mutable_progress();
+            pr->set_fraction(p.fraction);
+            pr->set_stage(p.stage);
+            pr->set_current_item(p.current_item);
+            pr->set_items_done(p.items_done);
+            pr->set_items_total(p.items_total);
+            pr->set_eta_s(p.eta_s);
+            std::lock_guard lock(write_mutex);
+            writer->Write(ev);
+        });
+    if (!built) {
+        return toGrpcStatus(built.status());
+    }
+    v1::BuildProfileEvent ev;
+    toProto(**built, ev.mutable_profile());
+    writer->Write(ev);
+    return grpc::Status::OK;
 }
 
 grpc::Status StyleDnaService::ListProfiles(grpc::ServerContext* ctx, const v1::ListProfilesRequest*,
@@ -149,15 +178,11 @@ grpc::Status StyleDnaService::ListProfiles(grpc::ServerContext* ctx, const v1::L
     if (auto a = authorize(ctx); !a.ok()) {
         return a;
     }
-    auto list = m_deps.store->listProfiles();
-    if (!list) {
-        return toGrpcStatus(list.status());
-    }
-    for (const auto& p : *list) {
+    for (const auto& p : m_deps.profiles->list()) {
         auto* s = resp->add_profiles();
-        s->set_name(p.name);
-        s->set_track_count(p.track_count);
-        s->set_updated_at(p.updated_at);
+        s->set_name(p->profile.name);
+        s->set_track_count(static_cast<int>(p->profile.members.size()));
+        s->set_updated_at(p->profile.updated_at);
     }
     return grpc::Status::OK;
 }
@@ -170,17 +195,11 @@ grpc::Status StyleDnaService::GetProfile(grpc::ServerContext* ctx, const v1::Get
     if (auto s = validateProfileName(req->name()); !s.isOk()) {
         return toGrpcStatus(s);
     }
-    auto found = m_deps.store->findProfile(req->name());
+    auto found = m_deps.profiles->get(req->name());
     if (!found) {
         return toGrpcStatus(found.status());
     }
-    if (!found->has_value()) {
-        return {grpc::StatusCode::NOT_FOUND, "no profile named '" + req->name() + "'"};
-    }
-    resp->set_name((*found)->name);
-    resp->set_track_count((*found)->track_count);
-    resp->set_created_at((*found)->created_at);
-    resp->set_updated_at((*found)->updated_at);
+    toProto(**found, resp);
     return grpc::Status::OK;
 }
 
@@ -193,7 +212,7 @@ grpc::Status StyleDnaService::DeleteProfile(grpc::ServerContext* ctx,
     if (auto s = validateProfileName(req->name()); !s.isOk()) {
         return toGrpcStatus(s);
     }
-    auto deleted = m_deps.store->deleteProfile(req->name());
+    auto deleted = m_deps.profiles->remove(req->name());
     if (!deleted) {
         return toGrpcStatus(deleted.status());
     }
@@ -206,30 +225,59 @@ grpc::Status StyleDnaService::DeleteProfile(grpc::ServerContext* ctx,
 
 grpc::Status StyleDnaService::ExportProfile(grpc::ServerContext* ctx,
                                             const v1::ExportProfileRequest* req,
-                                            v1::ExportProfileResponse*) {
+                                            v1::ExportProfileResponse* resp) {
     if (auto a = authorize(ctx); !a.ok()) {
         return a;
     }
     if (auto s = validateProfileName(req->name()); !s.isOk()) {
         return toGrpcStatus(s);
     }
-    return notYet("ExportProfile", kProfileIssue);
+    auto json = m_deps.profiles->exportJson(req->name(), req->include_head());
+    if (!json) {
+        return toGrpcStatus(json.status());
+    }
+    resp->set_json(std::move(*json));
+    return grpc::Status::OK;
 }
 
 grpc::Status StyleDnaService::ImportProfile(grpc::ServerContext* ctx,
-                                            const v1::ImportProfileRequest*, v1::Profile*) {
+                                            const v1::ImportProfileRequest* req,
+                                            v1::Profile* resp) {
     if (auto a = authorize(ctx); !a.ok()) {
         return a;
     }
-    return notYet("ImportProfile", kProfileIssue);
+    if (!req->name().empty()) {
+        if (auto s = validateProfileName(req->name()); !s.isOk()) {
+            return toGrpcStatus(s);
+        }
+    }
+    auto imported = m_deps.profiles->importJson(req->json(), req->name(), req->replace());
+    if (!imported) {
+        return toGrpcStatus(imported.status());
+    }
+    toProto(**imported, resp);
+    return grpc::Status::OK;
 }
 
-grpc::Status StyleDnaService::FindSimilar(grpc::ServerContext* ctx, const v1::FindSimilarRequest*,
-                                          v1::FindSimilarResponse*) {
+grpc::Status StyleDnaService::FindSimilar(grpc::ServerContext* ctx,
+                                          const v1::FindSimilarRequest* req,
+                                          v1::FindSimilarResponse* resp) {
     if (auto a = authorize(ctx); !a.ok()) {
         return a;
     }
-    return notYet("FindSimilar", kProfileIssue);
+    if (auto s = validateProfileName(req->profile()); !s.isOk()) {
+        return toGrpcStatus(s);
+    }
+    if (req->path().empty()) {
+        return {grpc::StatusCode::INVALID_ARGUMENT, "FindSimilar needs the path of a track"};
+    }
+    auto answer = m_deps.profiles->similar(req->path(), req->profile(), req->k(),
+                                           [ctx] { return ctx->IsCancelled(); });
+    if (!answer) {
+        return toGrpcStatus(answer.status());
+    }
+    toProto(*answer, resp);
+    return grpc::Status::OK;
 }
 
 grpc::Status StyleDnaService::AnalyzeGap(grpc::ServerContext* ctx, const v1::AnalyzeGapRequest*,

@@ -12,6 +12,7 @@
 #include "server/analysis_coordinator.hpp"
 #include "server/job_pool.hpp"
 #include "server/options.hpp"
+#include "server/profile_manager.hpp"
 #include "styledna/v1/styledna.grpc.pb.h"
 
 namespace styledna::server {
@@ -21,6 +22,7 @@ struct ServiceDeps {
     db::Store* store = nullptr;
     JobPool* pool = nullptr;
     AnalysisCoordinator* analysis = nullptr;
+    ProfileManager* profiles = nullptr;
     std::string auth_token;                 // "" = no token required
     std::function<void()> request_shutdown; // asynchronous
     std::chrono::steady_clock::time_point started_at;

@@ -12,6 +12,7 @@
 
 #include "client.hpp"
 #include "output.hpp"
+#include "profile_commands.hpp"
 
 namespace {
 
@@ -278,6 +279,62 @@ int main(int argc, char** argv) {
                       "axis beyond the style presets");
     synth->add_flag("--json", g.json, "JSON output");
 
+    // profile build / list / show / export / import / rm
+    auto* profile = app.add_subcommand("profile", "build and manage Style DNA profiles");
+    profile->require_subcommand(1);
+    v1::BuildProfileRequest build_req;
+    std::string profile_name;
+    std::vector<std::string> ref_paths;
+    bool labels_from_folders = false;
+    std::string labels_csv;
+    bool append = false;
+    std::uint64_t build_seed = 0;
+    bool no_head = false;
+    auto* pbuild = profile->add_subcommand("build", "learn a profile from reference tracks");
+    pbuild->add_option("name", profile_name, "profile name ([A-Za-z0-9_.-], 1-64)")->required();
+    pbuild->add_option("paths", ref_paths, "reference files or directories (recursed)")->required();
+    pbuild->add_flag("--labels-from-folders", labels_from_folders,
+                     "each file's folder name is its sub-style label");
+    pbuild->add_option("--labels", labels_csv, "CSV of path,label lines");
+    pbuild->add_flag("--append", append, "add the new files to an existing profile");
+    pbuild->add_option("--seed", build_seed, "seed for bootstrap, training and clustering");
+    pbuild->add_flag("--no-head", no_head, "do not train the projection head (backbone only)");
+    pbuild->add_flag("--json", g.json, "JSON output");
+    auto* plist = profile->add_subcommand("list", "list profiles");
+    plist->add_flag("--json", g.json, "JSON output");
+    bool show_all = false;
+    auto* pshow = profile->add_subcommand("show", "show a profile");
+    pshow->add_option("name", profile_name, "profile name")->required();
+    pshow->add_flag("--all", show_all, "every feature, not only the most defining");
+    pshow->add_flag("--json", g.json, "JSON output");
+    std::string export_out;
+    bool include_head = false;
+    auto* pexport = profile->add_subcommand("export", "write a profile as a JSON document");
+    pexport->add_option("name", profile_name, "profile name")->required();
+    pexport->add_option("-o,--out", export_out, "output file")->required();
+    pexport->add_flag("--include-head", include_head, "include the projection head's weights");
+    pexport->add_flag("--json", g.json, "JSON output");
+    std::string import_file;
+    std::string import_name;
+    bool replace = false;
+    auto* pimport = profile->add_subcommand("import", "read a profile document");
+    pimport->add_option("file", import_file, "exported profile (JSON)")->required();
+    pimport->add_option("--name", import_name, "store under this name");
+    pimport->add_flag("--replace", replace, "replace a profile of the same name");
+    pimport->add_flag("--json", g.json, "JSON output");
+    auto* prm = profile->add_subcommand("rm", "delete a profile");
+    prm->add_option("name", profile_name, "profile name")->required();
+    prm->add_flag("--json", g.json, "JSON output");
+
+    std::string similar_file;
+    std::string similar_profile;
+    int similar_k = 5;
+    auto* similar = app.add_subcommand("similar", "which references does a track sound like?");
+    similar->add_option("file", similar_file, "audio file")->required();
+    similar->add_option("--profile", similar_profile, "profile name")->required();
+    similar->add_option("-k", similar_k, "how many")->check(CLI::Range(1, 1000));
+    similar->add_flag("--json", g.json, "JSON output");
+
     std::string action;
     auto* daemon = app.add_subcommand("daemon", "start, stop or query the daemon");
     daemon->add_option("action", action, "start|stop|status")
@@ -295,6 +352,36 @@ int main(int argc, char** argv) {
     }
     if (*features) {
         return cmdFeatures(g);
+    }
+    if (*profile) {
+        if (*pbuild) {
+            build_req.set_name(profile_name);
+            for (const auto& p : ref_paths) {
+                build_req.add_paths(p);
+            }
+            build_req.set_labels_from_folders(labels_from_folders);
+            build_req.set_labels_csv(labels_csv);
+            build_req.set_append(append);
+            build_req.set_seed(build_seed);
+            build_req.set_no_head(no_head);
+            return cli::cmdProfileBuild(g, build_req);
+        }
+        if (*plist) {
+            return cli::cmdProfileList(g);
+        }
+        if (*pshow) {
+            return cli::cmdProfileShow(g, profile_name, show_all);
+        }
+        if (*pexport) {
+            return cli::cmdProfileExport(g, profile_name, export_out, include_head);
+        }
+        if (*pimport) {
+            return cli::cmdProfileImport(g, import_file, import_name, replace);
+        }
+        return cli::cmdProfileRemove(g, profile_name);
+    }
+    if (*similar) {
+        return cli::cmdSimilar(g, similar_file, similar_profile, similar_k);
     }
     if (*synth) {
         synth_req.set_out_dir(absolute(out_dir));

@@ -81,6 +81,15 @@ struct EmbeddingSpace {
     bool hasHeadWeights() const { return !head.empty() && !head.w1.empty(); }
 };
 
+// What the trainer reports about its run (kept in the profile and shown by
+// `styledna profile show`).
+struct HeadTrainingInfo {
+    std::string classes; // "labels" | "track_identity"; "" when no head was trained
+    int epochs = 0, best_epoch = 0;
+    double train_loss = 0, validation_loss = 0, validation_precision = 0;
+    double seconds = 0;
+    std::int64_t parameters = 0;
+};
 struct Profile {
     std::string name;
     std::string created_at, updated_at; // ISO 8601 UTC, set by the caller
@@ -92,6 +101,7 @@ struct Profile {
     std::vector<ValidationIssue> validation; // validator.hpp
     std::vector<Member> members;
     EmbeddingSpace space;
+    HeadTrainingInfo head_training;
 };
 
 // One reference track. `embedding` is the backbone's view of the track
@@ -115,7 +125,11 @@ struct TrainingSet {
     std::vector<int> class_id, track_index;
     std::uint64_t seed = 0;
 };
-using HeadTrainer = std::function<core::Result<embed::HeadWeights>(
+struct TrainedHead {
+    embed::HeadWeights weights;
+    HeadTrainingInfo info;
+};
+using HeadTrainer = std::function<core::Result<TrainedHead>(
     const TrainingSet&, const core::CancellationToken&, const core::ProgressFn&)>;
 
 struct BuildOptions {

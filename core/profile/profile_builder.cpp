@@ -100,6 +100,19 @@ std::vector<std::size_t> evenlySpaced(std::size_t m, int wanted) {
     return idx;
 }
 
+// Classes are the user's labels when every reference has one and there are at
+// least two; else each track is its own class (an unlabelled library trains).
+bool labelledClasses(const std::vector<const Reference*>& refs) {
+    std::set<std::string> labels;
+    for (const auto* r : refs) {
+        if (r->label.empty()) {
+            return false;
+        }
+        labels.insert(r->label);
+    }
+    return labels.size() >= 2;
+}
+
 // Space mean/std from the training rows' raw values, then the standardised set.
 TrainingSet makeTrainingSet(const std::vector<const Reference*>& refs, const BuildOptions& options,
                             EmbeddingSpace& space) {
@@ -107,10 +120,9 @@ TrainingSet makeTrainingSet(const std::vector<const Reference*>& refs, const Bui
     TrainingSet set;
     set.dim = space.backbone_dim;
     set.seed = options.seed;
-    bool all_labelled = true;
+    const bool all_labelled = labelledClasses(refs);
     std::set<std::string> label_set;
     for (const auto* r : refs) {
-        all_labelled = all_labelled && !r->label.empty();
         label_set.insert(r->label);
     }
     const std::vector<std::string> labels(label_set.begin(), label_set.end());
@@ -239,10 +251,12 @@ core::Result<Profile> buildProfile(const std::string& name, const std::vector<Re
         if (!head.isOk()) {
             return head.status();
         }
-        if (auto st = checkHead(*head, profile.space.backbone_dim); !st.isOk()) {
+        if (auto st = checkHead(head->weights, profile.space.backbone_dim); !st.isOk()) {
             return st;
         }
-        profile.space.head = std::move(head).value();
+        profile.head_training = std::move(head->info);
+        profile.head_training.classes = labelledClasses(distinct) ? "labels" : "track_identity";
+        profile.space.head = std::move(head->weights);
     }
 
     core::reportProgress(progress, 0.6, "embedding");

@@ -326,6 +326,15 @@ nlohmann::json profileToJson(const Profile& p, bool include_head) {
                     {"mean", encodeFloats(p.space.mean)},
                     {"std", encodeFloats(p.space.std)},
                     {"head", headToJson(p.space.head, include_head)}};
+    const auto& t = p.head_training;
+    doc["head_training"] = {{"classes", t.classes},
+                            {"epochs", t.epochs},
+                            {"best_epoch", t.best_epoch},
+                            {"train_loss", t.train_loss},
+                            {"validation_loss", t.validation_loss},
+                            {"validation_precision", t.validation_precision},
+                            {"seconds", t.seconds},
+                            {"parameters", t.parameters}};
     return doc;
 }
 
@@ -388,6 +397,21 @@ core::Result<Profile> profileFromJson(const nlohmann::json& doc) {
     }
     if (const json* members = r.array(doc, "", "members")) {
         readMembers(r, *members, dim, p);
+    }
+    if (const json* t = r.object(doc, "", "head_training")) {
+        auto& h = p.head_training;
+        h.classes = r.string(*t, "head_training", "classes");
+        h.epochs = static_cast<int>(r.integer(*t, "head_training", "epochs"));
+        h.best_epoch = static_cast<int>(r.integer(*t, "head_training", "best_epoch"));
+        h.train_loss = r.number(*t, "head_training", "train_loss");
+        h.validation_loss = r.number(*t, "head_training", "validation_loss");
+        h.validation_precision = r.number(*t, "head_training", "validation_precision");
+        h.seconds = r.number(*t, "head_training", "seconds");
+        h.parameters = r.integer(*t, "head_training", "parameters");
+        if (r.ok() && h.classes != "" && h.classes != "labels" && h.classes != "track_identity") {
+            r.fail("head_training.classes",
+                   "\"" + h.classes + "\" is not labels, track_identity or empty");
+        }
     }
     if (r.ok()) {
         checkClusterMembership(r, p);

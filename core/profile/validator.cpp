@@ -65,9 +65,10 @@ void checkLevels(const Reference& ref, std::vector<ValidationIssue>& out) {
                            " dBFS reaches full scale: likely clipped",
                        a.path});
     } else if (true_peak && *true_peak >= kClipTruePeakDbtp) {
-        out.push_back({"warning", "clipped",
+        out.push_back({"info", "true_peak_over",
                        a.path + ": true peak " + fixed(*true_peak, 2) +
-                           " dBTP: inter-sample overs will clip on playback",
+                           " dBTP: inter-sample overs (common on loud masters; they clip on "
+                           "playback through a converter without headroom)",
                        a.path});
     }
 }

@@ -21,15 +21,16 @@
 //                               that the references come from mixed sources)
 // clipped             warning   sample peak >= kClipSamplePeakDbfs (-0.01 dBFS:
 //                               full scale on any PCM grid; PCM16's top code reads
-//                               -0.0003 dBFS) or true peak >= 0 dBTP (inter-sample
-//                               overs clip on playback). The analysis has no
-//                               clipped-sample count, so peaks are all it can go on.
+//                               -0.0003 dBFS). The analysis has no clipped-sample
+//                               count, so peaks are all it can go on.
+// true_peak_over      info      else true peak >= 0 dBTP: inter-sample overs, usual
+//                               on loud commercial masters, so a note, not a warning
 // silent              error     RMS below kSilentRmsDbfs (-60 dBFS): the
 //                               reference carries no style to learn
 // Peaks: features "sample_peak_dbfs" / "true_peak_dbtp" when present, else the
 // analysis' peak_dbfs; RMS: analysis rms_dbfs, else feature "rms_dbfs".
 // Issues are ordered: too_few_references, then per reference in input order
-// duplicate, silent, clipped, mixed_sample_rates, then outliers by member.
+// duplicate, silent, clipped or true_peak_over, mixed_sample_rates, then outliers by member.
 // Threads: pure function.
 
 #include <vector>

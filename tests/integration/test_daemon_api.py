@@ -25,11 +25,7 @@ class ApiTest(DaemonTestCase):
             "GenerateFixes": lambda: s.GenerateFixes(pb2.GenerateFixesRequest(path="/x.wav")),
             "UndoApply": lambda: s.UndoApply(pb2.UndoApplyRequest(journal_id="j")),
             "GetLiveSet": lambda: s.GetLiveSet(pb2.GetLiveSetRequest()),
-            "FindSimilar": lambda: s.FindSimilar(pb2.FindSimilarRequest(path="/x.wav")),
-            "ImportProfile": lambda: s.ImportProfile(pb2.ImportProfileRequest(json="{}")),
-            "ExportProfile": lambda: s.ExportProfile(pb2.ExportProfileRequest(name="trance")),
             "ApplyFixes": lambda: list(s.ApplyFixes(pb2.ApplyFixesRequest(plan_id="p"))),
-            "BuildProfile": lambda: list(s.BuildProfile(pb2.BuildProfileRequest(name="trance"))),
         }
         for name, call in unary.items():
             with self.subTest(rpc=name):

@@ -222,7 +222,7 @@ TEST_CASE("progress, cancellation and trainer failures", "[profile][builder]") {
     CHECK(cancelled.status().code() == core::StatusCode::kCancelled);
 
     options.trainer = [](const TrainingSet&, const core::CancellationToken&,
-                         const core::ProgressFn&) -> core::Result<embed::HeadWeights> {
+                         const core::ProgressFn&) -> core::Result<TrainedHead> {
         return core::internalError("trainer: out of memory");
     };
     auto failed = buildProfile("progress", refs, options);

@@ -127,10 +127,13 @@ TEST_CASE("validator: clipped and silent references", "[profile][validator]") {
     refs[5].analysis.features.values["rms_dbfs"] = -72.0;
     const auto issues = validateReferences(refs, {}, {});
     const auto clipped = withCode(issues, "clipped");
-    REQUIRE(clipped.size() == 2);
+    REQUIRE(clipped.size() == 1);
     CHECK(clipped[0]->path == refs[1].analysis.path);
-    CHECK(clipped[1]->path == refs[2].analysis.path);
-    CHECK(clipped[1]->message.find("dBTP") != std::string::npos);
+    const auto overs = withCode(issues, "true_peak_over");
+    REQUIRE(overs.size() == 1);
+    CHECK(overs[0]->path == refs[2].analysis.path);
+    CHECK(overs[0]->severity == "info");
+    CHECK(overs[0]->message.find("dBTP") != std::string::npos);
     const auto silent = withCode(issues, "silent");
     REQUIRE(silent.size() == 1);
     CHECK(silent[0]->path == refs[5].analysis.path);

@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# Style DNA end to end through the daemon: profile build from scratch (analysis
+# included) and from cached analyses, --append of one track, and a cached
+# `similar` query through gRPC on the Unix socket (p50/p99 over many calls).
+# Prints each figure, its target from the issue and the ratio; a build of N
+# tracks is extrapolated linearly to the target's 215 five-minute references
+# (the script says so).
+#
+# Usage: bench/profile/run_bench.sh [--tracks N] [--minutes M] [--queries Q] [BIN_DIR]
+#   --tracks N    references to synthesize (default 24, styles cycle)
+#   --minutes M   length of each (default 5, as in the target)
+#   --queries Q   FindSimilar calls for the latency figures (default 300)
+#   BIN_DIR       folder with stylednad and styledna (default build/bin)
+set -euo pipefail
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+BIN="$ROOT/build/bin"
+TRACKS=24; MINUTES=5; QUERIES=300
+while [ $# -gt 0 ]; do
+    case "$1" in
+    --tracks) TRACKS=$2; shift 2 ;;
+    --minutes) MINUTES=$2; shift 2 ;;
+    --queries) QUERIES=$2; shift 2 ;;
+    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    *) BIN=$(cd "$1" && pwd); shift ;;
+    esac
+done
+WORK=$(mktemp -d /tmp/sdna-profbench-XXXXXX)
+export STYLEDNA_SOCKET="$WORK/d.sock" STYLEDNA_DATA_DIR="$WORK/data"
+cleanup() { "$BIN/styledna" daemon stop >/dev/null 2>&1 || true; rm -rf "$WORK"; }
+trap cleanup EXIT
+"$BIN/styledna" daemon start >/dev/null
+
+per_style=$(( (TRACKS + 3) / 4 ))
+echo "synthesizing $((per_style * 4)) references of $MINUTES min (+1 to append, +1 query)..."
+for style in uplifting progressive tech psy; do
+    "$BIN/styledna" synth --out "$WORK/lib/$style" --count "$per_style" --seed 11 --style "$style" \
+        --minutes "$MINUTES" >/dev/null
+done
+"$BIN/styledna" synth --out "$WORK/extra" --count 1 --seed 5000 --style psy --minutes "$MINUTES" >/dev/null
+"$BIN/styledna" synth --out "$WORK/query" --count 1 --seed 6000 --style tech --minutes "$MINUTES" >/dev/null
+n=$((per_style * 4))
+
+now() { date +%s.%N; }
+t0=$(now)
+"$BIN/styledna" --json profile build bench "$WORK/lib" --labels-from-folders --seed 1 > "$WORK/p1.json"
+t1=$(now)
+"$BIN/styledna" --json profile build bench "$WORK/lib" --labels-from-folders --seed 1 > "$WORK/p2.json"
+t2=$(now)
+"$BIN/styledna" --json analyze "$WORK"/extra/*.wav >/dev/null
+t3=$(now)
+"$BIN/styledna" --json profile build bench "$WORK/extra" --append --seed 1 > "$WORK/p3.json"
+t4=$(now)
+
+/usr/bin/python3 - "$WORK" "$ROOT" "$n" "$MINUTES" "$QUERIES" "$t0" "$t1" "$t2" "$t3" "$t4" <<'PY'
+import glob, json, os, statistics, sys, time
+work, root, n, minutes, queries = sys.argv[1], sys.argv[2], int(sys.argv[3]), float(sys.argv[4]), int(sys.argv[5])
+t0, t1, t2, t3, t4 = map(float, sys.argv[6:11])
+sys.path.insert(0, os.path.join(root, "clients", "python"))
+import styledna_client as sc
+pb2, pb2_grpc = sc.stubs()
+import grpc
+stub = pb2_grpc.StyleDnaStub(grpc.insecure_channel("unix:" + os.path.join(work, "d.sock")))
+query = glob.glob(os.path.join(work, "query", "*.wav"))[0]
+req = pb2.FindSimilarRequest(path=query, profile="bench", k=5)
+first = time.perf_counter(); stub.FindSimilar(req); first = time.perf_counter() - first
+lat, search = [], []
+for _ in range(queries):
+    s = time.perf_counter(); r = stub.FindSimilar(req); lat.append((time.perf_counter() - s) * 1e3)
+    search.append(r.search_ms)
+lat.sort(); search.sort()
+q = lambda xs, p: xs[min(len(xs) - 1, int(p * len(xs)))]
+p = json.load(open(os.path.join(work, "p1.json")))
+scale = (215 * 5.0) / (n * minutes)
+scratch, cached, append = t1 - t0, t2 - t1, t4 - t3
+print(f"references: {n} x {minutes:g} min; head: {p['head']['trained']} "
+      f"({p['head']['epochs']} epochs, {p['head']['seconds']:.1f} s); clusters: {len(p['clusters'])}")
+rows = [
+    ("build from scratch (analysis included)", scratch, scratch * scale, 300.0, "s, x%.2f -> 215 x 5 min" % scale),
+    ("build from cached analyses", cached, cached * (215.0 / n), 10.0, "s, x%.2f -> 215 tracks" % (215.0 / n)),
+    ("--append of one track beyond its analysis", append, append, 2.0, f"s (profile of {n}, not 1,000)"),
+]
+for name, measured, projected, target, unit in rows:
+    print(f"  {name:44s} {measured:8.2f} {unit:28s} projected {projected:8.2f} s  target {target:g} s  ratio {projected / target:.2f}")
+print(f"  FindSimilar, first call (analysis cached)    {first * 1e3:8.2f} ms")
+print(f"  FindSimilar via gRPC, cached, {queries} calls  p50 {q(lat, 0.5):.3f} ms  p99 {q(lat, 0.99):.3f} ms  target 5 ms  ratio {q(lat, 0.99) / 5:.3f}")
+print(f"  index search alone (in the daemon)           p50 {q(search, 0.5):.4f} ms  p99 {q(search, 0.99):.4f} ms  target 0.05 ms at 1,000  ratio {q(search, 0.99) / 0.05:.2f}")
+PY
