@@ -392,6 +392,25 @@ core::Result<embed::HeadWeights> train(const HeadTrainingData& data, const HeadT
 
     at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(data.seed);
     HeadNet net = initHead(data.dim, p.hidden_dim, p.output_dim, gen);
+    if (!data.initial.empty()) {
+        const auto& w = data.initial;
+        if (w.input_dim != data.dim || w.hidden_dim != p.hidden_dim ||
+            w.output_dim != p.output_dim || !w.validate().isOk()) {
+            return core::invalidArgument("head training: the warm-start weights do not match "
+                                         "the data and params dims");
+        }
+        auto load = [](const std::vector<float>& v, std::initializer_list<std::int64_t> sizes) {
+            return torch::from_blob(const_cast<float*>(v.data()), sizes, torch::kFloat32)
+                .clone()
+                .set_requires_grad(true);
+        };
+        net.w1 = load(w.w1, {w.hidden_dim, w.input_dim});
+        net.b1 = load(w.b1, {w.hidden_dim});
+        net.gamma = load(w.ln_gamma, {w.hidden_dim});
+        net.beta = load(w.ln_beta, {w.hidden_dim});
+        net.w2 = load(w.w2, {w.output_dim, w.hidden_dim});
+        net.b2 = load(w.b2, {w.output_dim});
+    }
     report.parameters = 0;
     for (const auto& t : net.parameters()) {
         report.parameters += t.numel();

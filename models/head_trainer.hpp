@@ -61,6 +61,9 @@ struct HeadTrainingData {
     std::vector<float> x, x_augmented; // n x dim each (x_augmented may be empty)
     std::vector<int> class_id, track_index;
     std::uint64_t seed = 0;
+    // Warm start (profile --append): training continues from these weights
+    // instead of a seeded random initialisation; dims must match the params.
+    embed::HeadWeights initial;
 };
 
 enum class HeadStopMetric { kValidationLoss, kValidationPrecision };

@@ -1,6 +1,11 @@
 #include "models/profile_head_trainer.hpp"
 
+#include <algorithm>
+
 namespace styledna::models {
+namespace {
+constexpr int kAppendEpochs = 3;
+} // namespace
 
 profile::HeadTrainer makeProfileHeadTrainer(const HeadTrainingParams& params) {
     return [params](const profile::TrainingSet& set, const core::CancellationToken& cancel,
@@ -12,8 +17,17 @@ profile::HeadTrainer makeProfileHeadTrainer(const HeadTrainingParams& params) {
         data.class_id = set.class_id;
         data.track_index = set.track_index;
         data.seed = set.seed;
+        data.initial = set.initial_head;
+        HeadTrainingParams run = params;
+        if (!data.initial.empty()) {
+            // Append: fine-tune the existing head briefly instead of retraining.
+            run.max_epochs = std::min(run.max_epochs, kAppendEpochs);
+            run.patience = std::min(run.patience, 2);
+            run.hidden_dim = data.initial.hidden_dim;
+            run.output_dim = data.initial.output_dim;
+        }
         HeadTrainingReport report;
-        auto weights = trainProjectionHead(data, params, &report, cancel, progress);
+        auto weights = trainProjectionHead(data, run, &report, cancel, progress);
         if (!weights) {
             return weights.status();
         }

@@ -409,6 +409,9 @@ ProfileManager::build(const ProfileBuildRequest& request,
     if (request.train_head) {
         options.trainer = m_trainer;
     }
+    if (previous) {
+        options.previous_space = &previous->profile.space;
+    }
     auto built = profile::buildProfile(
         request.name, refs, options, token, [&](double fraction, std::string_view stage) {
             report({0.6 + 0.35 * fraction, std::string(stage), "", done, total, 0.0});

@@ -124,6 +124,7 @@ struct TrainingSet {
     std::vector<float> x, x_augmented;
     std::vector<int> class_id, track_index;
     std::uint64_t seed = 0;
+    embed::HeadWeights initial_head; // warm start (append); empty: train from scratch
 };
 struct TrainedHead {
     embed::HeadWeights weights;
@@ -138,6 +139,10 @@ struct BuildOptions {
     int bootstrap_resamples = 1000;
     int max_clusters = 8;
     int segments_per_track = 20; // training rows per track (evenly spaced)
+    // Append: the existing profile's space. Its standardisation is kept (so the
+    // members' space does not drift) and its head is the trainer's warm start;
+    // ignored when the backbone or dim differs. Null: a build from scratch.
+    const EmbeddingSpace* previous_space = nullptr;
 };
 
 // Steps (profile_builder.cpp):
@@ -149,7 +154,8 @@ struct BuildOptions {
 //  2. training rows: segments_per_track segments per track, evenly spaced
 //     (index floor((i + 0.5) m / s) of m segments; all of them when m <= s).
 //     space.mean / space.std: per dimension over those rows (population std,
-//     floored at kStdFloor). class_id = index of the user label in the sorted
+//     floored at kStdFloor; taken from options.previous_space on an append,
+//     whose head then warm-starts the trainer). class_id = index of the user label in the sorted
 //     label set when every reference has a label, else the track index.
 //  3. trainer (when set) -> head; its dims must match (input_dim = backbone dim).
 //  4. member embedding = embedTrackInSpace() over ALL the track's segments.

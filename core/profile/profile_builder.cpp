@@ -148,13 +148,23 @@ TrainingSet makeTrainingSet(const std::vector<const Reference*>& refs, const Bui
         }
     }
     const double n = static_cast<double>(set.class_id.size());
-    space.mean.resize(dim);
-    space.std.resize(dim);
-    for (std::size_t j = 0; j < dim; ++j) {
-        const double mean = sum[j] / n;
-        const double var = std::max(0.0, sum_sq[j] / n - mean * mean);
-        space.mean[j] = static_cast<float>(mean);
-        space.std[j] = std::max(kStdFloor, static_cast<float>(std::sqrt(var)));
+    const EmbeddingSpace* prev = options.previous_space;
+    if (prev && prev->backbone == space.backbone && prev->backbone_dim == space.backbone_dim &&
+        prev->mean.size() == dim && prev->std.size() == dim) {
+        space.mean = prev->mean;
+        space.std = prev->std;
+        if (prev->hasHeadWeights()) {
+            set.initial_head = prev->head;
+        }
+    } else {
+        space.mean.resize(dim);
+        space.std.resize(dim);
+        for (std::size_t j = 0; j < dim; ++j) {
+            const double mean = sum[j] / n;
+            const double var = std::max(0.0, sum_sq[j] / n - mean * mean);
+            space.mean[j] = static_cast<float>(mean);
+            space.std[j] = std::max(kStdFloor, static_cast<float>(std::sqrt(var)));
+        }
     }
     for (auto* rows : {&set.x, &set.x_augmented}) {
         for (std::size_t i = 0; i < rows->size(); ++i) {

@@ -300,3 +300,34 @@ TEST_CASE("a profile of rendered synth tracks", "[profile][builder][synth]") {
     CHECK(built->clusters.size() == 1); // three references: never split
     CHECK(hasIssue(*built, "too_few_references"));
 }
+
+TEST_CASE("append: the previous space's standardisation is kept and its head warm-starts",
+          "[profile][builder]") {
+    auto refs = test::syntheticReferences(15, 3, false, 21);
+    auto options = fastOptions(5);
+    options.trainer = test::randomHeadTrainer(std::make_shared<test::TrainerLog>());
+    auto first = buildProfile("append", refs, options);
+    REQUIRE(first.isOk());
+    REQUIRE(first->space.hasHeadWeights());
+
+    auto more = test::syntheticReferences(18, 3, false, 22);
+    bool warm = false;
+    auto inner = options.trainer;
+    options.trainer = [&](const TrainingSet& set, const core::CancellationToken& c,
+                          const core::ProgressFn& p) -> core::Result<TrainedHead> {
+        warm = set.initial_head.w1 == first->space.head.w1;
+        return inner(set, c, p);
+    };
+    options.previous_space = &first->space;
+    auto second = buildProfile("append", more, options);
+    REQUIRE(second.isOk());
+    CHECK(warm);
+    CHECK(second->space.mean == first->space.mean);
+    CHECK(second->space.std == first->space.std);
+
+    // Without a previous space the standardisation is fitted on the new set.
+    options.previous_space = nullptr;
+    auto scratch = buildProfile("append", more, options);
+    REQUIRE(scratch.isOk());
+    CHECK(scratch->space.mean != first->space.mean);
+}
