@@ -409,7 +409,11 @@ Result<DecodedAudio> decodeFile(const std::string& path, const DecodeOptions& op
     SndfileHandle file(sf_open(path.c_str(), SFM_READ, &info));
     if (!file) {
         if (::access(path.c_str(), R_OK) != 0) {
-            return invalidArgument(path + ": cannot open (" + std::strerror(errno) + ")");
+            const int err = errno;
+            if (err == ENOENT) { // removed between the path check and the open
+                return notFound(path + ": no such file (it was removed while being opened)");
+            }
+            return invalidArgument(path + ": cannot open (" + std::strerror(err) + ")");
         }
         return invalidArgument(sndfileOpenError(path));
     }
