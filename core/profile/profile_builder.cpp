@@ -150,6 +150,7 @@ TrainingSet makeTrainingSet(const std::vector<const Reference*>& refs, const Bui
     const double n = static_cast<double>(set.class_id.size());
     space.mean.resize(dim);
     space.std.resize(dim);
+    space.weight = blockBalanceWeights(space.backbone, space.backbone_dim);
     for (std::size_t j = 0; j < dim; ++j) {
         const double mean = sum[j] / n;
         const double var = std::max(0.0, sum_sq[j] / n - mean * mean);
@@ -158,7 +159,8 @@ TrainingSet makeTrainingSet(const std::vector<const Reference*>& refs, const Bui
     }
     for (auto* rows : {&set.x, &set.x_augmented}) {
         for (std::size_t i = 0; i < rows->size(); ++i) {
-            (*rows)[i] = ((*rows)[i] - space.mean[i % dim]) / space.std[i % dim];
+            (*rows)[i] =
+                ((*rows)[i] - space.mean[i % dim]) / space.std[i % dim] * space.weight[i % dim];
         }
     }
     return set;
