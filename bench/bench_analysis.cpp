@@ -18,7 +18,7 @@
 // floor(1 thread); the table prints both forms. Peers (aubio, bpm-tools) run
 // on the same file. Prints a table; never asserts on time.
 //
-// "features" is what analyzeDecoded runs: every family, then the descriptor-v1
+// "features" is what analyzeDecoded runs: every family, then the descriptor-v2
 // embedding on the same spectrograms (the extraction's after_features step);
 // the embedding's own cost is printed on its line and in the per-family list.
 //
@@ -441,7 +441,7 @@ int main(int argc, char** argv) {
                 "machine gave 2 threads %.2f-%.2fx of one)\n",
                 best_features_1t, best_features_1t / best_features_2t, probe_min, probe_max);
     std::printf(
-        "    of which embedding        %7.3f s   (descriptor-v1 on the shared STFTs, 1 core: "
+        "    of which embedding        %7.3f s   (descriptor-v2 on the shared STFTs, 1 core: "
         "%zu segments x %d dims + augmented views; %.1f ms per audio minute)\n",
         best_embedding_s, embedding.segments.size(), embedding.dim,
         1000.0 * best_embedding_s / (duration_s / 60.0));

@@ -26,7 +26,7 @@ namespace styledna::core {
 
 class AnalysisContext;
 
-inline constexpr const char* kAnalyzerVersion = "0.5.0";
+inline constexpr const char* kAnalyzerVersion = "0.6.0";
 inline constexpr double kSilenceFloorDbfs = -120.0;
 
 struct TrackAnalysis {
@@ -59,7 +59,7 @@ Result<TrackAnalysis> analyzeFile(const std::string& path, const AnalyzeOptions&
 Result<TrackAnalysis> analyzeDecoded(const DecodedAudio& decoded, const AnalyzeOptions& options,
                                      const CancellationToken& cancel, const ProgressFn& progress);
 
-// The descriptor-v1 embedding of an analysis run: the backbone on ctx's mono
+// The descriptor-v2 embedding of an analysis run: the backbone on ctx's mono
 // (and, for stereo, side) spectrogram, the features' beat grid and sections,
 // augmentation seeded from ctx.audio(). What analyzeDecoded runs as the
 // extraction's after_features step.

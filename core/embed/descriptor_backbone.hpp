@@ -1,5 +1,5 @@
 #pragma once
-// DescriptorBackbone ("descriptor-v1"): a weight-free embedding backbone of
+// DescriptorBackbone ("descriptor-v2"): a weight-free embedding backbone of
 // hand-built audio descriptors, computed from the analysis's shared magnitude
 // spectrograms (core/features/analysis_context.hpp: STFT 2048/512 Hann at
 // 44.1 kHz, mono = (L + R) / 2 and side = (L - R) / 2). It computes no STFT of
@@ -15,7 +15,7 @@
 // and a track shorter than segment_s gives one segment [0, duration]. A
 // segment reads the STFT frames whose centre time lies in its window.
 //
-// Per-segment vector: kDescriptorDim = 290 floats, the blocks of
+// Per-segment vector: kDescriptorDim = 311 floats, the blocks of
 // kDescriptorBlocks concatenated in this order (raw units, not normalised:
 // the profile standardises each dimension):
 //   offset dim  block
@@ -29,13 +29,20 @@
 //    93    91  mfcc_cov_db2      covariance of c0..c12 over frames, upper
 //                                triangle row by row: (0,0) (0,1) .. (0,12)
 //                                (1,1) .. (12,12)
-//   184    12  chroma_mean       pitch-class share of each frame's chroma power
-//                                (bins 200 Hz - 5 kHz, each split linearly in
-//                                pitch between its two nearest semitones of
-//                                12-TET at A4 = 440 Hz, octaves folded),
-//                                C = 0 .. B = 11, mean over frames
-//   196    12  chroma_std        standard deviation of the same
-//   208     4  onset_mean_db     onset strength per frame: sum over the mel
+//   184     6  chroma_dft_mean   |X_k|, k = 1..6, of the 12-point DFT of the
+//                                segment's mean chroma (pitch-class share of
+//                                each frame's chroma power, bins 200 Hz -
+//                                5 kHz, each split linearly in pitch between
+//                                its two nearest semitones of 12-TET at A4 =
+//                                440 Hz, octaves folded): key-invariant (a
+//                                transposition rotates the chroma, which only
+//                                changes the phases); k = 1 is 1 for a single
+//                                pitch class, 0 for a flat chroma. The key
+//                                itself is left out: it is drawn per track and
+//                                says nothing about style
+//   190     6  chroma_dft_frame  mean over frames of the same magnitudes of
+//                                each frame's chroma (the chords' shape)
+//   196     4  onset_mean_db     onset strength per frame: sum over the mel
 //                                bands of a band group of the rise in log-mel
 //                                dB from the previous frame (half-wave
 //                                rectified; levels clamped at 60 dB below
@@ -45,20 +52,36 @@
 //                                of mel bands by centre: low (< 150 Hz: kick,
 //                                bass), low-mid (150 Hz - 1 kHz), high-mid
 //                                (1 - 5 kHz), high (>= 5 kHz: hats)
-//   212     4  onset_std_db      standard deviation of the same
-//   216    64  onset_pattern_db  group-major [group][step]: mean onset strength
+//   200     4  onset_std_db      standard deviation of the same
+//   204    64  onset_pattern_db  group-major [group][step]: mean onset strength
 //                                of the frames nearest each sixteenth of a
 //                                4-beat bar, step 0 on the downbeat, from the
 //                                beat grid of the features (tempo,
 //                                first_downbeat_s; constant tempo); without a
 //                                valid grid every step holds the group's mean
-//   280     6  side_share        side / (mid + side) power over the segment in
+//   268    32  beat_envelope_db  group-major [group][phase], the onset band
+//                                groups above x 8 eighths of a beat from the
+//                                grid: mean level (dB, 10 log10 of the
+//                                group's power, clamped 60 dB below its
+//                                loudest frame in the segment) of the frames
+//                                whose centre lies in that eighth, minus the
+//                                mean over the eighths: the shape of the beat
+//                                (kick decay in the low group, sidechain
+//                                pumping in the mid groups, bass and hat
+//                                rhythm), independent of gain; 0 without a
+//                                valid grid
+//   300     1  tempo_log2_bpm    log2 of the grid's tempo (BPM), the same for
+//                                every segment of a track: the first cue by
+//                                which dance styles differ; log2 so equal
+//                                ratios are equal steps; 7 (128 BPM) without a
+//                                valid grid
+//   301     6  side_share        side / (mid + side) power over the segment in
 //                                6 bands (mel bands by centre: < 120 Hz,
 //                                120 - 500 Hz, 500 Hz - 2 kHz, 2 - 5 kHz,
 //                                5 - 10 kHz, >= 10 kHz): 0 = mono, 0.5 =
 //                                uncorrelated L/R, 1 = L = -R; 0 for mono
 //                                audio and silence
-//   286     4  loudness_db       [level, level std, crest, dynamic range] of
+//   307     4  loudness_db       [level, level std, crest, dynamic range] of
 //                                the frame power (sum of the mel bands): level
 //                                = 10 log10(mean power); std of the frame
 //                                levels; crest = loudest frame over the mean
@@ -99,6 +122,9 @@
 // include no change); noise and low-pass each with probability 0.5, so half the views keep the full
 // bandwidth and the clean floor.
 //
+// descriptor-v1 (analyser 0.5.0) had 290 dimensions: raw chroma mean/std (24)
+// instead of the DFT magnitudes, and neither beat envelope nor tempo.
+//
 // Pooling: TrackEmbedding::track = mean of the segments' values; sections =
 // mean per section label of the segments whose centre lies in a section of
 // that label (TrackFeatures::sections, from the arrangement family).
@@ -107,7 +133,10 @@
 // 1,500 multiply-adds on 8-frame SIMD blocks. bench/bench_analysis prints it
 // ("of which embedding"): 44 ms for a 5-minute stereo track on the 2-core
 // build VM (the same run's mono STFT: 189 ms); 55 ms of CPU with the VM
-// heavily loaded.
+// heavily loaded. Measured on descriptor-v1; v2 adds, per frame of each
+// segment and view, the beat envelope's four band sums and logs and a 6 x 12
+// chroma DFT (about 200 operations; every frame lies in two segments), an
+// estimated 15-20 % more: not re-measured yet.
 // Threads: process() is const and reentrant; a backbone may serve several
 // threads at once.
 
@@ -125,7 +154,7 @@
 
 namespace styledna::embed {
 
-inline constexpr const char* kDescriptorBackboneName = "descriptor-v1";
+inline constexpr const char* kDescriptorBackboneName = "descriptor-v2";
 
 struct DescriptorBlock {
     const char* name;
@@ -134,20 +163,22 @@ struct DescriptorBlock {
     const char* unit;
 };
 
-inline constexpr std::array<DescriptorBlock, 11> kDescriptorBlocks{{
+inline constexpr std::array<DescriptorBlock, 13> kDescriptorBlocks{{
     {"log_mel_mean_db", 0, 40, "dB"},
     {"log_mel_std_db", 40, 40, "dB"},
     {"mfcc_mean_db", 80, 13, "dB"},
     {"mfcc_cov_db2", 93, 91, "dB^2"},
-    {"chroma_mean", 184, 12, "share"},
-    {"chroma_std", 196, 12, "share"},
-    {"onset_mean_db", 208, 4, "dB/frame"},
-    {"onset_std_db", 212, 4, "dB/frame"},
-    {"onset_pattern_db", 216, 64, "dB/frame"},
-    {"side_share", 280, 6, "share"},
-    {"loudness_db", 286, 4, "dB"},
+    {"chroma_dft_mean", 184, 6, "share"},
+    {"chroma_dft_frame", 190, 6, "share"},
+    {"onset_mean_db", 196, 4, "dB/frame"},
+    {"onset_std_db", 200, 4, "dB/frame"},
+    {"onset_pattern_db", 204, 64, "dB/frame"},
+    {"beat_envelope_db", 268, 32, "dB"},
+    {"tempo_log2_bpm", 300, 1, "log2(BPM)"},
+    {"side_share", 301, 6, "share"},
+    {"loudness_db", 307, 4, "dB"},
 }};
-inline constexpr int kDescriptorDim = 290;
+inline constexpr int kDescriptorDim = 311;
 
 // "log_mel_mean_db[3]" for dimension 3; "" outside [0, kDescriptorDim).
 std::string descriptorDimensionName(int index);
@@ -203,7 +234,7 @@ public:
     const DescriptorParams& params() const { return m_params; }
     // Checks the parameter ranges; process() fails the same way when not OK.
     core::Status configure() const;
-    // The embedding of one track: backbone "descriptor-v1", dim kDescriptorDim,
+    // The embedding of one track: backbone "descriptor-v2", dim kDescriptorDim,
     // segments with values (and augmented views when params().augment),
     // pooled track and sections. A track without frames (duration 0) gives no
     // segments and an empty track vector. Fails on a missing mono spectrogram

@@ -46,6 +46,15 @@ inline constexpr int kOnsetBands = 4;
 // as onsets.
 inline constexpr float kOnsetRangeDb = 60.0f;
 inline constexpr int kPatternSteps = 16;
+inline constexpr int kChromaHarmonics = 6; // |DFT| bins 1 .. 6 of a 12-bin chroma vector
+inline constexpr int kBeatPhases = 8;      // eighths of a beat (thirty-seconds)
+// Beat envelope levels more than this below the group's loudest frame of the
+// segment read as that floor, so near-empty bands do not dominate the shape.
+inline constexpr float kEnvelopeRangeDb = 60.0f;
+// log2 BPM written when the features have no beat grid: 128 BPM, the centre
+// of dance-music tempi, so a missing grid is not an outlier after
+// standardisation.
+inline constexpr float kNoGridLog2Bpm = 7.0f;
 inline constexpr int kStereoBands = 6;
 inline constexpr int kLoudnessValues = 4;
 // Power floor of every log: -100 dB re a mean-square power of 1 (a full-scale

@@ -71,6 +71,106 @@ void columnMeanStd(const float* x, std::size_t n, float* mean, float* std_dev) {
         std_dev[b] = std::sqrt(var[b] * inv_n);
     }
 }
+// |X_k|, k = 1 .. kChromaHarmonics, of the 12-point DFT of a chroma vector:
+// a transposition only rotates the vector, which changes the phases alone.
+void chromaDftMagnitudes(const float* chroma, float* out) {
+    static const auto table = [] {
+        std::array<std::array<float, 2 * kPitchClasses>, kChromaHarmonics> t{};
+        for (int k = 0; k < kChromaHarmonics; ++k) {
+            for (int c = 0; c < kPitchClasses; ++c) {
+                const double angle = 2.0 * std::numbers::pi * (k + 1) * c / kPitchClasses;
+                t[k][2 * c] = static_cast<float>(std::cos(angle));
+                t[k][2 * c + 1] = static_cast<float>(std::sin(angle));
+            }
+        }
+        return t;
+    }();
+    for (int k = 0; k < kChromaHarmonics; ++k) {
+        float re = 0.0f, im = 0.0f;
+        for (int c = 0; c < kPitchClasses; ++c) {
+            re += chroma[c] * table[k][2 * c];
+            im += chroma[c] * table[k][2 * c + 1];
+        }
+        out[k] = std::sqrt(re * re + im * im);
+    }
+}
+
+// Key-invariant tonal statistics of n chroma frames: the DFT magnitudes of
+// their mean (the segment's pitch-class profile) and the mean of each frame's.
+void chromaHarmonics(const float* chroma, std::size_t n, float* of_mean, float* frame_mean) {
+    std::array<float, kPitchClasses> mean{};
+    std::array<double, kChromaHarmonics> acc{};
+    std::array<float, kChromaHarmonics> mags{};
+    for (std::size_t t = 0; t < n; ++t) {
+        for (int c = 0; c < kPitchClasses; ++c) {
+            mean[c] += chroma[t * kPitchClasses + c];
+        }
+        chromaDftMagnitudes(chroma + t * kPitchClasses, mags.data());
+        for (int k = 0; k < kChromaHarmonics; ++k) {
+            acc[k] += mags[k];
+        }
+    }
+    const float inv_n = n > 0 ? 1.0f / static_cast<float>(n) : 0.0f;
+    for (auto& m : mean) {
+        m *= inv_n;
+    }
+    chromaDftMagnitudes(mean.data(), of_mean);
+    for (int k = 0; k < kChromaHarmonics; ++k) {
+        frame_mean[k] = static_cast<float>(acc[k] * inv_n);
+    }
+}
+
+// Beat envelope (kOnsetBands x kBeatPhases, group-major) of n rows whose first
+// is STFT frame first_frame: per onset band group, the mean level (dB) of the
+// frames in each eighth of the beat minus the mean over the eighths; zeros
+// without a grid. Levels are clamped at kEnvelopeRangeDb below the group's
+// loudest frame.
+void beatEnvelope(const Filterbank& fb, const float* rows, std::size_t n, std::size_t first_frame,
+                  const PatternClock& clock, float* out) {
+    std::fill(out, out + kOnsetBands * kBeatPhases, 0.0f);
+    if (!clock.valid() || n == 0) {
+        return;
+    }
+    std::vector<float> level(n * kOnsetBands);
+    std::array<float, kOnsetBands> loudest;
+    loudest.fill(-1e30f);
+    for (std::size_t t = 0; t < n; ++t) {
+        for (int g = 0; g < kOnsetBands; ++g) {
+            float p = 0.0f;
+            for (int b = fb.onsetRuns()[g].first; b < fb.onsetRuns()[g].last; ++b) {
+                p += rows[t * kRowSize + kRowMel + b];
+            }
+            level[t * kOnsetBands + g] = fastDb(p);
+            loudest[g] = std::max(loudest[g], level[t * kOnsetBands + g]);
+        }
+    }
+    std::array<std::array<double, kBeatPhases>, kOnsetBands> sum{};
+    std::array<int, kBeatPhases> count{};
+    for (std::size_t t = 0; t < n; ++t) {
+        const int phase = clock.beatPhase(first_frame + t);
+        ++count[phase];
+        for (int g = 0; g < kOnsetBands; ++g) {
+            sum[g][phase] += std::max(level[t * kOnsetBands + g], loudest[g] - kEnvelopeRangeDb);
+        }
+    }
+    for (int g = 0; g < kOnsetBands; ++g) {
+        double total = 0.0;
+        int filled = 0;
+        for (int ph = 0; ph < kBeatPhases; ++ph) {
+            if (count[ph] > 0) {
+                sum[g][ph] /= count[ph];
+                total += sum[g][ph];
+                ++filled;
+            }
+        }
+        const double mean = filled > 0 ? total / filled : 0.0;
+        for (int ph = 0; ph < kBeatPhases; ++ph) {
+            out[g * kBeatPhases + ph] =
+                count[ph] > 0 ? static_cast<float>(sum[g][ph] - mean) : 0.0f;
+        }
+    }
+}
+
 int blockOffset(const char* name) {
     for (const auto& b : kDescriptorBlocks) {
         if (std::string_view(b.name) == name) {
@@ -114,6 +214,13 @@ DerivedFrames deriveFrames(const float* rows, std::size_t n) {
     return d;
 }
 
+int PatternClock::beatPhase(std::size_t frame) const {
+    const double beats =
+        (static_cast<double>(frame) * frame_period_s - first_downbeat_s) / beat_period_s;
+    const auto phase = static_cast<int>(std::floor((beats - std::floor(beats)) * kBeatPhases));
+    return std::clamp(phase, 0, kBeatPhases - 1);
+}
+
 int PatternClock::step(std::size_t frame) const {
     const double beats =
         (static_cast<double>(frame) * frame_period_s - first_downbeat_s) / beat_period_s;
@@ -128,19 +235,21 @@ void segmentDescriptor(const Filterbank& fb, const float* rows, const DerivedFra
     static const int log_mel_std = blockOffset("log_mel_std_db");
     static const int mfcc_mean = blockOffset("mfcc_mean_db");
     static const int mfcc_cov = blockOffset("mfcc_cov_db2");
-    static const int chroma_mean = blockOffset("chroma_mean");
-    static const int chroma_std = blockOffset("chroma_std");
+    static const int chroma_dft_mean = blockOffset("chroma_dft_mean");
+    static const int chroma_dft_frame = blockOffset("chroma_dft_frame");
     static const int onset_mean = blockOffset("onset_mean_db");
     static const int onset_std = blockOffset("onset_std_db");
     static const int onset_pattern = blockOffset("onset_pattern_db");
+    static const int beat_envelope = blockOffset("beat_envelope_db");
+    static const int tempo = blockOffset("tempo_log2_bpm");
     static const int side_share = blockOffset("side_share");
     static const int loudness = blockOffset("loudness_db");
     const std::size_t n = last - first;
     const float* log_mel = derived.log_mel.data() + first * kMelBands;
 
     columnMeanStd<kMelBands>(log_mel, n, out + log_mel_mean, out + log_mel_std);
-    columnMeanStd<kPitchClasses>(derived.chroma.data() + first * kPitchClasses, n,
-                                 out + chroma_mean, out + chroma_std);
+    chromaHarmonics(derived.chroma.data() + first * kPitchClasses, n, out + chroma_dft_mean,
+                    out + chroma_dft_frame);
 
     // MFCC mean and covariance (centred, so float accumulation is exact enough).
     const float* mfcc = derived.mfcc.data() + first * kMfccCoefficients;
@@ -204,6 +313,10 @@ void segmentDescriptor(const Filterbank& fb, const float* rows, const DerivedFra
                                   : out[onset_mean + g];
         }
     }
+
+    beatEnvelope(fb, rows + first * kRowSize, n, frame_offset + first, clock, out + beat_envelope);
+    out[tempo] =
+        clock.valid() ? static_cast<float>(std::log2(60.0 / clock.beat_period_s)) : kNoGridLog2Bpm;
 
     // Stereo: side share per band over the segment.
     std::array<double, kStereoBands> mid{}, side{};

@@ -34,6 +34,9 @@ struct PatternClock {
     double beat_period_s = 0.0; // 0: no grid
     bool valid() const { return beat_period_s > 0.0; }
     int step(std::size_t frame) const;
+    // The eighth of the beat (0 .. kBeatPhases - 1) that holds the frame's
+    // centre time: phase 0 starts on the beat.
+    int beatPhase(std::size_t frame) const;
 };
 
 // The descriptor (descriptor_backbone.hpp layout, `out` holds its dim floats)

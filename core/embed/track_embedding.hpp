@@ -29,7 +29,7 @@ struct SegmentEmbedding {
 };
 
 struct TrackEmbedding {
-    std::string backbone; // "descriptor-v1", "openl3-music-mel256-6144"
+    std::string backbone; // "descriptor-v2", "openl3-music-mel256-6144"
     int dim = 0;
     double segment_s = 0.0;
     double hop_s = 0.0;

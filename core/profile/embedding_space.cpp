@@ -1,7 +1,10 @@
 // embedInSpace / embedTrackInSpace (profile.hpp): backbone vectors into a
 // profile's final space.
+#include <algorithm>
 #include <cmath>
 #include <string>
+
+#include "core/embed/descriptor_backbone.hpp"
 
 #include "core/profile/profile.hpp"
 
@@ -26,8 +29,9 @@ void normaliseRows(std::vector<float>& rows, std::size_t dim) {
 
 core::Status checkSpace(const EmbeddingSpace& space) {
     const auto dim = static_cast<std::size_t>(space.backbone_dim);
-    if (space.backbone_dim <= 0 || space.mean.size() != dim || space.std.size() != dim) {
-        return core::failedPrecondition("profile embedding space: mean/std do not match the "
+    if (space.backbone_dim <= 0 || space.mean.size() != dim || space.std.size() != dim ||
+        space.weight.size() != dim) {
+        return core::failedPrecondition("profile embedding space: mean/std/weight do not match the "
                                         "backbone dim " +
                                         std::to_string(space.backbone_dim));
     }
@@ -44,7 +48,7 @@ core::Result<std::vector<float>> finalRows(const EmbeddingSpace& space, std::vec
     const auto dim = static_cast<std::size_t>(space.backbone_dim);
     for (std::size_t i = 0; i < rows.size(); ++i) {
         const std::size_t j = i % dim;
-        rows[i] = (rows[i] - space.mean[j]) / space.std[j];
+        rows[i] = (rows[i] - space.mean[j]) / space.std[j] * space.weight[j];
     }
     if (space.hasHeadWeights()) {
         return embed::applyHead(space.head, rows);
@@ -69,6 +73,18 @@ core::Status appendVector(const std::vector<float>& v, std::size_t dim, const st
 }
 
 } // namespace
+
+std::vector<float> blockBalanceWeights(const std::string& backbone, int backbone_dim) {
+    std::vector<float> weight(static_cast<std::size_t>(std::max(0, backbone_dim)), 1.0f);
+    if (backbone != embed::kDescriptorBackboneName || backbone_dim != embed::kDescriptorDim) {
+        return weight;
+    }
+    for (const auto& block : embed::kDescriptorBlocks) {
+        const auto w = static_cast<float>(1.0 / std::sqrt(static_cast<double>(block.dim)));
+        std::fill_n(weight.begin() + block.offset, block.dim, w);
+    }
+    return weight;
+}
 
 core::Result<std::vector<float>> embedInSpace(const EmbeddingSpace& space,
                                               const std::vector<float>& backbone_vector) {

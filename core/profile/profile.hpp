@@ -26,7 +26,7 @@
 
 namespace styledna::profile {
 
-inline constexpr int kProfileFormatVersion = 1;
+inline constexpr int kProfileFormatVersion = 2; // 2: space.weight
 
 struct FeatureStats {
     std::string name;
@@ -68,7 +68,13 @@ struct Member {
 };
 
 // How a backbone vector becomes a final embedding:
-//   z = (x - mean) / std  per dimension, then head (when present) or L2 norm.
+//   z = (x - mean) / std * weight  per dimension, then head (when present) or
+//   L2 norm. mean and std are the reference segments' (the training rows');
+//   weight balances the backbone's blocks (blockBalanceWeights): every
+//   dimension of a block of d dimensions weighs 1 / sqrt(d), so each block
+//   adds the same expected share to a squared distance, whatever its size
+//   (without it the 91 MFCC covariances outvote the one tempo dimension).
+//   A backbone without a published block layout gets weight 1 everywhere.
 // A profile exported without its head (profileToJson(..., false)) keeps the
 // head's dims but no weights: dim() still names the members' space, and
 // embedInSpace() refuses (failedPrecondition) until the weights are restored.
@@ -76,7 +82,8 @@ struct EmbeddingSpace {
     std::string backbone;
     int backbone_dim = 0;
     std::vector<float> mean, std;
-    embed::HeadWeights head; // empty: backbone only
+    std::vector<float> weight; // backbone_dim values > 0
+    embed::HeadWeights head;   // empty: backbone only
     int dim() const { return head.empty() ? backbone_dim : head.output_dim; }
     bool hasHeadWeights() const { return !head.empty() && !head.w1.empty(); }
 };
@@ -174,6 +181,11 @@ core::Result<Profile> buildProfile(const std::string& name, const std::vector<Re
                                    const core::ProgressFn& progress = {});
 
 // Final embedding of one backbone vector (dim floats) in the profile's space.
+// Per-dimension weights of a backbone's block layout (see EmbeddingSpace):
+// 1 / sqrt(block dim) for "descriptor-v2" (embed::kDescriptorBlocks), 1 for
+// any other backbone.
+std::vector<float> blockBalanceWeights(const std::string& backbone, int backbone_dim);
+
 core::Result<std::vector<float>> embedInSpace(const EmbeddingSpace& space,
                                               const std::vector<float>& backbone_vector);
 

@@ -150,15 +150,17 @@ TrainingSet makeTrainingSet(const std::vector<const Reference*>& refs, const Bui
     const double n = static_cast<double>(set.class_id.size());
     const EmbeddingSpace* prev = options.previous_space;
     if (prev && prev->backbone == space.backbone && prev->backbone_dim == space.backbone_dim &&
-        prev->mean.size() == dim && prev->std.size() == dim) {
+        prev->mean.size() == dim && prev->std.size() == dim && prev->weight.size() == dim) {
         space.mean = prev->mean;
         space.std = prev->std;
+        space.weight = prev->weight;
         if (prev->hasHeadWeights()) {
             set.initial_head = prev->head;
         }
     } else {
         space.mean.resize(dim);
         space.std.resize(dim);
+        space.weight = blockBalanceWeights(space.backbone, space.backbone_dim);
         for (std::size_t j = 0; j < dim; ++j) {
             const double mean = sum[j] / n;
             const double var = std::max(0.0, sum_sq[j] / n - mean * mean);
@@ -168,7 +170,8 @@ TrainingSet makeTrainingSet(const std::vector<const Reference*>& refs, const Bui
     }
     for (auto* rows : {&set.x, &set.x_augmented}) {
         for (std::size_t i = 0; i < rows->size(); ++i) {
-            (*rows)[i] = ((*rows)[i] - space.mean[i % dim]) / space.std[i % dim];
+            (*rows)[i] =
+                ((*rows)[i] - space.mean[i % dim]) / space.std[i % dim] * space.weight[i % dim];
         }
     }
     return set;

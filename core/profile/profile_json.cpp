@@ -1,5 +1,6 @@
 #include "core/profile/profile_json.hpp"
 
+#include <cmath>
 #include <set>
 #include <string>
 
@@ -145,6 +146,12 @@ void readSpace(JsonReader& r, const json& j, const std::string& where, Embedding
     for (std::size_t i = 0; i < space.std.size() && r.ok(); ++i) {
         if (!(space.std[i] > 0.0f)) {
             r.fail(fieldPath(where, "std"), "value " + std::to_string(i) + " is not > 0");
+        }
+    }
+    space.weight = r.floats(j, where, "weight", dim);
+    for (std::size_t i = 0; i < space.weight.size() && r.ok(); ++i) {
+        if (!(space.weight[i] > 0.0f) || !std::isfinite(space.weight[i])) {
+            r.fail(fieldPath(where, "weight"), "value " + std::to_string(i) + " is not > 0");
         }
     }
     const json* head = r.member(j, where, "head");
@@ -321,11 +328,10 @@ nlohmann::json profileToJson(const Profile& p, bool include_head) {
                            {"embedding", encodeFloats(m.embedding)}});
     }
     doc["members"] = members;
-    doc["space"] = {{"backbone", p.space.backbone},
-                    {"backbone_dim", p.space.backbone_dim},
-                    {"mean", encodeFloats(p.space.mean)},
-                    {"std", encodeFloats(p.space.std)},
-                    {"head", headToJson(p.space.head, include_head)}};
+    doc["space"] = {
+        {"backbone", p.space.backbone},           {"backbone_dim", p.space.backbone_dim},
+        {"mean", encodeFloats(p.space.mean)},     {"std", encodeFloats(p.space.std)},
+        {"weight", encodeFloats(p.space.weight)}, {"head", headToJson(p.space.head, include_head)}};
     const auto& t = p.head_training;
     doc["head_training"] = {{"classes", t.classes},
                             {"epochs", t.epochs},

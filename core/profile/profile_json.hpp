@@ -3,7 +3,8 @@
 // exchange. Versioned; add fields with a version bump, never rename.
 //
 // {
-//   "format": "styledna-profile", "version": kProfileFormatVersion (1),
+//   "format": "styledna-profile", "version": kProfileFormatVersion (2; 1 had
+//   no space.weight and is not read: its descriptor-v1 space is gone too),
 //   "name", "created_at", "updated_at": strings, "seed": unsigned integer,
 //   "stats": [FeatureStats], "section_stats": {label: [FeatureStats]},
 //   "clusters": [{"id", "label", "member_hashes": [string], "centroid": F,
@@ -12,7 +13,7 @@
 //   "validation": [{"severity", "code", "message", "path"}],
 //   "members": [{"content_hash", "path", "label", "cluster", "sample_rate_hz",
 //                "embedding": F}],
-//   "space": {"backbone", "backbone_dim", "mean": F, "std": F,
+//   "space": {"backbone", "backbone_dim", "mean": F, "std": F, "weight": F,
 //             "head": null | {"input_dim", "hidden_dim", "output_dim",
 //                             "weights_included": bool,
 //                             "w1", "b1", "ln_gamma", "ln_beta", "w2", "b2": F

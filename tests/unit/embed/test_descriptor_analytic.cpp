@@ -76,15 +76,19 @@ TEST_CASE("Descriptor blocks tile the documented dimension", "[embed][layout]") 
     }
     CHECK(offset == embed::kDescriptorDim);
     // The sizes the header documents: 40 mel bands, 13 MFCCs (91 = 13 * 14 / 2
-    // covariance entries), 12 pitch classes, 4 onset groups x 16 steps, 6
-    // stereo bands, 4 loudness values.
+    // covariance entries), 6 chroma DFT magnitudes, 4 onset groups x 16
+    // steps, 4 groups x 8 beat phases, 1 tempo, 6 stereo bands, 4 loudness
+    // values.
     CHECK(embed::kDescriptorBlocks[0].dim == 40);
     CHECK(embed::kDescriptorBlocks[3].dim == 91);
     CHECK(embed::kDescriptorBlocks[8].dim == 64);
     CHECK(embed::descriptorDimensionName(0) == "log_mel_mean_db[0]");
     CHECK(embed::descriptorDimensionName(93) == "mfcc_cov_db2[0]");
-    CHECK(embed::descriptorDimensionName(289) == "loudness_db[3]");
-    CHECK(embed::descriptorDimensionName(290).empty());
+    CHECK(embed::kDescriptorBlocks[9].dim == 32);
+    CHECK(embed::kDescriptorBlocks[10].dim == 1);
+    CHECK(embed::descriptorDimensionName(300) == "tempo_log2_bpm[0]");
+    CHECK(embed::descriptorDimensionName(310) == "loudness_db[3]");
+    CHECK(embed::descriptorDimensionName(311).empty());
     CHECK(embed::descriptorDimensionName(-1).empty());
 }
 
@@ -136,7 +140,9 @@ TEST_CASE("Silence gives a finite vector at the power floor", "[embed][analytic]
         CHECK(v[offsetOf("log_mel_mean_db")] == Approx(-100.0).margin(0.02));
         CHECK(v[offsetOf("loudness_db")] == Approx(-100.0).margin(1e-3));
         CHECK(v[offsetOf("side_share")] == 0.0f);
-        CHECK(v[offsetOf("chroma_mean")] == 0.0f);
+        CHECK(v[offsetOf("chroma_dft_mean")] == 0.0f);
+        CHECK(v[offsetOf("beat_envelope_db")] == 0.0f);
+        CHECK(v[offsetOf("tempo_log2_bpm")] == 7.0f); // no grid: 128 BPM
         CHECK(v[offsetOf("onset_mean_db")] == 0.0f);
     }
 }
@@ -162,7 +168,17 @@ TEST_CASE("A sine lands in its mel band and pitch class; its level is exact", "[
                 }
             }
             CHECK(argmax(v, offsetOf("log_mel_mean_db"), 40) == nearest);
-            CHECK(argmax(v, offsetOf("chroma_mean"), 12) == c.pitch_class);
+            // One pitch class (its neighbours get the main lobe's skirt, up to
+            // 1.7 semitones at 440 Hz): a near-delta chroma smeared by a
+            // smooth bump, so its DFT magnitudes fall with the harmonic and
+            // the first is near 1 (0.15 absolute), whatever the pitch class.
+            // The pitch class itself is not stored: the key is noise for style.
+            const int dft = offsetOf("chroma_dft_mean");
+            CHECK(v[dft] == Approx(1.0).margin(0.15));
+            for (int k = 1; k < 6; ++k) {
+                INFO("harmonic " << k + 1 << " pitch class " << c.pitch_class);
+                CHECK(v[dft + k] < v[dft + k - 1]);
+            }
             // Steady tone: the level is the mean-square power A^2 / 2 (0.01 dB
             // absolute: the mel triangles sum to 1 inside 20 Hz - 20 kHz and
             // the Hann power scale is exact for a stationary sine), no crest,

@@ -155,8 +155,8 @@ TEST_CASE("analyzeDecoded computes the embedding on the features' spectrograms",
         INFO(t.style);
         const auto& a = t.analysis;
         const auto& e = a.embedding;
-        CHECK(a.analyzer_version == std::string("0.5.0"));
-        CHECK(e.backbone == "descriptor-v1");
+        CHECK(a.analyzer_version == std::string("0.6.0"));
+        CHECK(e.backbone == "descriptor-v2");
         CHECK(e.dim == embed::kDescriptorDim);
         const auto layout = embed::segmentLayout(static_cast<double>(a.format.frames) / 44100.0,
                                                  e.segment_s, e.hop_s);
@@ -238,8 +238,8 @@ TEST_CASE("Malformed embedding data is rejected with a clear message", "[embed][
          "segment 0 values_f32: base64: length"},
         {"vector shorter than dim",
          [](nlohmann::json& e) { e["segments"][1]["augmented_f32"] = "AAAAAAAAAAAAAAAA"; },
-         "segment 1 augmented_f32: 12 bytes, expected 1160"},
-        {"dim disagrees", [](nlohmann::json& e) { e["dim"] = 289; }, "track must be an array"},
+         "segment 1 augmented_f32: 12 bytes, expected 1244"},
+        {"dim disagrees", [](nlohmann::json& e) { e["dim"] = 310; }, "track must be an array"},
         {"section vector length",
          [](nlohmann::json& e) { e["sections"].begin().value().push_back(1.0); }, "section '"},
         {"track not numbers", [](nlohmann::json& e) { e["track"][0] = "x"; }, "not a number"},

@@ -89,7 +89,7 @@ embed::TrackEmbedding syntheticEmbedding(const std::vector<float>& centre, int s
                                          std::uint64_t seed) {
     NoiseSource noise(seed);
     embed::TrackEmbedding e;
-    e.backbone = "descriptor-v1";
+    e.backbone = "descriptor-v2";
     e.dim = static_cast<int>(centre.size());
     e.segment_s = 10.0;
     e.hop_s = 5.0;

@@ -70,7 +70,7 @@ TEST_CASE("backbone-only build: sub-styles, labels, unit embeddings", "[profile]
     const Profile& p = *built;
     CHECK(p.name == "labelled");
     CHECK(p.seed == 3);
-    CHECK(p.space.backbone == "descriptor-v1");
+    CHECK(p.space.backbone == "descriptor-v2");
     CHECK(p.space.dim() == 16);
     CHECK_FALSE(p.space.hasHeadWeights());
     REQUIRE(p.members.size() == 18);

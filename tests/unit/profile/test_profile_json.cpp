@@ -101,6 +101,7 @@ void requireSameProfile(const Profile& a, const Profile& b) {
     CHECK(a.space.backbone_dim == b.space.backbone_dim);
     CHECK(sameBits(a.space.mean, b.space.mean));
     CHECK(sameBits(a.space.std, b.space.std));
+    CHECK(sameBits(a.space.weight, b.space.weight));
     const auto &ha = a.space.head, &hb = b.space.head;
     CHECK(ha.input_dim == hb.input_dim);
     CHECK(ha.hidden_dim == hb.hidden_dim);
@@ -194,9 +195,12 @@ TEST_CASE("profile JSON import rejects what it cannot trust", "[profile][json]")
     SECTION("format and version") {
         expectImportError(json::array(), "document: must be an object");
         expectImportError(mutated([](json& d) { d["format"] = "other"; }), "format");
-        expectImportError(mutated([](json& d) { d["version"] = 2; }),
-                          "version: 2 is not supported");
-        expectImportError(mutated([](json& d) { d["version"] = "1"; }),
+        expectImportError(mutated([](json& d) { d["version"] = 3; }),
+                          "version: 3 is not supported");
+        // Version 1 had no space.weight (and a descriptor-v1 space).
+        expectImportError(mutated([](json& d) { d["version"] = 1; }),
+                          "version: 1 is not supported");
+        expectImportError(mutated([](json& d) { d["version"] = "2"; }),
                           "version: must be an integer");
     }
     SECTION("missing fields name their path") {

@@ -258,6 +258,22 @@ TEST_CASE("style DNA: dump track embeddings for inspection", "[.debug]") {
         }
     }
     std::fclose(f);
+    // Every segment of every track: style, hash, segment index, values.
+    FILE* segs = std::fopen("/tmp/sd_segments.tsv", "w");
+    for (const auto* set : {&library().refs, &library().queries}) {
+        for (const auto& item : *set) {
+            const auto& segments = item.ref.analysis.embedding.segments;
+            for (std::size_t i = 0; i < segments.size(); ++i) {
+                std::fprintf(segs, "%s\t%s\t%zu", item.style.c_str(),
+                             item.ref.analysis.content_hash.c_str(), i);
+                for (float x : segments[i].values) {
+                    std::fprintf(segs, "\t%.6g", x);
+                }
+                std::fprintf(segs, "\n");
+            }
+        }
+    }
+    std::fclose(segs);
     FILE* g = std::fopen("/tmp/sd_features.tsv", "w");
     for (const auto* set : {&library().refs, &library().queries}) {
         for (const auto& item : *set) {
