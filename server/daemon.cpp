@@ -203,6 +203,7 @@ Daemon::~Daemon() {
         fs::remove(m_options.socket_path, ec);
         ::close(m_lock_fd);
     }
+    core::logger("server")->info("exiting");
     spdlog::default_logger()->flush();
 }
 

@@ -2,6 +2,7 @@
 // every thread, hands them to the Daemon from one waiting thread.
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <thread>
 
 #include <CLI/CLI.hpp>
@@ -45,5 +46,13 @@ int main(int argc, char** argv) {
     signal_thread.detach();
     (*daemon)->waitForTermination();
     daemon->reset();
+#ifdef STYLEDNA_HAVE_TORCH
+    // Everything is stored, flushed and closed by now. LibTorch's and its
+    // OpenMP runtime's static destructors can stall a process whose worker
+    // threads they did not create (seen once as a >10 s exit after a build
+    // trained a head on a gRPC thread); skip them.
+    std::fflush(nullptr);
+    std::_Exit(0);
+#endif
     return 0;
 }
