@@ -178,42 +178,72 @@ double clusterAri(const profile::Profile& p) {
 
 } // namespace
 
-TEST_CASE("style DNA: unlabelled library, identity-trained head vs backbone alone",
-          "[style_dna][.quality]") {
-    const auto backbone = build(false, false);
-    const auto trained = build(false, true);
-    const double p5_backbone = trackPrecisionAt5(backbone);
-    const double p5_trained = trackPrecisionAt5(trained);
-    const double seg_backbone = segmentPrecisionAt5(backbone);
-    const double seg_trained = segmentPrecisionAt5(trained);
-    const double ari = clusterAri(trained);
-    WARN("unlabelled: track P@5 backbone "
-         << p5_backbone << ", identity-trained head " << p5_trained << "; segment P@5 backbone "
-         << seg_backbone << ", head " << seg_trained << "; clusters k=" << trained.clusters.size()
-         << " ARI " << ari << " (backbone-space k=" << backbone.clusters.size() << " ARI "
-         << clusterAri(backbone) << ")");
-    CHECK(p5_trained >= 0.9);
-    CHECK(p5_trained >= p5_backbone);
-    CHECK(seg_trained > seg_backbone);
-    CHECK(ari >= 0.8);
-    CHECK(trained.clusters.size() >= 2);
+namespace {
+
+struct Figures {
+    double p5_backbone = 0, p5_trained = 0, seg_backbone = 0, seg_trained = 0, ari = 0;
+    std::size_t k_trained = 0;
+    double p5_labelled = 0, seg_labelled = 0, ari_labelled = 0;
+    std::set<std::string> labelled_cluster_labels;
+};
+
+// Every figure once per process (three builds, two of them train a head).
+const Figures& figures() {
+    static const Figures f = [] {
+        Figures out;
+        const auto backbone = build(false, false);
+        const auto trained = build(false, true);
+        const auto labelled = build(true, true);
+        out.p5_backbone = trackPrecisionAt5(backbone);
+        out.p5_trained = trackPrecisionAt5(trained);
+        out.seg_backbone = segmentPrecisionAt5(backbone);
+        out.seg_trained = segmentPrecisionAt5(trained);
+        out.ari = clusterAri(trained);
+        out.k_trained = trained.clusters.size();
+        out.p5_labelled = trackPrecisionAt5(labelled);
+        out.seg_labelled = segmentPrecisionAt5(labelled);
+        out.ari_labelled = clusterAri(labelled);
+        for (const auto& c : labelled.clusters) {
+            out.labelled_cluster_labels.insert(c.label);
+        }
+        WARN("unlabelled: track P@5 backbone "
+             << out.p5_backbone << ", identity-trained head " << out.p5_trained
+             << "; segment P@5 backbone " << out.seg_backbone << ", head " << out.seg_trained
+             << "; clusters k=" << out.k_trained << " ARI " << out.ari
+             << " (backbone-space k=" << backbone.clusters.size() << " ARI " << clusterAri(backbone)
+             << "); labelled: track P@5 " << out.p5_labelled << ", segment P@5 " << out.seg_labelled
+             << ", k=" << labelled.clusters.size() << " ARI " << out.ari_labelled);
+        return out;
+    }();
+    return f;
 }
 
-TEST_CASE("style DNA: labelled library (labels from folders)", "[style_dna][.quality]") {
-    const auto labelled = build(true, true);
-    const double p5 = trackPrecisionAt5(labelled);
-    const double seg = segmentPrecisionAt5(labelled);
-    WARN("labelled: track P@5 " << p5 << ", segment P@5 " << seg << ", clusters k="
-                                << labelled.clusters.size() << " ARI " << clusterAri(labelled));
-    CHECK(p5 >= 0.95);
+} // namespace
+
+// What the embedding reaches today: floors that fail on a regression (raise
+// them as it improves). The targets are the hidden case below.
+TEST_CASE("style DNA: similarity and clusters hold today's figures", "[style_dna][quality]") {
+    const auto& f = figures();
+    CHECK(f.p5_trained >= 0.7);
+    CHECK(f.p5_trained >= f.p5_backbone);
+    CHECK(f.seg_trained > f.seg_backbone);
+    CHECK(f.k_trained >= 2);
+    CHECK(f.p5_labelled >= 0.8);
+    CHECK(f.ari_labelled >= 0.8);
     // With labels, each cluster carries its style's name.
-    std::set<std::string> labels;
-    for (const auto& c : labelled.clusters) {
-        labels.insert(c.label);
+    if (f.labelled_cluster_labels.size() == 4) {
+        CHECK(f.labelled_cluster_labels ==
+              std::set<std::string>{"uplifting", "progressive", "tech", "psy"});
     }
-    if (labelled.clusters.size() == 4) {
-        CHECK(labels == std::set<std::string>{"uplifting", "progressive", "tech", "psy"});
-    }
+}
+
+// The acceptance figures; not met yet (see the closing note: the
+// synthesizer's styles overlap in tempo and sound design), so hidden from CI.
+TEST_CASE("style DNA: the issue's precision and cluster targets", "[style_dna][.quality]") {
+    const auto& f = figures();
+    CHECK(f.p5_trained >= 0.9);
+    CHECK(f.ari >= 0.8);
+    CHECK(f.p5_labelled >= 0.95);
 }
 
 TEST_CASE("style DNA: each style's profile tempo median is within 1 BPM of the truth",
