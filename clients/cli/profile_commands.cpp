@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <thread>
 
@@ -162,9 +163,20 @@ std::string profileText(const v1::Profile& p, bool full) {
         }
     }
     if (p.validation_size() > 0) {
+        // Up to three lines per code; the rest of a code is counted (--json
+        // lists every issue).
         o << "  validation:\n";
+        std::map<std::string, int> shown_per_code, total_per_code;
         for (const auto& v : p.validation()) {
-            o << "    " << v.severity() << " " << v.code() << ": " << v.message() << "\n";
+            total_per_code[v.code()]++;
+        }
+        for (const auto& v : p.validation()) {
+            if (++shown_per_code[v.code()] <= 3 || full) {
+                o << "    " << v.severity() << " " << v.code() << ": " << v.message() << "\n";
+            } else if (shown_per_code[v.code()] == 4) {
+                o << "    " << v.severity() << " " << v.code() << ": "
+                  << total_per_code[v.code()] - 3 << " more (profile show --all lists them)\n";
+            }
         }
     }
     return o.str();
