@@ -360,10 +360,43 @@ ProfileManager::build(const ProfileBuildRequest& request,
             ++done;
         }
     }
-    for (const auto& file : *files) {
-        report({0.6 * done / std::max(total, 1), "analysing", file.path, done, total, eta()});
-        const auto ta = Clock::now();
-        auto outcome = m_analysis.analyze(file.path, false, waiter_cancelled, {});
+    // New files are analysed two at a time (the coordinator's pool runs them;
+    // the serial parts of one analysis, hashing, decoding and storing, then
+    // overlap with the other's parallel parts). Results are used in file order.
+    const std::size_t n_files = files->size();
+    std::vector<std::optional<Result<AnalysisOutcome>>> outcomes(n_files);
+    std::atomic<std::size_t> next{0};
+    std::mutex progress_mutex;
+    const auto analysis_start = Clock::now();
+    auto worker = [&] {
+        for (std::size_t i = next++; i < n_files; i = next++) {
+            if (waiter_cancelled && waiter_cancelled()) {
+                outcomes[i] = core::cancelledError("cancelled");
+                continue;
+            }
+            {
+                std::lock_guard lock(progress_mutex);
+                report({0.6 * done / std::max(total, 1), "analysing", (*files)[i].path, done, total,
+                        eta()});
+            }
+            auto outcome = m_analysis.analyze((*files)[i].path, false, waiter_cancelled, {});
+            std::lock_guard lock(progress_mutex);
+            if (outcome && !outcome->cached) {
+                ++analysed;
+                analysed_s = std::chrono::duration<double>(Clock::now() - analysis_start).count();
+            }
+            ++done;
+            outcomes[i] = std::move(outcome);
+        }
+    };
+    {
+        std::thread second(worker);
+        worker();
+        second.join();
+    }
+    for (std::size_t i = 0; i < n_files; ++i) {
+        const auto& file = (*files)[i];
+        auto& outcome = *outcomes[i];
         if (!outcome) {
             if (outcome.status().code() == core::StatusCode::kCancelled) {
                 return core::cancelledError("profile build cancelled; '" + request.name + "' is " +
@@ -371,16 +404,10 @@ ProfileManager::build(const ProfileBuildRequest& request,
             }
             // One unreadable reference does not sink a library build: it is
             // left out and reported (the message names the file and the problem).
-            ++done;
             extra_issues.push_back({"error", "unreadable", outcome.status().message(), file.path});
             log()->warn("reference left out: {}", outcome.status().message());
             continue;
         }
-        if (!outcome->cached) {
-            analysed_s += std::chrono::duration<double>(Clock::now() - ta).count();
-            ++analysed;
-        }
-        ++done;
         if (!hashes.insert(outcome->analysis.content_hash).second) {
             extra_issues.push_back({"warning", "duplicate",
                                     file.path + " has the same audio as another reference; "
