@@ -1,5 +1,7 @@
 #include "client.hpp"
 
+#include "output.hpp"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -132,6 +134,28 @@ ProgressBar::ProgressBar(std::string label)
 
 ProgressBar::~ProgressBar() {
     finish();
+}
+
+int fail(const GlobalOptions& g, const std::string& code, const std::string& message) {
+    if (g.json) {
+        std::printf("%s\n", errorJson(code, message).dump(2).c_str());
+    }
+    std::fprintf(stderr, "styledna: %s\n", message.c_str());
+    return 1;
+}
+
+int failStatus(const GlobalOptions& g, const grpc::Status& s) {
+    std::string message = s.error_message();
+    if (s.error_code() == grpc::StatusCode::UNAVAILABLE && message.empty()) {
+        message = "daemon unavailable";
+    }
+    return fail(g, grpcCodeName(s.error_code()), message);
+}
+
+std::string absolutePath(const std::string& path) {
+    std::error_code ec;
+    auto abs = std::filesystem::absolute(path, ec);
+    return ec ? path : abs.lexically_normal().string();
 }
 
 void ProgressBar::update(double fraction, const std::string& stage) {

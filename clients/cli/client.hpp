@@ -29,6 +29,14 @@ std::string startDaemon(const GlobalOptions& options);
 // Connects, autostarting unless disabled. Returns nullptr with `error` set.
 std::unique_ptr<v1::StyleDna::Stub> connect(const GlobalOptions& options, std::string& error);
 
+// Errors: one line "styledna: MESSAGE" on stderr (and, with --json, an error
+// object on stdout); return the exit code 1.
+int fail(const GlobalOptions& g, const std::string& code, const std::string& message);
+int failStatus(const GlobalOptions& g, const grpc::Status& s);
+// The path made absolute and normalised (as given when that fails): the
+// daemon resolves paths from its own working directory.
+std::string absolutePath(const std::string& path);
+
 // Progress bar on stderr when stderr is a terminal; no-op otherwise.
 class ProgressBar {
 public:

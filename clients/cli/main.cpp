@@ -19,27 +19,9 @@ namespace {
 using namespace styledna;
 using nlohmann::json;
 
-int fail(const cli::GlobalOptions& g, const std::string& code, const std::string& message) {
-    if (g.json) {
-        std::printf("%s\n", cli::errorJson(code, message).dump(2).c_str());
-    }
-    std::fprintf(stderr, "styledna: %s\n", message.c_str());
-    return 1;
-}
-
-int failStatus(const cli::GlobalOptions& g, const grpc::Status& s) {
-    std::string message = s.error_message();
-    if (s.error_code() == grpc::StatusCode::UNAVAILABLE && message.empty()) {
-        message = "daemon unavailable";
-    }
-    return fail(g, cli::grpcCodeName(s.error_code()), message);
-}
-
-std::string absolute(const std::string& path) {
-    std::error_code ec;
-    auto abs = std::filesystem::absolute(path, ec);
-    return ec ? path : abs.lexically_normal().string();
-}
+using cli::absolutePath;
+using cli::fail;
+using cli::failStatus;
 
 int cmdStatus(const cli::GlobalOptions& g) {
     std::string error;
@@ -71,7 +53,7 @@ int cmdAnalyze(const cli::GlobalOptions& g, const std::vector<std::string>& file
     int failures = 0;
     for (const auto& file : files) {
         v1::AnalyzeTrackRequest req;
-        req.set_path(absolute(file));
+        req.set_path(absolutePath(file));
         req.set_force(force);
         req.set_include_series(series);
         grpc::ClientContext ctx;
@@ -384,7 +366,7 @@ int main(int argc, char** argv) {
         return cli::cmdSimilar(g, similar_file, similar_profile, similar_k);
     }
     if (*synth) {
-        synth_req.set_out_dir(absolute(out_dir));
+        synth_req.set_out_dir(absolutePath(out_dir));
         synth_req.set_count(count);
         synth_req.set_seed(seed);
         synth_req.set_style(style);

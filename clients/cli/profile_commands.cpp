@@ -51,28 +51,6 @@ private:
     std::thread m_thread;
 };
 
-int fail(const GlobalOptions& g, const std::string& code, const std::string& message) {
-    if (g.json) {
-        std::printf("%s\n", errorJson(code, message).dump(2).c_str());
-    }
-    std::fprintf(stderr, "styledna: %s\n", message.c_str());
-    return 1;
-}
-
-int failStatus(const GlobalOptions& g, const grpc::Status& s) {
-    std::string message = s.error_message();
-    if (s.error_code() == grpc::StatusCode::UNAVAILABLE && message.empty()) {
-        message = "daemon unavailable";
-    }
-    return fail(g, grpcCodeName(s.error_code()), message);
-}
-
-std::string absolute(const std::string& path) {
-    std::error_code ec;
-    auto abs = std::filesystem::absolute(path, ec);
-    return ec ? path : abs.lexically_normal().string();
-}
-
 // Proto -> JSON with the proto's field names, every field printed.
 json protoJson(const google::protobuf::Message& m) {
     google::protobuf::util::JsonPrintOptions options;
@@ -192,10 +170,10 @@ int cmdProfileBuild(const GlobalOptions& g, const v1::BuildProfileRequest& reque
     }
     v1::BuildProfileRequest req = request_in;
     for (auto& p : *req.mutable_paths()) {
-        p = absolute(p);
+        p = absolutePath(p);
     }
     if (!req.labels_csv().empty()) {
-        req.set_labels_csv(absolute(req.labels_csv()));
+        req.set_labels_csv(absolutePath(req.labels_csv()));
     }
     grpc::ClientContext ctx;
     InterruptCancels interrupt(ctx);
@@ -208,9 +186,10 @@ int cmdProfileBuild(const GlobalOptions& g, const v1::BuildProfileRequest& reque
             const auto& p = ev.progress();
             std::string stage = p.stage();
             if (p.items_total() > 0 && p.stage() == "analysing") {
-                stage += " " + std::to_string(p.items_done()) + "/" +
-                         std::to_string(p.items_total()) + formatEta(p.eta_s()) + " " +
-                         std::filesystem::path(p.current_item()).filename().string();
+                char counts[48];
+                std::snprintf(counts, sizeof(counts), " %d/%d", p.items_done(), p.items_total());
+                stage.append(counts).append(formatEta(p.eta_s())).append(" ");
+                stage.append(std::filesystem::path(p.current_item()).filename().string());
             }
             bar.update(p.fraction(), stage);
         } else if (ev.has_profile()) {
@@ -313,7 +292,7 @@ int cmdProfileExport(const GlobalOptions& g, const std::string& name, const std:
     }
     if (g.json) {
         std::printf("%s\n", json{{"name", name},
-                                 {"path", absolute(out)},
+                                 {"path", absolutePath(out)},
                                  {"bytes", resp.json().size()},
                                  {"include_head", include_head}}
                                 .dump(2)
@@ -386,7 +365,7 @@ int cmdSimilar(const GlobalOptions& g, const std::string& file, const std::strin
     grpc::ClientContext ctx;
     InterruptCancels interrupt(ctx);
     v1::FindSimilarRequest req;
-    req.set_path(absolute(file));
+    req.set_path(absolutePath(file));
     req.set_profile(profile);
     req.set_k(k);
     v1::FindSimilarResponse resp;
