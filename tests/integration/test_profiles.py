@@ -166,6 +166,34 @@ class ProfileTest(DaemonTestCase):
         shown = self.cli_json("profile", "show", "trance")
         self.assertEqual(shown["stats"], p["stats"])
 
+    def test_labels_from_csv(self):
+        # Relative paths are read against the CSV's folder; a header line is allowed;
+        # files the CSV does not name keep no label.
+        csv = self.file("labels.csv")
+        named = 0
+        with open(csv, "w") as f:
+            f.write("path,label\n")
+            for style in STYLES:
+                for wav in sorted(os.listdir(os.path.join(self.lib["lib"], style))):
+                    if wav.endswith(".wav") and style != "psy":
+                        rel = os.path.relpath(os.path.join(self.lib["lib"], style, wav), self.tmp)
+                        f.write(f"{rel},{style}-csv\n")
+                        named += 1
+        p = self.cli_json("profile", "build", "csv", self.lib["lib"], "--labels", csv, "--no-head")
+        labels = [m["label"] for m in p["members"]]
+        self.assertEqual(sum(1 for x in labels if x.endswith("-csv")), named)
+        self.assertEqual(sum(1 for x in labels if x == ""), PER_STYLE - 1)
+        for m in p["members"]:
+            if m["label"]:
+                self.assertIn(os.sep + m["label"][:-4] + os.sep, m["path"])
+        bad = self.file("bad.csv")
+        with open(bad, "w") as f:
+            f.write("no comma here\n")
+        r = self.cli_json("profile", "build", "csv2", self.lib["lib"], "--labels", bad,
+                          expect_rc=1)
+        self.assertIn("bad.csv:1", r["error"]["message"])
+        self.assertAlive()
+
     def test_import_errors_store_nothing(self):
         cases = {
             "not json": ("{ nope", "JSON"),

@@ -1,6 +1,8 @@
 // Profile JSON: bit-exact round trip and every import check.
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
+#include <fstream>
 #include <limits>
 #include <string>
 
@@ -297,4 +299,18 @@ TEST_CASE("profile JSON import rejects what it cannot trust", "[profile][json]")
         REQUIRE(changed);
         expectImportError(doc, "distribution: counts sum to");
     }
+}
+
+// Writes the fuzzer's seed documents (tests/fuzz/profile_seeds): run
+//   test_profile "[.seeds]" with STYLEDNA_FUZZ_SEED_DIR set.
+TEST_CASE("write profile fuzz seeds", "[.seeds]") {
+    const char* dir = std::getenv("STYLEDNA_FUZZ_SEED_DIR");
+    REQUIRE(dir != nullptr);
+    const auto refs = test::syntheticReferences(6, 2, true, 77, 4, 3);
+    BuildOptions options;
+    options.seed = 1;
+    options.bootstrap_resamples = 50;
+    auto p = buildProfile("seed", refs, options);
+    REQUIRE(p.isOk());
+    std::ofstream(std::string(dir) + "/small.json") << profileToJson(*p, true).dump();
 }
