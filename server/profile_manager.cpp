@@ -112,16 +112,6 @@ void collectFrom(const fs::path& root, bool labels_from_folders, std::vector<Ref
     }
 }
 
-std::string isoNow() {
-    const auto now = std::chrono::system_clock::now();
-    const std::time_t t = std::chrono::system_clock::to_time_t(now);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
-}
-
 // Polls `cancelled` every 20 ms and fires `token` when it says so.
 class CancelWatcher {
 public:
@@ -453,7 +443,7 @@ ProfileManager::build(const ProfileBuildRequest& request,
     for (auto& issue : extra_issues) {
         built->validation.push_back(std::move(issue));
     }
-    const std::string now = isoNow();
+    const std::string now = db::isoTimestampUtc();
     built->created_at = previous ? previous->profile.created_at : now;
     built->updated_at = now;
 

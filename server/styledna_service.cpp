@@ -4,6 +4,7 @@
 
 #include "core/common/sha256.hpp"
 #include "core/features/registry.hpp"
+#include "core/profile/profile.hpp"
 #include "server/profile_proto.hpp"
 #include "server/proto_convert.hpp"
 #include "server/status_convert.hpp"
@@ -21,28 +22,6 @@ constexpr const char* kGapIssue = "the gap analysis issue";
 constexpr const char* kFixIssue = "the remediation issue (fixes, OSC worker)";
 
 } // namespace
-
-core::Status validateProfileName(const std::string& name) {
-    if (name.empty()) {
-        return core::invalidArgument("profile name is empty");
-    }
-    if (name.size() > 64) {
-        return core::invalidArgument("profile name '" + name.substr(0, 64) +
-                                     "...' is longer than 64 characters");
-    }
-    if (name.front() == '.' || name.front() == '-') {
-        return core::invalidArgument("profile name '" + name + "' must not start with '.' or '-'");
-    }
-    for (char c : name) {
-        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                        (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
-        if (!ok) {
-            return core::invalidArgument("profile name '" + name +
-                                         "' may only contain letters, digits, '_', '.' and '-'");
-        }
-    }
-    return core::Status::ok();
-}
 
 grpc::Status StyleDnaService::authorize(const grpc::ServerContext* ctx) const {
     if (m_deps.auth_token.empty()) {
@@ -138,7 +117,7 @@ grpc::Status StyleDnaService::BuildProfile(grpc::ServerContext* ctx,
     if (auto a = authorize(ctx); !a.ok()) {
         return a;
     }
-    if (auto s = validateProfileName(req->name()); !s.isOk()) {
+    if (auto s = profile::validateProfileName(req->name()); !s.isOk()) {
         return toGrpcStatus(s);
     }
     ProfileBuildRequest build;
@@ -192,7 +171,7 @@ grpc::Status StyleDnaService::GetProfile(grpc::ServerContext* ctx, const v1::Get
     if (auto a = authorize(ctx); !a.ok()) {
         return a;
     }
-    if (auto s = validateProfileName(req->name()); !s.isOk()) {
+    if (auto s = profile::validateProfileName(req->name()); !s.isOk()) {
         return toGrpcStatus(s);
     }
     auto found = m_deps.profiles->get(req->name());
@@ -209,7 +188,7 @@ grpc::Status StyleDnaService::DeleteProfile(grpc::ServerContext* ctx,
     if (auto a = authorize(ctx); !a.ok()) {
         return a;
     }
-    if (auto s = validateProfileName(req->name()); !s.isOk()) {
+    if (auto s = profile::validateProfileName(req->name()); !s.isOk()) {
         return toGrpcStatus(s);
     }
     auto deleted = m_deps.profiles->remove(req->name());
@@ -229,7 +208,7 @@ grpc::Status StyleDnaService::ExportProfile(grpc::ServerContext* ctx,
     if (auto a = authorize(ctx); !a.ok()) {
         return a;
     }
-    if (auto s = validateProfileName(req->name()); !s.isOk()) {
+    if (auto s = profile::validateProfileName(req->name()); !s.isOk()) {
         return toGrpcStatus(s);
     }
     auto json = m_deps.profiles->exportJson(req->name(), req->include_head());
@@ -247,7 +226,7 @@ grpc::Status StyleDnaService::ImportProfile(grpc::ServerContext* ctx,
         return a;
     }
     if (!req->name().empty()) {
-        if (auto s = validateProfileName(req->name()); !s.isOk()) {
+        if (auto s = profile::validateProfileName(req->name()); !s.isOk()) {
             return toGrpcStatus(s);
         }
     }
@@ -265,7 +244,7 @@ grpc::Status StyleDnaService::FindSimilar(grpc::ServerContext* ctx,
     if (auto a = authorize(ctx); !a.ok()) {
         return a;
     }
-    if (auto s = validateProfileName(req->profile()); !s.isOk()) {
+    if (auto s = profile::validateProfileName(req->profile()); !s.isOk()) {
         return toGrpcStatus(s);
     }
     if (req->path().empty()) {

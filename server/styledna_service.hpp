@@ -75,7 +75,4 @@ private:
     const ServiceDeps m_deps;
 };
 
-// Profile names: 1-64 characters of [A-Za-z0-9_.-], not starting with '.' or '-'.
-core::Status validateProfileName(const std::string& name);
-
 } // namespace styledna::server

@@ -196,7 +196,10 @@ core::Result<std::vector<float>> embedInSpace(const EmbeddingSpace& space,
 core::Result<std::vector<float>> embedTrackInSpace(const EmbeddingSpace& space,
                                                    const embed::TrackEmbedding& embedding);
 
-// Profile names: [A-Za-z0-9_.-]{1,64}.
+// Profile names: 1-64 characters of [A-Za-z0-9_.-], not starting with '.' or
+// '-' (the one rule for builds, imports and every RPC); the Status says which
+// part is wrong.
+core::Status validateProfileName(const std::string& name);
 bool isValidProfileName(const std::string& name);
 
 } // namespace styledna::profile

@@ -220,14 +220,30 @@ Cluster makeCluster(int id, const ClusterChoice& choice, const UnitRows& rows,
 
 } // namespace
 
-bool isValidProfileName(const std::string& name) {
-    if (name.empty() || name.size() > 64) {
-        return false;
+core::Status validateProfileName(const std::string& name) {
+    if (name.empty()) {
+        return core::invalidArgument("profile name is empty");
     }
-    return std::all_of(name.begin(), name.end(), [](char ch) {
-        return (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
-               ch == '_' || ch == '.' || ch == '-';
-    });
+    if (name.size() > 64) {
+        return core::invalidArgument("profile name '" + name.substr(0, 64) +
+                                     "...' is longer than 64 characters");
+    }
+    if (name.front() == '.' || name.front() == '-') {
+        return core::invalidArgument("profile name '" + name + "' must not start with '.' or '-'");
+    }
+    for (char c : name) {
+        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                        (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
+        if (!ok) {
+            return core::invalidArgument("profile name '" + name +
+                                         "' may only contain letters, digits, '_', '.' and '-'");
+        }
+    }
+    return core::Status::ok();
+}
+
+bool isValidProfileName(const std::string& name) {
+    return validateProfileName(name).isOk();
 }
 
 core::Result<Profile> buildProfile(const std::string& name, const std::vector<Reference>& refs,

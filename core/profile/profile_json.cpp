@@ -357,8 +357,10 @@ core::Result<Profile> profileFromJson(const nlohmann::json& doc) {
                               std::to_string(kProfileFormatVersion) + ")");
     }
     p.name = r.string(doc, "", "name");
-    if (r.ok() && !isValidProfileName(p.name)) {
-        r.fail("name", "\"" + p.name + "\": use 1-64 characters from A-Z a-z 0-9 _ . -");
+    if (r.ok()) {
+        if (auto st = validateProfileName(p.name); !st.isOk()) {
+            r.fail("name", "\"" + p.name + "\": " + st.message());
+        }
     }
     p.created_at = r.string(doc, "", "created_at");
     p.updated_at = r.string(doc, "", "updated_at");
