@@ -151,6 +151,58 @@ Status embeddingFromJson(const json& j, embed::TrackEmbedding& e) {
     return Status::ok();
 }
 
+json valuesToJson(const std::map<std::string, double>& values) {
+    json out = json::object();
+    for (const auto& [k, v] : values) {
+        out[k] = finite(v);
+    }
+    return out;
+}
+
+void valuesFromJson(const json& j, std::map<std::string, double>& out) {
+    for (const auto& [k, v] : j.items()) {
+        out[k] = readDouble(v);
+    }
+}
+
+// "stems": {"separator": S, "stems": {name: {"features": {...}, "sections":
+// [{"label", "start_s", "end_s", "start_bar", "bars", "features"}]}}}
+json stemsToJson(const StemAnalysis& stems) {
+    json named = json::object();
+    for (const auto& [name, f] : stems.stems) {
+        json sections = json::array();
+        for (const auto& s : f.sections) {
+            sections.push_back({{"label", s.label},
+                                {"start_s", s.start_s},
+                                {"end_s", s.end_s},
+                                {"start_bar", s.start_bar},
+                                {"bars", s.bars},
+                                {"features", valuesToJson(s.values)}});
+        }
+        named[name] = {{"features", valuesToJson(f.values)}, {"sections", sections}};
+    }
+    return {{"separator", stems.separator}, {"stems", named}};
+}
+
+void stemsFromJson(const json& j, StemAnalysis& stems) {
+    stems.separator = j.value("separator", "");
+    for (const auto& [name, sj] : j.at("stems").items()) {
+        TrackFeatures f;
+        valuesFromJson(sj.at("features"), f.values);
+        for (const auto& s : sj.at("sections")) {
+            Section sec;
+            sec.label = s.at("label").get<std::string>();
+            sec.start_s = s.at("start_s").get<double>();
+            sec.end_s = s.at("end_s").get<double>();
+            sec.start_bar = s.value("start_bar", 0);
+            sec.bars = s.value("bars", 0);
+            valuesFromJson(s.at("features"), sec.values);
+            f.sections.push_back(std::move(sec));
+        }
+        stems.stems[name] = std::move(f);
+    }
+}
+
 } // namespace
 
 nlohmann::json analysisToJson(const TrackAnalysis& a, bool include_series) {
@@ -215,6 +267,9 @@ nlohmann::json analysisToJson(const TrackAnalysis& a, bool include_series) {
     doc["series"] = series;
     if (!a.embedding.backbone.empty()) {
         doc["embedding"] = embeddingToJson(a.embedding, include_series);
+    }
+    if (!a.stems.empty()) {
+        doc["stems"] = stemsToJson(a.stems);
     }
     return doc;
 }
@@ -291,6 +346,9 @@ Result<TrackAnalysis> analysisFromJson(const nlohmann::json& doc) {
                 return Status(StatusCode::kDataLoss,
                               "stored analysis is malformed: embedding: " + s.message());
             }
+        }
+        if (doc.contains("stems")) {
+            stemsFromJson(doc["stems"], a.stems);
         }
         return a;
     } catch (const nlohmann::json::exception& e) {

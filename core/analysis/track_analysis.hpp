@@ -12,6 +12,7 @@
 // The analyser version changes whenever any stored number would change; the
 // store keys cached analyses by (content hash, analyser version).
 
+#include <map>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -29,6 +30,17 @@ class AnalysisContext;
 inline constexpr const char* kAnalyzerVersion = "0.6.0";
 inline constexpr double kSilenceFloorDbfs = -120.0;
 
+// Features measured on separated (or producer-supplied) stems, see
+// core/stems/stem_features.hpp for the names and their definitions.
+// stems: stem name ("drums" | "bass" | "other") -> that stem's values (whole
+// track) and its sections (the mix's sections, same order and bounds, with
+// the stem's per-section values). Empty when no stems were analysed.
+struct StemAnalysis {
+    std::string separator; // e.g. "dsp-hpss/1", "learned/1", "user" (exported stems)
+    std::map<std::string, TrackFeatures> stems;
+    bool empty() const { return stems.empty(); }
+};
+
 struct TrackAnalysis {
     std::string content_hash;
     std::string path;
@@ -41,6 +53,7 @@ struct TrackAnalysis {
     double rms_dbfs = kSilenceFloorDbfs;
     TrackFeatures features;
     embed::TrackEmbedding embedding; // empty without features
+    StemAnalysis stems;              // empty unless stems were analysed
     double analysis_time_s = 0.0;
 };
 

@@ -171,3 +171,45 @@ TEST_CASE("analyzeFile on a synth track: hash, format, every feature, sections, 
     checkSameFeatures(back->features, a.features);
     std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("Stem features survive the JSON round trip exactly", "[analysis][json][stems]") {
+    core::TrackAnalysis a;
+    a.content_hash = "abc";
+    a.format.container = "WAV";
+    a.format.encoding = "PCM_16";
+    a.stems.separator = "dsp-hpss/1";
+    core::TrackFeatures bass;
+    bass.values["bass_spectral_centroid_hz"] = 118.25;
+    bass.values["stereo_width_low"] = std::nan("");
+    core::Section intro;
+    intro.label = "intro";
+    intro.start_s = 0.0;
+    intro.end_s = 13.9;
+    intro.start_bar = 0;
+    intro.bars = 8;
+    intro.values["tonal_balance_low_mid_db"] = -7.5;
+    bass.sections.push_back(intro);
+    a.stems.stems["bass"] = bass;
+    a.stems.stems["other"].values["supersaw_width"] = 0.71;
+
+    auto back = core::analysisFromJson(nlohmann::json::parse(core::analysisToJson(a).dump()));
+    REQUIRE(back.isOk());
+    CHECK(back->stems.separator == "dsp-hpss/1");
+    REQUIRE(back->stems.stems.size() == 2);
+    const auto& b = back->stems.stems.at("bass");
+    CHECK(b.values.at("bass_spectral_centroid_hz") == 118.25);
+    CHECK(std::isnan(b.values.at("stereo_width_low")));
+    REQUIRE(b.sections.size() == 1);
+    CHECK(b.sections[0].label == "intro");
+    CHECK(b.sections[0].end_s == 13.9);
+    CHECK(b.sections[0].bars == 8);
+    CHECK(b.sections[0].values.at("tonal_balance_low_mid_db") == -7.5);
+    CHECK(back->stems.stems.at("other").values.at("supersaw_width") == 0.71);
+
+    core::TrackAnalysis none;
+    none.content_hash = "x";
+    none.format.container = "WAV";
+    none.format.encoding = "PCM_16";
+    const auto doc = core::analysisToJson(none);
+    CHECK_FALSE(doc.contains("stems"));
+}
