@@ -14,6 +14,7 @@ PACKAGES=(
   python3-torch  # OpenL3 parity test (tests/unit/models/openl3_parity.py)
   clang clang-format libclang-rt-14-dev
   aubio-tools bpm-tools sox
+  chromium  # HTML report check in headless Chromium (tests/unit/gap_report/chromium_check.py)
   # real-music tempo corpus (bench/real_tempo): renderers and the pieces
   hydrogen fluidsynth fluid-soundfont-gm openmpt123 python3-mido
   openttd-openmsx planetblupi-music-midi tecnoballz-data ironseed-data
