@@ -29,6 +29,29 @@ double textWidth(const std::string& text) {
     return static_cast<double>(chars) * kCharWidth;
 }
 
+// `text` cut at a code point so that it fits `width` (estimated), with an
+// ellipsis when cut.
+std::string fitText(const std::string& text, double width) {
+    if (textWidth(text) <= width) {
+        return text;
+    }
+    std::string out;
+    double used = kCharWidth; // the ellipsis
+    for (std::size_t i = 0; i < text.size();) {
+        std::size_t next = i + 1;
+        while (next < text.size() && (static_cast<unsigned char>(text[next]) & 0xc0) == 0x80) {
+            ++next;
+        }
+        if (used + kCharWidth > width) {
+            break;
+        }
+        out.append(text, i, next - i);
+        used += kCharWidth;
+        i = next;
+    }
+    return out + "\xe2\x80\xa6"; // U+2026
+}
+
 // 1, 2, 2.5 or 5 times a power of ten, close to range / target.
 double niceStep(double range, int target) {
     const double raw = range / std::max(1, target);
@@ -312,10 +335,12 @@ std::string SvgPlot::renderAxes() const {
             const double x = px(static_cast<double>(i) + 0.5);
             double y = bottom + 18;
             const std::string& name = m_x.categories[i];
+            const double room = px(1.0) - px(0.0) - 4.0;
             std::size_t start = 0;
             while (start <= name.size()) {
                 const std::size_t end = std::min(name.find('\n', start), name.size());
-                s += textElement(x, y, "middle", "tick", name.substr(start, end - start));
+                s += textElement(x, y, "middle", "tick",
+                                 fitText(name.substr(start, end - start), room));
                 y += 14;
                 start = end + 1;
             }

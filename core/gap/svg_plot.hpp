@@ -55,6 +55,8 @@ public:
     // labels get tick_unit appended ("-12 dB") when it is not empty. Ranges
     // with lo >= hi or non-finite ends become [lo - 1, lo + 1] / [0, 1].
     void setXRange(double lo, double hi, std::string label, std::string tick_unit = "");
+    // Category names may hold '\n' (one tick line each); a line wider than its
+    // category is cut with an ellipsis.
     void setXCategories(std::vector<std::string> names, std::string label);
     void setYRange(double lo, double hi, std::string label, std::string tick_unit = "");
     // Explicit x ticks instead of the automatic "nice" ones (numeric x only).

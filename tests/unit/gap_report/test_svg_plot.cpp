@@ -124,3 +124,18 @@ TEST_CASE("SvgPlot escapes every text it writes", "[gap][report][svg]") {
     CHECK(svg.find("&lt;script&gt;alert(1)&lt;/script&gt;") != std::string::npos);
     CHECK(svg.find("second line") != std::string::npos); // '\n' splits a category label
 }
+
+TEST_CASE("SvgPlot cuts category labels wider than their category", "[gap][report][svg]") {
+    SvgPlot::Options options;
+    options.width = 300; // plot area 208 units: 52 per category, room for 6 characters
+    SvgPlot plot("t", "test", options);
+    plot.setXCategories(
+        {"whole mix\ntonal_balance_low_mid_db", "intro", "d\xc3\xa9j\xc3\xa0 vu!", "x"}, "");
+    plot.setYRange(0, 1, "y");
+    const std::string svg = plot.render();
+    CHECK(svg.find(">whole\xe2\x80\xa6</text>") != std::string::npos);
+    CHECK(svg.find(">tonal\xe2\x80\xa6</text>") != std::string::npos);
+    CHECK(svg.find(">intro</text>") != std::string::npos);
+    CHECK(svg.find(">d\xc3\xa9j\xc3\xa0 \xe2\x80\xa6</text>") !=
+          std::string::npos); // cut between code points
+}
