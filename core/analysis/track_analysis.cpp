@@ -9,6 +9,9 @@
 #include "core/common/sha256.hpp"
 #include "core/embed/descriptor_backbone.hpp"
 #include "core/features/extractor.hpp"
+#include "core/stems/separator.hpp"
+#include "core/stems/stem_features.hpp"
+#include "core/stems/stem_files.hpp"
 
 namespace styledna::core {
 
@@ -34,6 +37,39 @@ void measureLevels(const AudioBuffer& audio, double& peak_dbfs, double& rms_dbfs
     peak_dbfs = toDb(peak);
     rms_dbfs = count > 0 ? toDb(std::sqrt(sum_sq / static_cast<double>(count))) : kSilenceFloorDbfs;
 }
+
+namespace {
+
+// Separation (with the features' grid) and per-stem features of an analysis.
+Result<StemAnalysis> analyzeStems(const AudioBuffer& audio, const TrackFeatures& features,
+                                  const std::string& separator_name,
+                                  const CancellationToken& cancel, const ProgressFn& progress) {
+    auto separator = stems::makeSeparator(separator_name);
+    if (!separator) {
+        return separator.status();
+    }
+    stems::SeparationHints hints;
+    hints.grid = &features.grid;
+    auto separated =
+        (*separator)->separate(audio, hints, cancel, [&](double f, std::string_view stage) {
+            reportProgress(progress, 0.8 * f, stage);
+        });
+    if (!separated) {
+        return separated.status();
+    }
+    reportProgress(progress, 0.8, "stems");
+    auto measured = stems::measureStemFeatures(*separated, features, cancel);
+    stems::recycleStems(*separated);
+    if (!measured) {
+        return measured.status();
+    }
+    StemAnalysis out;
+    out.separator = (*separator)->name();
+    out.stems = std::move(measured).value();
+    return out;
+}
+
+} // namespace
 
 Result<embed::TrackEmbedding> computeEmbedding(const AnalysisContext& ctx,
                                                const TrackFeatures& features) {
@@ -68,14 +104,46 @@ Result<TrackAnalysis> analyzeDecoded(const DecodedAudio& decoded, const AnalyzeO
         };
         auto features =
             extractFeatures(decoded.audio, extract, cancel, [&](double f, std::string_view stage) {
-                reportProgress(progress, 0.3 + 0.7 * f, stage);
+                reportProgress(progress, 0.3 + (options.stems ? 0.45 : 0.7) * f, stage);
             });
         if (!features) {
             return features.status();
         }
         a.features = std::move(features).value();
+        if (options.stems) {
+            auto stems = analyzeStems(decoded.audio, a.features, options.separator, cancel,
+                                      [&](double f, std::string_view stage) {
+                                          reportProgress(progress, 0.75 + 0.25 * f, stage);
+                                      });
+            if (!stems) {
+                return stems.status();
+            }
+            a.stems = std::move(stems).value();
+        }
     }
     return a;
+}
+
+Result<StemAnalysis> analyzeStemFiles(const std::string& dir, const TrackAnalysis& mix,
+                                      const CancellationToken& cancel) {
+    double duration = mix.format.duration_s;
+    if (!(duration > 0)) {
+        const auto it = mix.features.values.find("duration_s");
+        duration = it != mix.features.values.end() ? it->second : 0.0;
+    }
+    auto stems = stems::readStemFiles(dir, duration, mix.analysis_sample_rate_hz, cancel);
+    if (!stems) {
+        return stems.status();
+    }
+    auto features = stems::measureStemFeatures(*stems, mix.features, cancel);
+    stems::recycleStems(*stems);
+    if (!features) {
+        return Status(features.status().code(), dir + ": " + features.status().message());
+    }
+    StemAnalysis out;
+    out.separator = "user";
+    out.stems = std::move(features).value();
+    return out;
 }
 
 Result<TrackAnalysis> analyzeFile(const std::string& path, const AnalyzeOptions& options,

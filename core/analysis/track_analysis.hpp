@@ -9,6 +9,10 @@
 // peak_dbfs / rms_dbfs are measured on the decoded analysis buffer (after
 // downmix and resampling), over all channels; digital silence reads
 // kSilenceFloorDbfs (-120) rather than -inf so every value is finite JSON.
+// With options.stems (and features), the mix is then separated (the named
+// separator, core/stems/separator.hpp, given the features' beat grid) and the
+// per-stem features (core/stems/stem_features.hpp) are measured on the stems
+// over the mix's sections; `stems.separator` records the separator's name.
 // The analyser version changes whenever any stored number would change; the
 // store keys cached analyses by (content hash, analyser version).
 
@@ -27,7 +31,7 @@ namespace styledna::core {
 
 class AnalysisContext;
 
-inline constexpr const char* kAnalyzerVersion = "0.6.0";
+inline constexpr const char* kAnalyzerVersion = "0.7.0";
 inline constexpr double kSilenceFloorDbfs = -120.0;
 
 // Features measured on separated (or producer-supplied) stems, see
@@ -59,11 +63,14 @@ struct TrackAnalysis {
 
 struct AnalyzeOptions {
     DecodeOptions decode;
-    bool features = true; // run the feature registry (false: format and level facts only)
-    int threads = 2;      // worker threads inside one analysis
+    bool features = true;          // run the feature registry (false: format and level facts only)
+    int threads = 2;               // worker threads inside one analysis
+    bool stems = true;             // separate and measure per-stem features (needs features)
+    std::string separator = "dsp"; // makeSeparator() name used when stems is set
 };
 
-// Stages reported through progress: "hashing", "decoding", "features", "done".
+// Stages reported through progress: "hashing", "decoding", "features",
+// "separating" and "stems" (with options.stems), "done".
 Result<TrackAnalysis> analyzeFile(const std::string& path, const AnalyzeOptions& options = {},
                                   const CancellationToken& cancel = {},
                                   const ProgressFn& progress = {});
@@ -71,6 +78,14 @@ Result<TrackAnalysis> analyzeFile(const std::string& path, const AnalyzeOptions&
 // Analysis of an already decoded buffer (hash and path left to the caller).
 Result<TrackAnalysis> analyzeDecoded(const DecodedAudio& decoded, const AnalyzeOptions& options,
                                      const CancellationToken& cancel, const ProgressFn& progress);
+
+// Per-stem features of a producer's exported stems DIR/drums.wav, DIR/bass.wav,
+// DIR/other.wav (see core/stems/stem_files.hpp for the accepted files and the
+// errors, which name the file), measured like analyzeDecoded's separated
+// stems on `mix`'s grid and sections, at mix.analysis_sample_rate_hz;
+// separator "user". `mix` must be an analysis with features.
+Result<StemAnalysis> analyzeStemFiles(const std::string& dir, const TrackAnalysis& mix,
+                                      const CancellationToken& cancel = {});
 
 // The descriptor-v2 embedding of an analysis run: the backbone on ctx's mono
 // (and, for stereo, side) spectrogram, the features' beat grid and sections,
