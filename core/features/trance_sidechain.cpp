@@ -102,20 +102,31 @@ const DuckTemplateTable& duckTemplateTable() {
 
 TranceSidechainEnvelope computeSidechainEnvelope(const AnalysisContext& ctx,
                                                  const TranceSidechainParams& params) {
+    if (ctx.audio().empty() || !(ctx.sampleRateHz() > 0)) {
+        return {};
+    }
+    bool from_side = false;
+    if (ctx.isStereo()) {
+        const double side = bandPower(ctx.sideSpectrum(), params.band_lo_hz, params.band_hi_hz);
+        const double mid = bandPower(ctx.monoSpectrum(), params.band_lo_hz, params.band_hi_hz);
+        from_side = side > 0 && side >= mid * std::pow(10.0, params.side_min_rel_db / 10.0);
+    }
+    return computeSidechainEnvelope(ctx.mono(), from_side ? &ctx.side() : nullptr,
+                                    ctx.sampleRateHz(), params);
+}
+
+TranceSidechainEnvelope computeSidechainEnvelope(const std::vector<float>& mid,
+                                                 const std::vector<float>* side_signal, double rate,
+                                                 const TranceSidechainParams& params) {
     TranceSidechainEnvelope env;
-    const double rate = ctx.sampleRateHz();
-    if (ctx.audio().empty() || !(rate > 0)) {
+    if (mid.empty() || !(rate > 0)) {
         return env;
     }
     const auto block =
         std::max<std::size_t>(1, static_cast<std::size_t>(std::lround(rate / 1000.0)));
     env.block_s = static_cast<double>(block) / rate;
-    if (ctx.isStereo()) {
-        const double side = bandPower(ctx.sideSpectrum(), params.band_lo_hz, params.band_hi_hz);
-        const double mid = bandPower(ctx.monoSpectrum(), params.band_lo_hz, params.band_hi_hz);
-        env.from_side = side > 0 && side >= mid * std::pow(10.0, params.side_min_rel_db / 10.0);
-    }
-    const auto& x = env.from_side ? ctx.side() : ctx.mono();
+    env.from_side = side_signal != nullptr;
+    const auto& x = env.from_side ? *side_signal : mid;
     const std::size_t n = x.size();
     env.power.assign((n + block - 1) / block, 0.0f);
     env.kept.assign(env.power.size(), 0);
@@ -127,7 +138,6 @@ TranceSidechainEnvelope computeSidechainEnvelope(const AnalysisContext& ctx,
 
     // Hot samples: the mid within clip_margin_db of its peak (side signal only;
     // on the mono signal the gate would select on the measured signal itself).
-    const auto& mid = ctx.mono();
     float peak = 0.0f;
     for (float v : mid) {
         peak = std::max(peak, std::abs(v));

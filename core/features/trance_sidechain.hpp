@@ -134,6 +134,15 @@ struct TranceSidechainEnvelope {
 TranceSidechainEnvelope computeSidechainEnvelope(const AnalysisContext& ctx,
                                                  const TranceSidechainParams& params);
 
+// The same envelope from signals the caller already has (the per-stem features
+// decide side vs mono on their own spectra): mid = (L + R) / 2 at rate_hz;
+// side = (L - R) / 2 of the same length to take the side path (clip gate on
+// mid), nullptr for the mono path. The context version above decides from the
+// shared spectra and calls this one.
+TranceSidechainEnvelope computeSidechainEnvelope(const std::vector<float>& mid,
+                                                 const std::vector<float>* side, double rate_hz,
+                                                 const TranceSidechainParams& params);
+
 struct TranceSidechainResult {
     double depth_db = 0.0;
     double release_ms = 0.0;
