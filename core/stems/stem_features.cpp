@@ -2,22 +2,24 @@
 
 #include <algorithm>
 #include <cmath>
-#include <memory>
+#include <limits>
 #include <set>
+#include <system_error>
 #include <thread>
 
-#include "core/features/analysis_context.hpp"
-#include "core/features/spectral_features.hpp"
-#include "core/features/stereo_features.hpp"
+#include "core/common/large_buffers.hpp"
+#include "core/dsp/decimate.hpp"
 #include "core/features/trance_sidechain.hpp"
 #include "core/features/trance_supersaw.hpp"
+#include "core/stems/stem_scan.hpp"
 
 namespace styledna::core::stems {
 namespace {
 
-constexpr double kOverlapLoHz = 40.0;
-constexpr double kOverlapHiHz = 120.0;
 constexpr double kOverlapFloorDb = -100.0;
+constexpr std::size_t kStemHop = 2048;           // main STFT hop of the stem scans
+constexpr double kBassSpectrumRateHz = 5512.5;   // SpectralParams / StereoParams decimation
+constexpr double kBassSidechainRateHz = 11025.0; // bass sidechain envelope rate
 
 const char* const kTonalBands[] = {"sub", "low", "low_mid", "mid", "high_mid", "high", "air"};
 
@@ -132,122 +134,235 @@ std::vector<double> beatsIn(const BeatGrid& grid, double start_s, double end_s) 
 struct StemJob {
     std::string name;
     const AudioBuffer* audio = nullptr;
-    std::unique_ptr<AnalysisContext> ctx;
+    MainScan main;
     TrackFeatures out;
     Status status;
 };
 
-Status runFamilies(StemJob& job, const TrackFeatures& mix) {
-    const AnalysisContext& ctx = *job.ctx;
-    std::vector<std::unique_ptr<FeatureFamily>> families;
-    families.push_back(makeSpectralFamily());
-    if (job.name != "drums") {
-        families.push_back(makeStereoFamily());
-    }
-    for (auto& f : families) {
-        Status st = f->configure();
-        if (st.isOk()) {
-            st = f->process(ctx, job.out);
-        }
-        if (!st.isOk()) {
-            return st;
+std::vector<float> decimateMono(const AudioBuffer& audio, std::size_t factor) {
+    std::vector<float> mono = decimateTriangular(audio.channels[0].data(), audio.frames(), factor);
+    if (audio.numChannels() >= 2) {
+        const auto r = decimateTriangular(audio.channels[1].data(), audio.frames(), factor);
+        for (std::size_t i = 0; i < mono.size(); ++i) {
+            mono[i] = 0.5f * (mono[i] + r[i]);
         }
     }
+    return mono;
+}
+
+// Sidechain depth and release on the whole track (drops) and per section.
+void measureSidechain(const TranceSidechainEnvelope& env, const TrackFeatures& mix,
+                      const TranceSidechainParams& sc, StemJob& job) {
+    double depth = 0.0, release = 0.0;
+    const double period = mix.grid.beatPeriodS();
+    if (mix.grid.valid()) {
+        const auto whole = analyseSidechain(env, sidechainBeats(mix, sc.min_beats), period, sc);
+        depth = whole.depth_db;
+        release = whole.release_ms;
+        for (Section& s : job.out.sections) {
+            const auto part =
+                analyseSidechain(env, beatsIn(mix.grid, s.start_s, s.end_s), period, sc, &whole);
+            s.values["sidechain_depth_db"] = part.depth_db;
+            s.values["sidechain_release_ms"] = part.release_ms;
+        }
+    } else {
+        for (Section& s : job.out.sections) {
+            s.values["sidechain_depth_db"] = 0.0;
+            s.values["sidechain_release_ms"] = 0.0;
+        }
+    }
+    job.out.values["sidechain_depth_db"] = depth;
+    job.out.values["sidechain_release_ms"] = release;
+}
+
+// The bass stem's sidechain: the mono path (band 40-400 Hz) on the mono stem
+// decimated to ~11 kHz, whose 1 ms blocks (11 samples at 11025 Hz) last
+// exactly as long as at 44.1 kHz (44 samples).
+void bassSidechain(const TrackFeatures& mix, StemJob& job) {
+    TranceSidechainParams sc;
+    sc.band_lo_hz = 40.0;
+    sc.band_hi_hz = 400.0;
+    sc.side_min_rel_db = 1e9; // mono path: the bass's side is not what is ducked
+    const AudioBuffer& audio = *job.audio;
+    if (!mix.grid.valid() || audio.frames() == 0 || audio.numChannels() == 0) {
+        measureSidechain({}, mix, sc, job);
+        return;
+    }
+    const std::size_t factor = decimationFactorFor(audio.sample_rate_hz, kBassSidechainRateHz);
+    const auto mid = decimateMono(audio, factor);
+    const auto env = computeSidechainEnvelope(
+        mid, nullptr, audio.sample_rate_hz / static_cast<double>(factor), sc);
+    measureSidechain(env, mix, sc, job);
+}
+
+// The other stem's sidechain: the trance family's side-or-mono decision on
+// the scan's decision powers, then its envelope at the full rate.
+void otherSidechain(const TrackFeatures& mix, StemJob& job) {
+    const TranceSidechainParams sc;
+    const AudioBuffer& audio = *job.audio;
+    if (!mix.grid.valid() || audio.frames() == 0 || audio.numChannels() == 0) {
+        measureSidechain({}, mix, sc, job);
+        return;
+    }
+    const bool stereo = audio.numChannels() >= 2;
+    const bool from_side =
+        stereo && job.main.decision_side > 0 &&
+        job.main.decision_side >= job.main.decision_mid * std::pow(10.0, sc.side_min_rel_db / 10.0);
+    const std::size_t n = audio.frames();
+    std::vector<float> mid, side;
+    reserveLarge(mid, n);
+    mid.resize(n);
+    const float* l = audio.channels[0].data();
+    const float* r = stereo ? audio.channels[1].data() : l;
+    for (std::size_t i = 0; i < n; ++i) {
+        mid[i] = 0.5f * (l[i] + r[i]);
+    }
+    if (from_side) {
+        reserveLarge(side, n);
+        side.resize(n);
+        for (std::size_t i = 0; i < n; ++i) {
+            side[i] = 0.5f * (l[i] - r[i]);
+        }
+    }
+    const auto env =
+        computeSidechainEnvelope(mid, from_side ? &side : nullptr, audio.sample_rate_hz, sc);
+    recycleLarge(mid);
+    recycleLarge(side);
+    measureSidechain(env, mix, sc, job);
+}
+
+// Supersaw width ratio over time ranges, from the scan's per-frame 1-8 kHz
+// sums (the trance family's frame rule: frames ceil(a / hop_s) .. ceil(e / hop_s)).
+double widthRatio(const MainScan& scan, const std::vector<TimeRange>& ranges) {
+    if (scan.saw_mid.empty()) {
+        return 0.0;
+    }
+    const double hop_s = 1.0 / scan.frameRateHz();
+    const auto frames = static_cast<double>(scan.saw_mid.size());
+    double s_sum = 0.0, m_sum = 0.0;
+    for (const auto& [a, e] : ranges) {
+        const auto f0 = static_cast<std::size_t>(std::clamp(std::ceil(a / hop_s), 0.0, frames));
+        const auto f1 = static_cast<std::size_t>(std::clamp(std::ceil(e / hop_s), 0.0, frames));
+        for (std::size_t i = f0; i < f1; ++i) {
+            m_sum += scan.saw_mid[i];
+            s_sum += scan.saw_side[i];
+        }
+    }
+    return m_sum > 0 ? s_sum / m_sum : 0.0;
+}
+
+void otherSupersaw(const TrackFeatures& mix, StemJob& job) {
+    std::vector<TimeRange> ranges;
+    for (const char* label : {"breakdown", "drop"}) {
+        int covered = 0;
+        for (const Section& sec : mix.sections) {
+            if (sec.label == label) {
+                ranges.emplace_back(sec.start_s, sec.end_s);
+                covered += sec.bars;
+            }
+        }
+        if (covered >= 4) {
+            break;
+        }
+        ranges.clear();
+    }
+    if (ranges.empty()) {
+        ranges.emplace_back(0.0, job.audio->durationS());
+    }
+    job.out.values["supersaw_width"] = spreadFromWidthRatio(widthRatio(job.main, ranges));
+    for (Section& s : job.out.sections) {
+        s.values["supersaw_width"] =
+            spreadFromWidthRatio(widthRatio(job.main, {{s.start_s, s.end_s}}));
+    }
+}
+
+Status measureStem(StemJob& job, const TrackFeatures& mix, const CancellationToken& cancel) {
+    const AudioBuffer& audio = *job.audio;
+    std::vector<TimeRange> ranges;
     for (const Section& sec : mix.sections) {
+        ranges.emplace_back(sec.start_s, sec.end_s);
         Section s;
         s.label = sec.label;
         s.start_s = sec.start_s;
         s.end_s = sec.end_s;
         s.start_bar = sec.start_bar;
         s.bars = sec.bars;
-        for (auto& f : families) {
-            Status st = f->processSection(ctx, sec.start_s, sec.end_s, s.values);
-            if (!st.isOk()) {
-                return st;
-            }
-        }
         job.out.sections.push_back(std::move(s));
     }
-    if (ctx.cancel().isCancelled()) {
+    MainScanParams params;
+    params.hop = kStemHop;
+    params.side = job.name == "other";
+    params.low_cells = job.name != "other";
+    if (!scanMainSpectrum(audio, ranges, params, cancel, job.main)) {
         return cancelledError("stem analysis cancelled");
     }
-
-    if (job.name != "drums") {
-        TranceSidechainParams sc;
-        if (job.name == "bass") {
-            sc.band_lo_hz = 40.0;
-            sc.band_hi_hz = 400.0;
-            sc.side_min_rel_db = 1e9; // mono path: the bass's side is not what is ducked
-        }
-        const double period = mix.grid.beatPeriodS();
-        double depth = 0.0, release = 0.0;
-        if (mix.grid.valid()) {
-            const auto env = computeSidechainEnvelope(ctx, sc);
-            const auto whole = analyseSidechain(env, sidechainBeats(mix, sc.min_beats), period, sc);
-            depth = whole.depth_db;
-            release = whole.release_ms;
-            for (Section& s : job.out.sections) {
-                const auto part = analyseSidechain(env, beatsIn(mix.grid, s.start_s, s.end_s),
-                                                   period, sc, &whole);
-                s.values["sidechain_depth_db"] = part.depth_db;
-                s.values["sidechain_release_ms"] = part.release_ms;
+    const double rate = audio.sample_rate_hz;
+    const std::size_t factor = decimationFactorFor(rate, kBassSpectrumRateHz);
+    const double low_rate = rate / static_cast<double>(factor);
+    const bool stereo = audio.numChannels() >= 2;
+    {
+        std::vector<float> l_low, r_low, mono_low;
+        if (audio.frames() > 0) {
+            l_low = decimateTriangular(audio.channels[0].data(), audio.frames(), factor);
+            if (stereo) {
+                r_low = decimateTriangular(audio.channels[1].data(), audio.frames(), factor);
             }
         }
-        job.out.values["sidechain_depth_db"] = depth;
-        job.out.values["sidechain_release_ms"] = release;
+        mono_low = l_low;
+        for (std::size_t i = 0; i < r_low.size(); ++i) {
+            mono_low[i] = 0.5f * (l_low[i] + r_low[i]);
+        }
+        const BassScan bass = scanBassSpectrum(mono_low, low_rate, ranges);
+        writeSpectralValues(job.main, bass, 0, job.out.values);
+        for (std::size_t s = 0; s < job.out.sections.size(); ++s) {
+            writeSpectralValues(job.main, bass, 1 + s, job.out.sections[s].values);
+        }
+        if (job.name == "bass") {
+            const LowBandPair band = lowBandPair(std::move(l_low), std::move(r_low), low_rate);
+            writeLowBandValues(band, 0.0, std::numeric_limits<double>::infinity(), job.out.values);
+            for (Section& s : job.out.sections) {
+                writeLowBandValues(band, s.start_s, s.end_s, s.values);
+            }
+        }
+    }
+    if (cancel.isCancelled()) {
+        return cancelledError("stem analysis cancelled");
+    }
+    if (job.name == "bass") {
+        bassSidechain(mix, job);
     }
     if (job.name == "other") {
-        const TranceSupersawParams ss;
-        std::vector<std::pair<double, double>> ranges;
-        for (const char* label : {"breakdown", "drop"}) {
-            int covered = 0;
-            for (const Section& sec : mix.sections) {
-                if (sec.label == label) {
-                    ranges.emplace_back(sec.start_s, sec.end_s);
-                    covered += sec.bars;
-                }
-            }
-            if (covered >= 4) {
-                break;
-            }
-            ranges.clear();
-        }
-        if (ranges.empty()) {
-            ranges.emplace_back(0.0, job.audio->durationS());
-        }
-        job.out.values["supersaw_width"] =
-            spreadFromWidthRatio(supersawWidthRatio(ctx, ranges, ss));
+        const std::size_t n = audio.frames();
+        const float* l = n > 0 ? audio.channels[0].data() : nullptr;
+        const float* r = stereo ? audio.channels[1].data() : l;
+        job.out.values["stereo_width"] = stereoWidth(l, r, 0, n);
         for (Section& s : job.out.sections) {
-            s.values["supersaw_width"] =
-                spreadFromWidthRatio(supersawWidthRatio(ctx, {{s.start_s, s.end_s}}, ss));
+            const std::size_t first = indexAtOrAfter(s.start_s, rate, n);
+            s.values["stereo_width"] =
+                stereoWidth(l, r, first, std::max(first, indexAtOrAfter(s.end_s, rate, n)));
         }
+        otherSidechain(mix, job);
+        otherSupersaw(mix, job);
     }
     const auto names = namesFor(job.name);
     keepOnly(job.out.values, names);
     for (Section& s : job.out.sections) {
         keepOnly(s.values, names);
     }
-    job.out.labels.clear();
-    job.out.series.clear();
     return Status::ok();
 }
 
-// kick_bass_overlap_db over frames [first, last) of the two mono spectrograms.
-double overlapDb(const Spectrogram& drums, const Spectrogram& bass, std::size_t first,
-                 std::size_t last) {
-    const std::size_t frames = std::min({drums.num_frames, bass.num_frames, last});
-    const auto lo =
-        static_cast<std::size_t>(std::ceil(kOverlapLoHz * bass.frame_size / bass.sample_rate_hz));
-    const auto hi = std::min(
-        bass.num_bins - 1,
-        static_cast<std::size_t>(std::floor(kOverlapHiHz * bass.frame_size / bass.sample_rate_hz)));
+// kick_bass_overlap_db over frames [first, last) of the two stems' low cells.
+double overlapDb(const MainScan& drums, const MainScan& bass, std::size_t first, std::size_t last) {
+    const std::size_t cells = std::min(drums.cell_count, bass.cell_count);
+    const std::size_t frames = std::min({drums.frames, bass.frames, last});
     double shared = 0.0, total = 0.0;
     for (std::size_t i = first; i < frames; ++i) {
-        const float* d = drums.frame(i);
-        const float* b = bass.frame(i);
-        for (std::size_t k = lo; k <= hi; ++k) {
-            const double pb = static_cast<double>(b[k]) * b[k];
-            const double pd = static_cast<double>(d[k]) * d[k];
+        const float* d = drums.low_cells.data() + i * drums.cell_count;
+        const float* b = bass.low_cells.data() + i * bass.cell_count;
+        for (std::size_t k = 0; k < cells; ++k) {
+            const double pb = b[k];
+            const double pd = d[k];
             shared += std::min(pb, pd);
             total += pb;
         }
@@ -281,17 +396,20 @@ measureStemFeatures(const Stems& stems, const TrackFeatures& mix, const Cancella
     jobs[1].audio = &stems.bass;
     jobs[2].name = "other";
     jobs[2].audio = &stems.other;
-    for (StemJob& job : jobs) {
-        job.ctx = std::make_unique<AnalysisContext>(*job.audio, 1, cancel);
-    }
+    // Two workers: drums then bass on the caller, other (two spectra, the
+    // full-rate sidechain) on its own thread.
     {
-        std::vector<std::thread> threads;
-        for (std::size_t j = 1; j < jobs.size(); ++j) {
-            threads.emplace_back([&, j] { jobs[j].status = runFamilies(jobs[j], mix); });
+        std::thread other;
+        try {
+            other = std::thread([&] { jobs[2].status = measureStem(jobs[2], mix, cancel); });
+        } catch (const std::system_error&) {
+            jobs[2].status = measureStem(jobs[2], mix, cancel);
         }
-        jobs[0].status = runFamilies(jobs[0], mix);
-        for (auto& t : threads) {
-            t.join();
+        for (std::size_t j = 0; j < 2; ++j) {
+            jobs[j].status = measureStem(jobs[j], mix, cancel);
+        }
+        if (other.joinable()) {
+            other.join();
         }
     }
     if (cancel.isCancelled()) {
@@ -304,16 +422,15 @@ measureStemFeatures(const Stems& stems, const TrackFeatures& mix, const Cancella
             return Status(job.status.code(), std::move(message));
         }
     }
-    const Spectrogram& drums_spec = jobs[0].ctx->monoSpectrum();
-    const Spectrogram& bass_spec = jobs[1].ctx->monoSpectrum();
-    jobs[0].out.values["kick_bass_overlap_db"] =
-        overlapDb(drums_spec, bass_spec, 0, drums_spec.num_frames);
+    const MainScan& drums = jobs[0].main;
+    const MainScan& bass = jobs[1].main;
+    jobs[0].out.values["kick_bass_overlap_db"] = overlapDb(drums, bass, 0, drums.frames);
+    const double frame_rate = drums.frameRateHz();
     for (Section& s : jobs[0].out.sections) {
-        const auto first = static_cast<std::size_t>(
-            std::max(0.0, std::ceil(s.start_s * drums_spec.frameRateHz())));
-        const auto last =
-            static_cast<std::size_t>(std::max(0.0, std::ceil(s.end_s * drums_spec.frameRateHz())));
-        s.values["kick_bass_overlap_db"] = overlapDb(drums_spec, bass_spec, first, last);
+        const auto first =
+            static_cast<std::size_t>(std::max(0.0, std::ceil(s.start_s * frame_rate)));
+        const auto last = static_cast<std::size_t>(std::max(0.0, std::ceil(s.end_s * frame_rate)));
+        s.values["kick_bass_overlap_db"] = overlapDb(drums, bass, first, last);
     }
     std::map<std::string, TrackFeatures> out;
     for (StemJob& job : jobs) {
