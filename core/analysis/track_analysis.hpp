@@ -31,7 +31,7 @@ namespace styledna::core {
 
 class AnalysisContext;
 
-inline constexpr const char* kAnalyzerVersion = "0.7.0";
+inline constexpr const char* kAnalyzerVersion = "0.7.1";
 inline constexpr double kSilenceFloorDbfs = -120.0;
 
 // Features measured on separated (or producer-supplied) stems, see

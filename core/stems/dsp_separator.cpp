@@ -21,6 +21,7 @@ using Cpx = std::complex<float>;
 constexpr std::size_t kTaps = 9; // median width of both filters
 constexpr std::size_t kHalfTaps = kTaps / 2;
 constexpr std::size_t kCancelCheckFrames = 64;
+constexpr std::size_t kMaxBassDecimation = 8;
 
 inline void sort2(float& a, float& b) {
     const float lo = std::min(a, b);
@@ -70,6 +71,12 @@ struct Layout {
     std::vector<float> bass_weight; // w(f) per bin above
     std::vector<float> analysis;    // sqrt-Hann
     std::vector<float> synthesis;   // sqrt-Hann / size (KissFFT's inverse is unnormalised)
+    // Bass synthesis at rate / bass_decimation: bins [0, bass_bins) of the mask
+    // can be non-zero, all below a quarter of the low rate's Nyquist.
+    std::size_t bass_decimation = 1;
+    std::size_t bass_bins = 0;
+    std::size_t low_size = 0;         // size / bass_decimation
+    std::vector<float> low_synthesis; // synthesis[q * bass_decimation]
     float mask_power = 2.0f;
     float harmonic_bias = 4.0f;
     std::size_t sustain_reach = 9; // frames each side of the sustained-floor window
@@ -86,7 +93,8 @@ struct Layout {
 
 struct Outputs {
     std::array<float*, 2> drums{};
-    std::array<float*, 2> bass{};
+    std::array<float*, 2> bass_low{}; // the bass at rate / bass_decimation
+    std::size_t low_n = 0;            // samples of each bass_low channel
 };
 
 // Streams frames [first, last): forward FFT of the residual, masks, inverse FFT,
@@ -98,7 +106,9 @@ public:
         : m_layout(layout), m_fft(layout.size), m_frame(layout.size), m_time(layout.size),
           m_zero(layout.bins, 0.0f), m_harmonic(layout.bins), m_percussive(layout.bins),
           m_padded(layout.bins + 2 * kHalfTaps * layout.freq_stride, 0.0f),
-          m_drums_mask(layout.bins), m_bass_mask(layout.bins), m_masked(layout.bins) {
+          m_drums_mask(layout.bins), m_bass_mask(layout.bins), m_masked(layout.bins),
+          m_low_fft(layout.low_size), m_low_time(layout.low_size),
+          m_low_masked(layout.low_size / 2 + 1) {
         const std::size_t slots = 2 * layout.reach() + 1;
         m_window.resize(2 * layout.sustain_reach + 1);
         m_magnitude.assign(slots, std::vector<float>(layout.bins, 0.0f));
@@ -111,8 +121,11 @@ public:
         const Layout& L = m_layout;
         m_head_start = L.frameStart(first);
         m_head_len = private_head ? L.size - L.hop : 0;
-        for (auto& h : m_head) {
-            h.assign(m_head_len, 0.0f);
+        for (std::size_t stem = 0; stem < 2; ++stem) {
+            for (std::size_t c = 0; c < 2; ++c) {
+                m_head[stem * 2 + c].assign(stem == 0 ? m_head_len : m_head_len / L.bass_decimation,
+                                            0.0f);
+            }
         }
         const auto reach = static_cast<std::ptrdiff_t>(L.reach());
         const auto f_first = static_cast<std::ptrdiff_t>(first);
@@ -138,7 +151,9 @@ public:
         }
     }
 
-    // The head samples this worker kept aside: [headStart(), + headLength()) per stem/channel.
+    // The head samples this worker kept aside: [headStart(), + headLength()) per
+    // stem/channel, at the full rate for drums (stem 0) and at rate /
+    // bass_decimation for bass (stem 1: from headStart() / bass_decimation).
     std::ptrdiff_t headStart() const { return m_head_start; }
     std::size_t headLength() const { return m_head_len; }
     const std::vector<float>& head(std::size_t stem, std::size_t channel) const {
@@ -186,12 +201,21 @@ private:
         const std::size_t s = slot(frame);
         const std::ptrdiff_t start = L.frameStart(static_cast<std::size_t>(frame));
         float* mag = m_magnitude[s].data();
+        const bool inside = start >= 0 && static_cast<std::size_t>(start) + L.size <= L.n;
         for (std::size_t c = 0; c < L.channels; ++c) {
             const float* x = residual[c];
-            for (std::size_t j = 0; j < L.size; ++j) {
-                const std::ptrdiff_t t = start + static_cast<std::ptrdiff_t>(j);
-                m_frame[j] =
-                    (t >= 0 && t < static_cast<std::ptrdiff_t>(L.n)) ? x[t] * L.analysis[j] : 0.0f;
+            if (inside) {
+                const float* src = x + start;
+                for (std::size_t j = 0; j < L.size; ++j) {
+                    m_frame[j] = src[j] * L.analysis[j];
+                }
+            } else {
+                for (std::size_t j = 0; j < L.size; ++j) {
+                    const std::ptrdiff_t t = start + static_cast<std::ptrdiff_t>(j);
+                    m_frame[j] = (t >= 0 && t < static_cast<std::ptrdiff_t>(L.n))
+                                     ? x[t] * L.analysis[j]
+                                     : 0.0f;
+                }
             }
             Cpx* spec = m_spectrum[s * L.channels + c].data();
             m_fft.forward(m_frame.data(), spec);
@@ -256,27 +280,53 @@ private:
         const std::size_t s = slot(c);
         for (std::size_t ch = 0; ch < L.channels; ++ch) {
             const Cpx* spec = m_spectrum[s * L.channels + ch].data();
-            for (std::size_t stem = 0; stem < 2; ++stem) {
-                const float* mask = stem == 0 ? m_drums_mask.data() : m_bass_mask.data();
-                for (std::size_t k = 0; k < L.bins; ++k) {
-                    m_masked[k] = spec[k] * mask[k];
-                }
-                m_fft.inverse(m_masked.data(), m_time.data());
-                float* dst = stem == 0 ? out.drums[ch] : out.bass[ch];
-                std::vector<float>& head = m_head[stem * 2 + ch];
-                for (std::size_t j = 0; j < L.size; ++j) {
-                    const std::ptrdiff_t t = start + static_cast<std::ptrdiff_t>(j);
-                    if (t < 0 || t >= static_cast<std::ptrdiff_t>(L.n)) {
-                        continue;
-                    }
-                    const float v = m_time[j] * L.synthesis[j];
-                    const std::ptrdiff_t h = t - m_head_start;
-                    if (h >= 0 && h < static_cast<std::ptrdiff_t>(m_head_len)) {
-                        head[static_cast<std::size_t>(h)] += v;
-                    } else {
-                        dst[t] += v;
-                    }
-                }
+            for (std::size_t k = 0; k < L.bins; ++k) {
+                m_masked[k] = spec[k] * m_drums_mask[k];
+            }
+            m_fft.inverse(m_masked.data(), m_time.data());
+            addFrame(m_time.data(), L.synthesis.data(), L.size, start, 1, L.n, out.drums[ch],
+                     m_head[ch]);
+            std::fill(m_low_masked.begin(), m_low_masked.end(), Cpx{});
+            for (std::size_t k = 0; k < L.bass_bins; ++k) {
+                m_low_masked[k] = spec[k] * m_bass_mask[k];
+            }
+            m_low_fft.inverse(m_low_masked.data(), m_low_time.data());
+            addFrame(m_low_time.data(), L.low_synthesis.data(), L.low_size, start,
+                     L.bass_decimation, out.low_n * L.bass_decimation, out.bass_low[ch],
+                     m_head[2 + ch]);
+        }
+    }
+
+    // Overlap-add of one windowed frame at the rate / step grid: sample q of
+    // `frame` is time start + q * step (a multiple of step), stored at index
+    // t / step of dst, or of `head` inside this worker's private head.
+    void addFrame(const float* frame, const float* window, std::size_t count, std::ptrdiff_t start,
+                  std::size_t step, std::size_t n, float* dst, std::vector<float>& head) const {
+        const auto st = static_cast<std::ptrdiff_t>(step);
+        const std::ptrdiff_t first = start / st; // start is a multiple of step
+        const std::ptrdiff_t head_first = m_head_start / st;
+        const auto head_len = static_cast<std::ptrdiff_t>(head.size());
+        const auto limit = static_cast<std::ptrdiff_t>(n / step);
+        const auto cnt = static_cast<std::ptrdiff_t>(count);
+        if (first >= 0 && first + cnt <= limit &&
+            (head_len == 0 || first >= head_first + head_len || first + cnt <= head_first)) {
+            float* d = dst + first;
+            for (std::size_t q = 0; q < count; ++q) {
+                d[q] += frame[q] * window[q];
+            }
+            return;
+        }
+        for (std::ptrdiff_t q = 0; q < cnt; ++q) {
+            const std::ptrdiff_t m = first + q;
+            if (m < 0 || m >= limit) {
+                continue;
+            }
+            const float v = frame[q] * window[q];
+            const std::ptrdiff_t h = m - head_first;
+            if (h >= 0 && h < head_len) {
+                head[static_cast<std::size_t>(h)] += v;
+            } else {
+                dst[m] += v;
             }
         }
     }
@@ -286,9 +336,12 @@ private:
     std::vector<float> m_frame, m_time, m_zero, m_harmonic, m_percussive, m_padded;
     std::vector<float> m_drums_mask, m_bass_mask, m_window;
     std::vector<Cpx> m_masked;
+    RealFft m_low_fft;
+    std::vector<float> m_low_time;
+    std::vector<Cpx> m_low_masked;
     std::vector<std::vector<float>> m_magnitude; // ring of frame magnitudes
     std::vector<std::vector<Cpx>> m_spectrum;    // ring of spectra, slot * channels + channel
-    std::array<std::vector<float>, 4> m_head;    // stem * 2 + channel
+    std::array<std::vector<float>, 4> m_head;    // stem * 2 + channel (bass at the low rate)
     std::ptrdiff_t m_head_start = 0;
     std::size_t m_head_len = 0;
 };
@@ -331,6 +384,27 @@ Layout makeLayout(const DspSeparatorParams& params, std::size_t n, std::size_t c
             const double x = (f - params.bass_full_hz) / (params.bass_max_hz - params.bass_full_hz);
             L.bass_weight[k] = static_cast<float>(0.5 + 0.5 * std::cos(M_PI * x));
         }
+        if (L.bass_weight[k] > 0.0f) {
+            L.bass_bins = k + 1;
+        }
+    }
+    // Largest power of two D <= kMaxBassDecimation with the bass's top bin under
+    // a quarter of the low rate's Nyquist (linear interpolation back to the full
+    // rate then leaves images >= 40 dB down), hop a multiple of D, size / D >= 16.
+    L.bass_decimation = 1;
+    while (L.bass_decimation < kMaxBassDecimation) {
+        const std::size_t d = 2 * L.bass_decimation;
+        const double low_nyquist = rate_hz / static_cast<double>(2 * d);
+        if (static_cast<double>(L.bass_bins) * bin_hz > low_nyquist / 4.0 || L.hop % d != 0 ||
+            L.size / d < 16) {
+            break;
+        }
+        L.bass_decimation = d;
+    }
+    L.low_size = L.size / L.bass_decimation;
+    L.low_synthesis.resize(L.low_size);
+    for (std::size_t q = 0; q < L.low_size; ++q) {
+        L.low_synthesis[q] = L.synthesis[q * L.bass_decimation];
     }
     return L;
 }
@@ -433,11 +507,15 @@ Result<Stems> DspSeparator::separate(const AudioBuffer& mix, const SeparationHin
     reportProgress(progress, 0.2, "separating");
 
     // 2. Residual into `other` (its final value is computed at the end), masks.
+    const Layout layout = makeLayout(m_params, n, channels, rate, grid.beatPeriodS());
+    const std::size_t decimation = layout.bass_decimation;
     Outputs out;
+    out.low_n = (n + decimation - 1) / decimation + 1;
+    std::array<std::vector<float>, 2> bass_low;
     std::array<const float*, 2> residual{};
     for (std::size_t c = 0; c < channels; ++c) {
         stems.drums.channels[c] = makeStemChannel(n);
-        stems.bass.channels[c] = makeStemChannel(n);
+        bass_low[c] = makeStemChannel(out.low_n);
         std::vector<float>& r = stems.other.channels[c];
         reserveLarge(r, n);
         r.assign(mix.channels[c].begin(), mix.channels[c].end());
@@ -447,10 +525,9 @@ Result<Stems> DspSeparator::separate(const AudioBuffer& mix, const SeparationHin
             }
         }
         out.drums[c] = stems.drums.channels[c].data();
-        out.bass[c] = stems.bass.channels[c].data();
+        out.bass_low[c] = bass_low[c].data();
         residual[c] = r.data();
     }
-    const Layout layout = makeLayout(m_params, n, channels, rate, grid.beatPeriodS());
     const std::size_t workers =
         std::clamp<std::size_t>(static_cast<std::size_t>(std::max(1, m_params.threads)), 1,
                                 std::max<std::size_t>(1, layout.frames / 64));
@@ -476,29 +553,53 @@ Result<Stems> DspSeparator::separate(const AudioBuffer& mix, const SeparationHin
         t.join();
     }
     if (cancelled.load() || cancel.isCancelled()) {
+        for (auto& b : bass_low) {
+            recycleLarge(b);
+        }
         recycleStems(stems);
         return cancelledError("separation cancelled");
     }
     for (std::size_t w = 1; w < workers; ++w) {
         const SpectralWorker& worker = *pool[w];
         for (std::size_t stem = 0; stem < 2; ++stem) {
+            const std::size_t step = stem == 0 ? 1 : decimation;
+            const auto size = static_cast<std::ptrdiff_t>(stem == 0 ? n : out.low_n);
             for (std::size_t c = 0; c < channels; ++c) {
-                float* dst = stem == 0 ? out.drums[c] : out.bass[c];
+                float* dst = stem == 0 ? out.drums[c] : out.bass_low[c];
                 const std::vector<float>& head = worker.head(stem, c);
-                for (std::size_t j = 0; j < worker.headLength(); ++j) {
-                    const std::ptrdiff_t t = worker.headStart() + static_cast<std::ptrdiff_t>(j);
-                    if (t >= 0 && t < static_cast<std::ptrdiff_t>(n)) {
+                const std::ptrdiff_t first = worker.headStart() / static_cast<std::ptrdiff_t>(step);
+                for (std::size_t j = 0; j < head.size(); ++j) {
+                    const std::ptrdiff_t t = first + static_cast<std::ptrdiff_t>(j);
+                    if (t >= 0 && t < size) {
                         dst[t] += head[j];
                     }
                 }
             }
         }
     }
+    // The bass back at the full rate: linear interpolation between the low-rate
+    // samples (which are the full-rate overlap-add's samples at multiples of D).
+    for (std::size_t c = 0; c < channels; ++c) {
+        stems.bass.channels[c] = makeStemChannel(n);
+        float* b = stems.bass.channels[c].data();
+        const float* low = bass_low[c].data();
+        const float inv = 1.0f / static_cast<float>(decimation);
+        for (std::size_t m = 0; m * decimation < n; ++m) {
+            const float a = low[m];
+            const float slope = (low[m + 1] - a) * inv;
+            const std::size_t base = m * decimation;
+            const std::size_t count = std::min(decimation, n - base);
+            for (std::size_t q = 0; q < count; ++q) {
+                b[base + q] = a + slope * static_cast<float>(q);
+            }
+        }
+        recycleLarge(bass_low[c]);
+    }
 
     // 3. Kick into drums; other = mix - drums - bass.
     for (std::size_t c = 0; c < channels; ++c) {
         float* d = out.drums[c];
-        const float* b = out.bass[c];
+        const float* b = stems.bass.channels[c].data();
         const float* x = mix.channels[c].data();
         float* o = stems.other.channels[c].data();
         const float* k = kick.kick.empty() ? nullptr : kick.kick.data();

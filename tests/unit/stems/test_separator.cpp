@@ -98,7 +98,7 @@ TEST_CASE("sdrDb: analytic values and shape mismatches", "[stems][sdr]") {
 TEST_CASE("makeSeparator: dsp by name, learned not yet, unknown named", "[stems]") {
     auto dsp = makeSeparator("dsp");
     REQUIRE(dsp.isOk());
-    REQUIRE((*dsp)->name() == "dsp-hpss/1");
+    REQUIRE((*dsp)->name() == "dsp-hpss/2");
     auto learned = makeSeparator("learned");
     REQUIRE(learned.status().code() == StatusCode::kUnimplemented);
     auto bad = makeSeparator("demucs");
