@@ -23,8 +23,16 @@
 // and bass, two channels) at the separator's frame size, windows and overlap-
 // add included, no masks. Budget: 1 s per 5-minute track on 2 threads.
 //
+// Stem overhead (the product's budget): on the first track, the full
+// analysis (analyzeDecoded: every family, the embedding) with and without
+// AnalyzeOptions::stems, interleaved, best of --analysis-repeats (default 3),
+// and the two parts of the difference on their own: separation with the
+// analysis's grid and measureStemFeatures on the stems. The overhead (with -
+// without) is printed against its 1 s budget per 5-minute track on 2 threads
+// and as a multiple of the same-run floor above. --analysis-repeats 0 skips it.
+//
 // Usage: bench_separation [--minutes M] [--tracks N] [--seed-base S]
-//                         [--threads T] [--repeats R]
+//                         [--threads T] [--repeats R] [--analysis-repeats A]
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -36,12 +44,14 @@
 #include <thread>
 #include <vector>
 
+#include "core/analysis/track_analysis.hpp"
 #include "core/audio/synth/trance_synth.hpp"
 #include "core/features/analysis_context.hpp"
 #include "core/features/rhythm_features.hpp"
 #include "core/stems/dsp_separator.hpp"
 #include "core/stems/real_fft.hpp"
 #include "core/stems/sdr.hpp"
+#include "core/stems/stem_features.hpp"
 
 namespace {
 
@@ -128,6 +138,56 @@ double floorSeconds(const AudioBuffer& mix, std::size_t size, int threads) {
     return seconds(t0, Clock::now());
 }
 
+struct OverheadTimes {
+    double without_s = INFINITY, with_s = INFINITY, separate_s = INFINITY, features_s = INFINITY;
+};
+
+// Full analysis with and without stems (interleaved), separation and stem
+// features alone; best of `repeats` each.
+Result<OverheadTimes> measureOverhead(const AudioBuffer& mix, int threads, int repeats) {
+    DecodedAudio decoded;
+    decoded.audio = mix;
+    decoded.source.sample_rate_hz = mix.sample_rate_hz;
+    decoded.source.channels = static_cast<int>(mix.numChannels());
+    decoded.source.duration_s = mix.durationS();
+    OverheadTimes t;
+    TrackFeatures features;
+    for (int r = 0; r < repeats; ++r) {
+        for (const bool stems : {false, true}) {
+            AnalyzeOptions options;
+            options.threads = threads;
+            options.stems = stems;
+            const auto t0 = Clock::now();
+            auto analysis = analyzeDecoded(decoded, options, {}, {});
+            const double s = seconds(t0, Clock::now());
+            if (!analysis) {
+                return analysis.status();
+            }
+            (stems ? t.with_s : t.without_s) = std::min(stems ? t.with_s : t.without_s, s);
+            features = std::move(analysis->features);
+        }
+        DspSeparatorParams params;
+        params.threads = threads;
+        SeparationHints hints;
+        hints.grid = &features.grid;
+        const auto s0 = Clock::now();
+        auto separated = DspSeparator(params).separate(mix, hints, {}, {});
+        const auto s1 = Clock::now();
+        if (!separated) {
+            return separated.status();
+        }
+        auto measured = measureStemFeatures(*separated, features);
+        const auto s2 = Clock::now();
+        recycleStems(*separated);
+        if (!measured) {
+            return measured.status();
+        }
+        t.separate_s = std::min(t.separate_s, seconds(s0, s1));
+        t.features_s = std::min(t.features_s, seconds(s1, s2));
+    }
+    return t;
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -136,6 +196,7 @@ int main(int argc, char** argv) {
     std::uint64_t seed_base = 91000;
     int threads = 2;
     int repeats = 1;
+    int analysis_repeats = 3;
     for (int i = 1; i + 1 < argc; i += 2) {
         const std::string flag = argv[i];
         const char* value = argv[i + 1];
@@ -149,6 +210,8 @@ int main(int argc, char** argv) {
             threads = std::atoi(value);
         } else if (flag == "--repeats") {
             repeats = std::max(1, std::atoi(value));
+        } else if (flag == "--analysis-repeats") {
+            analysis_repeats = std::max(0, std::atoi(value));
         } else {
             std::fprintf(stderr, "unknown flag %s\n", flag.c_str());
             return 2;
@@ -167,6 +230,8 @@ int main(int argc, char** argv) {
     std::map<std::string, std::vector<double>> sdr;
     std::map<std::string, std::map<std::string, std::vector<double>>> by_style;
     std::vector<double> sep_per_5min, ratio_floor;
+    AudioBuffer first_mix;
+    double first_floor_s = NAN;
     for (int t = 0; t < tracks; ++t) {
         const TranceStyle style = styles[t % 4];
         const std::uint64_t seed = seed_base + static_cast<std::uint64_t>(t);
@@ -235,6 +300,10 @@ int main(int argc, char** argv) {
                     best / floor_s);
         std::fflush(stdout);
         recycleStems(stems);
+        if (t == 0) {
+            first_mix = track->mix;
+            first_floor_s = floor_s;
+        }
     }
     std::printf("\nmedian SDR (dB)   drums    bass   other\n");
     for (const auto& [style, m] : by_style) {
@@ -250,5 +319,23 @@ int main(int argc, char** argv) {
     std::printf("\nseparation per 5-min track (median): %.3f s = %.2fx the %.1f s budget, "
                 "%.2fx the same-run floor (STFT + ISTFT)\n",
                 t5, t5 / kBudgetPer5MinS, kBudgetPer5MinS, median(ratio_floor));
+    if (analysis_repeats > 0 && first_mix.frames() > 0) {
+        auto o = measureOverhead(first_mix, threads, analysis_repeats);
+        if (!o) {
+            std::fprintf(stderr, "analysis failed: %s\n", o.status().message().c_str());
+            return 1;
+        }
+        const double to5 = 5.0 * 60.0 / first_mix.durationS();
+        const double overhead = (o->with_s - o->without_s) * to5;
+        std::printf("\nfull analysis, first track, best of %d, per 5-min track:\n"
+                    "  without stems %.3f s, with stems %.3f s\n"
+                    "  separation alone %.3f s, stem features alone %.3f s (sum %.3f s)\n"
+                    "stem overhead (with - without): %.3f s = %.2fx the %.1f s budget, "
+                    "%.2fx the same-run floor (STFT + ISTFT)\n",
+                    analysis_repeats, o->without_s * to5, o->with_s * to5, o->separate_s * to5,
+                    o->features_s * to5, (o->separate_s + o->features_s) * to5, overhead,
+                    overhead / kBudgetPer5MinS, kBudgetPer5MinS,
+                    (o->with_s - o->without_s) / first_floor_s);
+    }
     return 0;
 }
