@@ -11,34 +11,43 @@
 //                           (gap_causes.hpp: arrangement, key, mode, tempo,
 //                           acid, swing, ...) against the basis cluster only;
 //       per section type:   mix features of the WIP's sections (mean over the
-//                           sections of a label) against Profile::section_stats;
+//                           sections of a label) against the basis cluster's
+//                           Cluster::section_stats and Profile::section_stats;
+//                           the mix's low-end features (category low_end) of
+//                           breakdowns and buildups are listed but never
+//                           evidence (trance plays no bass there: they
+//                           measure noise);
 //       per stem:           the stem's whole-track and per-section values
 //                           against stem_stats / stem_section_stats, when both
 //                           sides have that stem.
 //     Numbers: target = median; range = [range_low, range_high] (p10-p90,
 //     widened for few references, feature_stats.hpp); robust scale
-//       s = max(IQR / 1.349, minimumMeaningfulDifference(unit, target))
-//     (the normal-consistent spread of the profile's quartiles, floored at the
+//       s = max(IQR / 1.349, (p90 - p10) / 2.5631, minimumMeaningfulDifference)
+//     (the normal-consistent spread of the quartiles, or of the p10-p90 span
+//     when the tails are heavier than the quartiles say, floored at the
 //     smallest difference a producer can act on: 0.5 dB, 2 % of Hz, 0.02 of
 //     a share, ...); z = (wip - target) / s; distance outside the range in
-//     robust units d = max(range_low - wip, wip - range_high, 0) / s;
-//       severity = 1 - exp(-d (kWeightFloor + (1 - kWeightFloor) w) / kSeverityScale)
-//     with w the feature's weight (0..1): a defining feature out of range by
-//     kSeverityScale robust units is "high", a feature the references spread
-//     on needs more. The energy curve (arrangement.energy_curve.*) is compared
-//     level-matched: the WIP's curve is shifted by the median over points of
-//     (wip - target), so the envelope's shape is judged, not the master level.
-//     The tonal balance bands (tonal_balance_*_db, shares of the total) are
-//     compared balance-matched the same way: the WIP's bands of one place are
-//     shifted by the median over bands of (wip - target), so one boosted band
-//     reads as that band, not also as every other band lowered (wip_value and
-//     delta are the shifted ones; the sentence says "bands level-matched").
-//     key and mode compare categories: out of range when no reference of the
-//     basis has the WIP's value (severity kCategoricalSeverity x weight).
-//  3. A mix feature of the whole track is a problem only when it is off
-//     against both its sub-style and the whole library: its evidence is the
-//     comparison of the two with the lower severity (a cluster of six
-//     references is a thin basis alone).
+//     robust units d = max(range_low - wip, wip - range_high, 0) / s.
+//     Frequencies (unit Hz) are judged in octaves: log2 of the value, the
+//     median and the quantiles (z in those units too).
+//       severity = 1 - exp(-k d (kWeightFloor + (1 - kWeightFloor) w) / kSeverityScale)
+//     with w the feature's weight (0..1) and k = 1 for the whole track,
+//     kSectionDistanceScale for a section (a part of the track spreads more):
+//     a defining feature ~2.8 robust units outside its range is "high", a
+//     feature the references spread on needs more. The energy curve (arrangement.energy_curve.*) is
+//     compared level-matched: the WIP's curve is shifted by the median over points of (wip -
+//     target), so the envelope's shape is judged, not the master level. The tonal balance bands
+//     (tonal_balance_*_db, shares of the total) are compared balance-matched the same way: the
+//     WIP's bands of one place are shifted by the median over bands of (wip - target), so one
+//     boosted band reads as that band, not also as every other band lowered (wip_value and delta
+//     are the shifted ones; the sentence says "bands level-matched"). key and mode compare
+//     categories: out of range when no reference of the basis has the WIP's value (severity
+//     kCategoricalSeverity x weight).
+//  3. A mix feature judged against both the basis cluster and the whole
+//     profile (whole track, sections) gives one piece of evidence: the
+//     cluster's comparison (its numbers are the headline) with the mean of
+//     the two severities (a cluster of six references is a thin basis alone;
+//     the whole library alone blurs sub-styles). Stems: the profile's.
 //  4. Merging. Every out-of-range comparison points at a cause by feature and
 //     direction (causeOf: tonal_balance_low_mid_db above the references
 //     anywhere -> "low_mid_buildup"); the comparisons of one cause are one
@@ -49,7 +58,8 @@
 //     number, and a flaw masked in the whole mix still ranks on its sections.
 //  5. Style choices. A gap of style features is judged against the basis
 //     cluster; it is outside_every_cluster when some evidence lies outside the
-//     range of every cluster that has the feature. Only then does it rank
+//     range of every cluster that has the feature by more than kStyleMargin
+//     robust units (that cluster's). Only then does it rank
 //     with the mix gaps; otherwise its severity is scaled by kStyleInsideScale
 //     and it ranks after every mix gap (a sub-style the profile holds is a
 //     choice, not a flaw).
@@ -421,7 +431,8 @@ void Analyzer::compareCategorical() {
         c.basis = m_cluster ? "cluster" : "profile";
         c.in_range = n > 0;
         c.severity = c.in_range ? 0.0 : kCategoricalSeverity * s->weight;
-        if (!c.in_range && j.role == FeatureRole::kStyle) {
+        // A key no cluster holds says little: 24 keys over a few references per cluster.
+        if (!c.in_range && j.role == FeatureRole::kStyle && name != "key") {
             j.outside_every_cluster = true;
             for (const auto& cl : m_profile.clusters) {
                 const auto* cs = findStats(cl.stats, name);

@@ -30,6 +30,7 @@ constexpr std::array kRoles{
     Role{"four_on_floor_score", FeatureRole::kStyle, kCategoryRhythm},
     Role{"onset_rate_hz", FeatureRole::kStyle, kCategoryRhythm},
     Role{"beat_deviation_ms", FeatureRole::kStyle, kCategoryRhythm},
+    Role{"sidechain_release_ms", FeatureRole::kStyle, kCategorySidechain},
     Role{"acid_score", FeatureRole::kStyle, kCategorySoundDesign},
     Role{"acid_present", FeatureRole::kStyle, kCategorySoundDesign},
     Role{"supersaw_detune_cents", FeatureRole::kStyle, kCategorySoundDesign},

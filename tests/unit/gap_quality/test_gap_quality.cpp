@@ -113,18 +113,9 @@ TEST_CASE("gap analysis finds each synthesizer flaw and spares clean WIPs", "[ga
             std::printf("  %-44s rank %2d %s  top3: %s\n", specs[next].name.c_str(), rank,
                         ok ? "ok  " : "MISS", topTitles(*report, 3).c_str());
             printDetails(*report, ok ? 0 : 4);
-            if (!ok && std::getenv("STYLEDNA_GAP_VERBOSE") != nullptr) {
-                for (const auto& c : report->comparisons) {
-                    if (c.feature == "tonal_balance_low_mid_db" ||
-                        c.feature == "bass_spectral_centroid_hz" ||
-                        c.feature == "sidechain_depth_db") {
-                        std::printf("        %s [%s] %s wip %.2f target %.2f [%.2f, %.2f] w %.2f "
-                                    "z %.2f sev %.2f\n",
-                                    c.feature.c_str(), c.section.c_str(), c.basis.c_str(),
-                                    c.wip_value, c.target_value, c.range_low, c.range_high,
-                                    c.weight, c.z_score, c.severity);
-                    }
-                }
+            if (!ok && rank > 0 && std::getenv("STYLEDNA_GAP_VERBOSE") != nullptr) {
+                const auto& g = report->gaps[static_cast<std::size_t>(rank - 1)];
+                std::printf("      family: %.2f %s\n", g.severity, g.explanation.c_str());
             }
         }
         std::printf("  top-3 rate %d/%d\n", found, n);
