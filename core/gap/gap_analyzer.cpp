@@ -52,10 +52,13 @@
 //     direction (causeOf: tonal_balance_low_mid_db above the references
 //     anywhere -> "low_mid_buildup"); the comparisons of one cause are one
 //     Gap, its evidence strongest first, the headline the strongest. A gap's
-//     severity is its strongest evidence s1 raised by the strongest evidence
-//     s2 in another place (section or stem): s1 + (1 - s1) kCorroboration s2,
-//     so a flaw that shows in the intro and the outro outranks one noisy
-//     number, and a flaw masked in the whole mix still ranks on its sections.
+//     severity is its strongest evidence s1 blended with the strongest
+//     evidence s2 in another place (whole track, a section type, a stem):
+//       kOnePlaceShare s1 + (1 - kOnePlaceShare) s2   (s2 <= s1),
+//     so a cause that shows in one place only keeps three quarters of its
+//     severity (one noisy number rarely reads "high"), a flaw that shows in
+//     the intro and the outro keeps all of it, and a flaw masked in the whole
+//     mix still ranks on its sections and stems.
 //  5. Style choices. A gap of style features is judged against the basis
 //     cluster; it is outside_every_cluster when some evidence lies outside the
 //     range of every cluster that has the feature by more than kStyleMargin
@@ -92,7 +95,7 @@ namespace {
 
 constexpr double kWeightFloor = 0.4;
 constexpr double kSeverityScale = 2.5;
-constexpr double kCorroboration = 0.3;
+constexpr double kOnePlaceShare = 0.75;
 constexpr double kStyleInsideScale = 0.5;
 constexpr double kCategoricalSeverity = 0.5;
 constexpr double kFeaturePartWeight = 0.6;
@@ -533,7 +536,7 @@ void Analyzer::mergeGaps() {
                 s2 = std::max(s2, j->c.severity);
             }
         }
-        g.severity = h.severity + (1.0 - h.severity) * kCorroboration * s2;
+        g.severity = kOnePlaceShare * h.severity + (1.0 - kOnePlaceShare) * s2;
         if (g.style_choice && !g.outside_every_cluster) {
             g.severity *= kStyleInsideScale;
         }

@@ -107,6 +107,8 @@ TEST_CASE("robust z, distance outside the range and severity follow the formula"
     CHECK(c->severity == Approx(1.0 - std::exp(-(4.0 / scale) / 2.5)).margin(1e-9));
     REQUIRE(r->gaps.size() == 1);
     CHECK(r->gaps[0].id == "quiet_master");
+    // One place only: three quarters of its evidence's severity.
+    CHECK(r->gaps[0].severity == Approx(0.75 * c->severity).margin(1e-12));
     CHECK(r->gaps[0].category == gap::kCategoryLoudness);
     CHECK(r->gaps[0].severity_label == gap::severityLabel(r->gaps[0].severity));
     CHECK(r->cluster == -1);
@@ -168,8 +170,9 @@ TEST_CASE("a flaw masked in the whole mix ranks on its sections, merged into one
     CHECK(top.explanation.find("5.5") != std::string::npos); // -1.5 vs -7.0
     CHECK(top.explanation.find("intro") != std::string::npos);
     CHECK(top.explanation.find("outro") != std::string::npos);
-    // Both sections corroborate: more severe than the strongest alone.
-    CHECK(top.severity > top.evidence.front().severity);
+    // Two places of equal evidence: the gap keeps the full severity of its evidence.
+    CHECK(top.severity == Approx(top.evidence.front().severity).margin(1e-12));
+    CHECK(top.evidence[1].severity == Approx(top.evidence[0].severity).margin(1e-12));
 }
 
 TEST_CASE("style choices rank after mix problems unless outside every cluster", "[gap]") {

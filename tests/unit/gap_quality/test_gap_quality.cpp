@@ -20,8 +20,8 @@ using namespace styledna;
 namespace {
 
 constexpr int kRefsPerStyle = 6;
-constexpr int kFlawWipsPerStyle = 1;
-constexpr int kCleanWipsPerStyle = 3;
+constexpr int kFlawWipsPerStyle = 1;  // STYLEDNA_GAP_WIPS_PER_STYLE=N (developers) for more
+constexpr int kCleanWipsPerStyle = 3; // ditto x 3
 constexpr double kMinDetectionRate = 0.9;
 constexpr double kMinCleanRate = 0.9;
 
@@ -69,6 +69,9 @@ int familyRank(const gap::GapReport& r, const std::vector<std::string>& family) 
 
 TEST_CASE("gap analysis finds each synthesizer flaw and spares clean WIPs", "[gap_quality]") {
     const auto draw = test::drawFromEnvironment();
+    const char* more = std::getenv("STYLEDNA_GAP_WIPS_PER_STYLE");
+    const int flaw_wips = more != nullptr ? std::max(1, std::atoi(more)) : kFlawWipsPerStyle;
+    const int clean_wips = more != nullptr ? 3 * flaw_wips : kCleanWipsPerStyle;
     std::vector<test::TrackSpec> specs;
     for (const auto style : test::kCorpusStyles) {
         for (int i = 0; i < kRefsPerStyle; ++i) {
@@ -78,14 +81,14 @@ TEST_CASE("gap analysis finds each synthesizer flaw and spares clean WIPs", "[ga
     const std::size_t first_wip = specs.size();
     for (const auto flaw : kFlaws) {
         for (const auto style : test::kCorpusStyles) {
-            for (int i = 0; i < kFlawWipsPerStyle; ++i) {
+            for (int i = 0; i < flaw_wips; ++i) {
                 specs.push_back(test::wipSpec(draw, style, i, flaw));
             }
         }
     }
     const std::size_t first_clean = specs.size();
     for (const auto style : test::kCorpusStyles) {
-        for (int i = 0; i < kCleanWipsPerStyle; ++i) {
+        for (int i = 0; i < clean_wips; ++i) {
             specs.push_back(test::wipSpec(draw, style, i, std::nullopt));
         }
     }
@@ -103,7 +106,8 @@ TEST_CASE("gap analysis finds each synthesizer flaw and spares clean WIPs", "[ga
         int found = 0, n = 0;
         std::printf("\n%s (family %s)\n", std::string(core::flawName(flaw)).c_str(),
                     family.front().c_str());
-        for (std::size_t k = 0; k < test::kCorpusStyles.size() * kFlawWipsPerStyle; ++k, ++next) {
+        for (std::size_t k = 0;
+             k < test::kCorpusStyles.size() * static_cast<std::size_t>(flaw_wips); ++k, ++next) {
             auto report = gap::analyzeGap(analyses[next], profile);
             REQUIRE(report.isOk());
             const int rank = familyRank(*report, family);
