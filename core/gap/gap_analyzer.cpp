@@ -59,6 +59,10 @@
 //     severity (one noisy number rarely reads "high"), a flaw that shows in
 //     the intro and the outro keeps all of it, and a flaw masked in the whole
 //     mix still ranks on its sections and stems.
+//     Broadband evidence a band-specific cause present explains moves to it
+//     (explainingCause: a lower whole-band correlation joins "wide_low_end"
+//     when the low end is out of range; a darker centroid joins
+//     "low_mid_buildup"): one problem, one item.
 //  5. Style choices. A gap of style features is judged against the basis
 //     cluster; it is outside_every_cluster when some evidence lies outside the
 //     range of every cluster that has the feature by more than kStyleMargin
@@ -83,6 +87,7 @@
 #include <cmath>
 #include <map>
 #include <optional>
+#include <set>
 
 #include "core/gap/gap_causes.hpp"
 #include "core/gap/gap_text.hpp"
@@ -494,18 +499,34 @@ void Analyzer::mergeGaps() {
         std::vector<const Judged*> items;
     };
     std::map<std::string, Acc> by_cause;
+    std::vector<std::pair<Cause, const Judged*>> pointed;
+    std::set<std::string> present;
     for (const auto& j : m_judged) {
         if (j.role == FeatureRole::kDescriptive || j.c.in_range || !(j.c.severity > 0.0)) {
             continue;
         }
-        const int direction = j.c.z_score > 0 ? 1 : -1;
-        const auto cause = causeOf(j.c.feature, j.c.unit == "share" ? 0 : direction);
-        std::string id = j.c.unit == "share" ? j.c.feature : cause.id;
+        Cause cause;
+        if (j.c.unit == "share") { // key, mode
+            cause = {j.c.feature, featureWords(j.c.feature), classifyFeature(j.c.feature).category};
+        } else {
+            cause = causeOf(j.c.feature, j.c.z_score > 0 ? 1 : -1);
+        }
+        present.insert(cause.id);
+        pointed.emplace_back(std::move(cause), &j);
+    }
+    for (auto& [cause, judged] : pointed) {
+        if (const auto specific = explainingCause(cause.id, judged->c.feature);
+            !specific.empty() && present.count(specific) > 0) {
+            cause = namedCause(specific);
+        }
+    }
+    for (const auto& [cause, judged] : pointed) {
+        const Judged& j = *judged;
+        const std::string& id = cause.id;
         auto& acc = by_cause[id];
         acc.gap.id = id;
-        acc.gap.title = j.c.unit == "share" ? featureWords(j.c.feature) : cause.title;
-        acc.gap.category =
-            j.c.unit == "share" ? classifyFeature(j.c.feature).category : cause.category;
+        acc.gap.title = cause.title;
+        acc.gap.category = cause.category;
         acc.gap.style_choice = j.role == FeatureRole::kStyle;
         acc.gap.outside_every_cluster = acc.gap.outside_every_cluster || j.outside_every_cluster;
         acc.items.push_back(&j);

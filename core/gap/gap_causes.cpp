@@ -118,6 +118,20 @@ constexpr std::array kCauseRules{
     CauseRule{"arrangement.drop_gain_db", -1, "weak_drop"},
 };
 
+struct ExplainedBy {
+    std::string_view broad_cause;
+    std::string_view feature;
+    const char* specific_cause;
+};
+
+constexpr std::array kExplainedBy{
+    ExplainedBy{"wide_stereo", "stereo_correlation", "wide_low_end"},
+    ExplainedBy{"wide_stereo", "stereo_width", "wide_low_end"},
+    ExplainedBy{"dull_highs", "spectral_centroid_hz", "low_mid_buildup"},
+    ExplainedBy{"dull_highs", "spectral_rolloff_hz", "low_mid_buildup"},
+    ExplainedBy{"dull_highs", "spectral_tilt_db_per_octave", "low_mid_buildup"},
+};
+
 struct CauseName {
     std::string_view id;
     const char* title;
@@ -283,6 +297,24 @@ Cause causeOf(std::string_view feature, int direction) {
     c.title = capitalised(featureWords(feature)).append(direction > 0 ? " high" : " low");
     c.category = classifyFeature(feature).category;
     return c;
+}
+
+Cause namedCause(std::string_view id) {
+    for (const auto& n : kCauseNames) {
+        if (n.id == id) {
+            return {std::string(id), n.title, n.category};
+        }
+    }
+    return {std::string(id), std::string(id), kCategorySoundDesign};
+}
+
+std::string explainingCause(std::string_view cause_id, std::string_view feature) {
+    for (const auto& e : kExplainedBy) {
+        if (e.broad_cause == cause_id && e.feature == feature) {
+            return e.specific_cause;
+        }
+    }
+    return {};
 }
 
 double minimumMeaningfulDifference(std::string_view feature, std::string_view unit, double target) {

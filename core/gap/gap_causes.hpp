@@ -43,6 +43,17 @@ struct Cause {
     std::string category; // kCategory*
 };
 Cause causeOf(std::string_view feature, int direction);
+// The cause of a named id of the table ("wide_low_end"); id as title otherwise.
+Cause namedCause(std::string_view id);
+
+// Broadband evidence a band-specific cause explains: a drop of the whole
+// band's stereo correlation is the low end's doing when the low end itself is
+// out of range ("wide_stereo" by stereo_correlation / stereo_width ->
+// "wide_low_end"); a darker spectral centroid, roll-off or tilt is the low
+// mids' ("dull_highs" -> "low_mid_buildup"). Returns the specific cause id
+// that takes over `feature`'s evidence from `cause_id` when both are present,
+// else "".
+std::string explainingCause(std::string_view cause_id, std::string_view feature);
 
 // Smallest meaningful difference in a unit, at a typical value `target`
 // (the robust scale's floor): 0.5 dB (dB, dBFS, LUFS, LU, dBTP), 0.1 dB/oct,

@@ -88,6 +88,14 @@ std::string rangeText(const Gap& gap) {
     return out;
 }
 
+// Differences of levels are in dB (LU for loudness), not in dBFS / dBTP / LUFS.
+std::string deltaUnit(const std::string& unit) {
+    if (unit == "dBFS" || unit == "dBTP") {
+        return "dB";
+    }
+    return unit == "LUFS" ? "LU" : unit;
+}
+
 } // namespace
 
 std::string formatValue(double value, const std::string& unit) {
@@ -95,7 +103,7 @@ std::string formatValue(double value, const std::string& unit) {
 }
 
 std::string formatDelta(double delta, const std::string& unit) {
-    return withUnit(number(delta, decimals(delta, unit), true), unit);
+    return withUnit(number(delta, decimals(delta, unit), true), deltaUnit(unit));
 }
 
 std::string explainMixGap(const Gap& gap) {
@@ -106,7 +114,8 @@ std::string explainMixGap(const Gap& gap) {
         s.append(gap.stem.empty() ? " in " : " on ").append(place);
     }
     s.append(plural(words) ? " are " : " is ");
-    s.append(withUnit(number(std::abs(gap.delta), decimals(gap.delta, gap.unit), false), gap.unit))
+    s.append(withUnit(number(std::abs(gap.delta), decimals(gap.delta, gap.unit), false),
+                      deltaUnit(gap.unit)))
         .append(gap.delta > 0 ? " above" : " below")
         .append(" your references: ")
         .append(formatValue(gap.wip_value, gap.unit))
@@ -144,12 +153,16 @@ std::string explainStyleGap(const Gap& gap, const std::string& basis_name) {
             .append(formatValue(gap.wip_value, gap.unit))
             .append("; your references (")
             .append(basis_name)
-            .append(") ")
-            .append(number(gap.range_low, decimals(gap.range_low, gap.unit), false))
-            .append(" to ")
-            .append(formatValue(gap.range_high, gap.unit))
-            .append(", median ")
-            .append(formatValue(gap.target_value, gap.unit));
+            .append(") ");
+        if (formatValue(gap.range_low, gap.unit) == formatValue(gap.range_high, gap.unit)) {
+            s.append("all ").append(formatValue(gap.range_low, gap.unit));
+        } else {
+            s.append(number(gap.range_low, decimals(gap.range_low, gap.unit), false))
+                .append(" to ")
+                .append(formatValue(gap.range_high, gap.unit))
+                .append(", median ")
+                .append(formatValue(gap.target_value, gap.unit));
+        }
     }
     s.append(gap.outside_every_cluster ? "; outside every sub-style of the profile."
                                        : "; a style choice other sub-styles make.");

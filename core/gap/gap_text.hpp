@@ -9,7 +9,8 @@
 //   energy:     "Energy per bar departs from your references' envelope at 40 %
 //                of the track: ..."
 // Numbers: Hz >= 100 and bars without decimals; dB-like units one decimal;
-// unitless values two. Threads: pure functions.
+// unitless values two; differences of dBFS / dBTP in dB, of LUFS in LU; a
+// reference range of one value reads "all 8 bars". Threads: pure functions.
 
 #include <string>
 
@@ -19,7 +20,7 @@ namespace styledna::gap {
 
 // A value in its unit: "180 Hz", "-9.1 dB", "0.42".
 std::string formatValue(double value, const std::string& unit);
-// A difference: "+5.8 dB", "-0.31".
+// A difference: "+5.8 dB", "-0.31", "-2.0 LU" (for LUFS).
 std::string formatDelta(double delta, const std::string& unit);
 
 // The sentence for a mix gap (its headline and evidence filled).

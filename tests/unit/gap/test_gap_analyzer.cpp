@@ -350,3 +350,25 @@ TEST_CASE("analyzeGap is deterministic", "[gap]") {
         CHECK(a->gaps[i].explanation == b->gaps[i].explanation);
     }
 }
+
+TEST_CASE("broadband evidence joins the band-specific cause that explains it", "[gap]") {
+    profile::Profile p;
+    p.name = "t";
+    p.stats = {stat("low_end_correlation", "", 1.0, 0.0, 0.99, 1.0, 0.9),
+               stat("stereo_correlation", "", 0.9, 0.02, 0.85, 0.95, 0.5)};
+    SECTION("with the low end out of range, a lower correlation is the low end's") {
+        auto r =
+            analyzeGap(wipWith({{"low_end_correlation", 0.5}, {"stereo_correlation", 0.6}}), p);
+        REQUIRE(r.isOk());
+        REQUIRE(r->gaps.size() == 1);
+        CHECK(r->gaps[0].id == "wide_low_end");
+        CHECK(r->gaps[0].evidence.size() == 2);
+    }
+    SECTION("alone, it is a wide stereo image") {
+        auto r =
+            analyzeGap(wipWith({{"low_end_correlation", 1.0}, {"stereo_correlation", 0.6}}), p);
+        REQUIRE(r.isOk());
+        REQUIRE(r->gaps.size() == 1);
+        CHECK(r->gaps[0].id == "wide_stereo");
+    }
+}

@@ -116,7 +116,7 @@ TEST_CASE("gap analysis finds each synthesizer flaw and spares clean WIPs", "[ga
             ++n;
             std::printf("  %-44s rank %2d %s  top3: %s\n", specs[next].name.c_str(), rank,
                         ok ? "ok  " : "MISS", topTitles(*report, 3).c_str());
-            printDetails(*report, ok ? 0 : 4);
+            printDetails(*report, ok && std::getenv("STYLEDNA_GAP_VERBOSE_ALL") == nullptr ? 0 : 4);
             if (!ok && rank > 0 && std::getenv("STYLEDNA_GAP_VERBOSE") != nullptr) {
                 const auto& g = report->gaps[static_cast<std::size_t>(rank - 1)];
                 std::printf("      family: %.2f %s\n", g.severity, g.explanation.c_str());
