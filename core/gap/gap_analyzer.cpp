@@ -17,6 +17,10 @@
 //                           breakdowns and buildups are listed but never
 //                           evidence (trance plays no bass there: they
 //                           measure noise);
+//       per stem:           (listed below; a stem's spectral centroid and
+//                           roll-off say which instruments play and are never
+//                           evidence; nor is the bass stem in breakdowns and
+//                           buildups, where trance has no bass);
 //       per stem:           the stem's whole-track and per-section values
 //                           against stem_stats / stem_section_stats, when both
 //                           sides have that stem.
@@ -32,7 +36,8 @@
 //     median and the quantiles (z in those units too).
 //       severity = 1 - exp(-k d (kWeightFloor + (1 - kWeightFloor) w) / kSeverityScale)
 //     with w the feature's weight (0..1) and k = 1 for the whole track,
-//     kSectionDistanceScale for a section (a part of the track spreads more):
+//     kSectionDistanceScale for a section (a part of the track spreads more),
+//     times kStemDistanceScale on a stem (separated stems carry leakage):
 //     a defining feature ~2.8 robust units outside its range is "high", a
 //     feature the references spread on needs more. The energy curve (arrangement.energy_curve.*) is
 //     compared level-matched: the WIP's curve is shifted by the median over points of (wip -
@@ -108,6 +113,7 @@ constexpr double kEmbeddingPartWeight = 0.4;
 constexpr double kP10P90Sigmas = 2.5631; // p90 - p10 of a normal, in standard deviations
 constexpr double kStyleMargin = 1.0;
 constexpr double kSectionDistanceScale = 0.8;
+constexpr double kStemDistanceScale = 0.6;
 
 using profile::FeatureStats;
 using StatsList = std::vector<FeatureStats>;
@@ -457,7 +463,8 @@ void Analyzer::compareCategorical() {
 void Analyzer::comparePlace(const std::map<std::string, double>& values, const StatsList& stats,
                             const StatsList* cluster_stats, const std::string& section,
                             const std::string& stem) {
-    const double scale = section.empty() ? 1.0 : kSectionDistanceScale;
+    const double scale =
+        (section.empty() ? 1.0 : kSectionDistanceScale) * (stem.empty() ? 1.0 : kStemDistanceScale);
     const double cluster_offset = bandOffset(values, cluster_stats);
     const double profile_offset = bandOffset(values, &stats);
     for (const auto& [name, wip] : values) {
@@ -482,9 +489,13 @@ void Analyzer::comparePlace(const std::map<std::string, double>& values, const S
         if (!by_cluster && !by_profile) {
             continue;
         }
-        if (stem.empty() && cls.category == kCategoryLowEnd &&
-            (section == "breakdown" || section == "buildup")) {
-            continue; // no bass there in trance: the mix's low-end numbers there measure noise
+        if (!stem.empty() && (name == "spectral_centroid_hz" || name == "spectral_rolloff_hz")) {
+            continue; // a stem's brightness says which instruments play (sound design), not mix
+        }
+        const bool no_bass_section = section == "breakdown" || section == "buildup";
+        if (no_bass_section &&
+            ((stem.empty() && cls.category == kCategoryLowEnd) || stem == "bass")) {
+            continue; // no bass there in trance: low-end and bass-stem numbers measure noise
         }
         Judged j;
         j.role = FeatureRole::kMix;

@@ -318,6 +318,13 @@ std::string explainingCause(std::string_view cause_id, std::string_view feature)
 }
 
 double minimumMeaningfulDifference(std::string_view feature, std::string_view unit, double target) {
+    if (unit.empty()) { // a stem-only feature the mix registry does not know: its name's unit
+        auto ends = [&](std::string_view suffix) {
+            return feature.size() > suffix.size() &&
+                   feature.substr(feature.size() - suffix.size()) == suffix;
+        };
+        unit = ends("_db") ? "dB" : ends("_hz") ? "Hz" : ends("_ms") ? "ms" : unit;
+    }
     if (feature == "low_end_mono_ok" || feature == "acid_present") {
         return 0.5;
     }

@@ -59,7 +59,8 @@ std::string explainingCause(std::string_view cause_id, std::string_view feature)
 // (the robust scale's floor): 0.5 dB (dB, dBFS, LUFS, LU, dBTP), 0.1 dB/oct,
 // 2 % of |target| for Hz (at least 0.5 Hz), 0.5 BPM, 2 bars, 2 cents, max(2 ms,
 // 5 %) for ms, 0.1 for 1/beat, 1 s; section counts 1; unitless shares 0.02,
-// binary flags 0.5.
+// binary flags 0.5. Without a unit, a name ending in _db / _hz / _ms gives it
+// (stem-only features such as kick_bass_overlap_db).
 double minimumMeaningfulDifference(std::string_view feature, std::string_view unit, double target);
 
 // Plain words for a feature ("low mids (150-400 Hz)", "bass centroid").

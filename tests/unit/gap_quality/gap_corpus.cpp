@@ -26,10 +26,11 @@ std::optional<core::TrackAnalysis> loadCached(const std::string& path) {
     return std::nullopt;
 }
 
-core::TrackAnalysis renderAndAnalyse(const TrackSpec& spec, const std::string& cache_dir) {
+core::TrackAnalysis renderAndAnalyse(const TrackSpec& spec, const std::string& cache_dir,
+                                     bool with_stems) {
     std::string cache_path;
     if (!cache_dir.empty()) {
-        cache_path = cache_dir + "/" + spec.name + ".json";
+        cache_path = cache_dir + "/" + spec.name + (with_stems ? ".stems.json" : ".json");
         if (auto cached = loadCached(cache_path)) {
             return std::move(*cached);
         }
@@ -48,6 +49,7 @@ core::TrackAnalysis renderAndAnalyse(const TrackSpec& spec, const std::string& c
     decoded.audio = std::move(track->mix);
     core::AnalyzeOptions options;
     options.threads = 1;
+    options.stems = with_stems;
     auto analysis = core::analyzeDecoded(decoded, options, {}, {});
     if (!analysis.isOk()) {
         throw std::runtime_error(spec.name + ": " + analysis.status().message());
@@ -68,7 +70,8 @@ Draw drawFromEnvironment() {
     return env != nullptr && std::string(env) == "tuning" ? kTuningDraw : kTestDraw;
 }
 
-std::vector<core::TrackAnalysis> analyseTracks(const std::vector<TrackSpec>& specs) {
+std::vector<core::TrackAnalysis> analyseTracks(const std::vector<TrackSpec>& specs,
+                                               bool with_stems) {
     const char* env = std::getenv("STYLEDNA_GAP_CACHE");
     const std::string cache_dir = env != nullptr ? env : "";
     std::vector<core::TrackAnalysis> out(specs.size());
@@ -76,7 +79,7 @@ std::vector<core::TrackAnalysis> analyseTracks(const std::vector<TrackSpec>& spe
     auto worker = [&](std::size_t first) {
         for (std::size_t i = first; i < specs.size(); i += 2) {
             try {
-                out[i] = renderAndAnalyse(specs[i], cache_dir);
+                out[i] = renderAndAnalyse(specs[i], cache_dir, with_stems);
             } catch (const std::exception& e) {
                 errors[i] = e.what();
             }

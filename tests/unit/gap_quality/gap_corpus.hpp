@@ -9,7 +9,8 @@
 // the method's constants were tuned on kTuningDraw (different seeds, same
 // recipe), so the test checks them on material they were not fitted to.
 // Environment (developers only): STYLEDNA_GAP_DRAW=tuning selects the tuning
-// draw; STYLEDNA_GAP_CACHE=DIR keeps analyses as JSON in DIR between runs.
+// draw; STYLEDNA_GAP_CACHE=DIR keeps analyses as JSON in DIR between runs;
+// STYLEDNA_GAP_STEMS=1 makes the quality test separate stems too.
 
 #include <cstdint>
 #include <optional>
@@ -45,7 +46,10 @@ struct TrackSpec {
 };
 
 // Renders and analyses every spec (2 workers); results in spec order.
-std::vector<core::TrackAnalysis> analyseTracks(const std::vector<TrackSpec>& specs);
+// with_stems: AnalyzeOptions::stems (DSP separator, per-stem features in
+// TrackAnalysis::stems); off, the mix and its sections only.
+std::vector<core::TrackAnalysis> analyseTracks(const std::vector<TrackSpec>& specs,
+                                               bool with_stems = false);
 
 TrackSpec referenceSpec(const Draw& draw, core::TranceStyle style, int index);
 // flaw: nullopt for a clean WIP.

@@ -92,12 +92,14 @@ TEST_CASE("gap analysis finds each synthesizer flaw and spares clean WIPs", "[ga
             specs.push_back(test::wipSpec(draw, style, i, std::nullopt));
         }
     }
-    const auto analyses = test::analyseTracks(specs);
+    const bool with_stems = std::getenv("STYLEDNA_GAP_STEMS") != nullptr;
+    const auto analyses = test::analyseTracks(specs, with_stems);
     const std::vector<core::TrackAnalysis> refs(analyses.begin(),
                                                 analyses.begin() + static_cast<long>(first_wip));
     const auto profile = test::buildCorpusProfile(refs);
-    std::printf("gap quality, %s draw: %zu references, %zu clusters\n", draw.name.c_str(),
-                refs.size(), profile.clusters.size());
+    std::printf("gap quality, %s draw: %zu references, %zu clusters, %s\n", draw.name.c_str(),
+                refs.size(), profile.clusters.size(),
+                with_stems ? "mix + DSP-separated stems" : "mix only");
 
     std::size_t next = first_wip;
     int total_found = 0, total = 0;
