@@ -9,7 +9,9 @@
 //     gaps (and, second column, with at least medium severity); size 0 is the
 //     false-alarm floor. Material: tests/unit/gap_quality/gap_corpus.hpp (tuning draw's
 //     references, WIP seeds of their own).
-// Usage: bench_gap [--quick]   (--quick: timing only)
+// Usage: bench_gap [--quick] [--stems]   (--quick: timing only; --stems: the
+// analyses include DSP-separated stems, AnalyzeOptions::stems, so the gaps use
+// per-stem evidence too)
 // Prints figures; never gates anything.
 #include <algorithm>
 #include <chrono>
@@ -48,7 +50,11 @@ struct Curve {
 } // namespace
 
 int main(int argc, char** argv) {
-    const bool quick = argc > 1 && std::strcmp(argv[1], "--quick") == 0;
+    bool quick = false, stems = false;
+    for (int i = 1; i < argc; ++i) {
+        quick = quick || std::strcmp(argv[i], "--quick") == 0;
+        stems = stems || std::strcmp(argv[i], "--stems") == 0;
+    }
     const auto draw = test::kTuningDraw;
     std::vector<test::TrackSpec> specs;
     for (const auto style : test::kCorpusStyles) {
@@ -59,14 +65,14 @@ int main(int argc, char** argv) {
     specs.push_back(
         test::wipSpec(draw, core::TranceStyle::kUplifting, 0, core::SynthFlaw::kMuddyBass));
     const auto t0 = std::chrono::steady_clock::now();
-    auto analyses = test::analyseTracks(specs);
+    auto analyses = test::analyseTracks(specs, stems);
     const auto wip = analyses.back();
     analyses.pop_back();
     const auto profile = test::buildCorpusProfile(analyses);
     const double setup_s =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    std::printf("setup: %zu references rendered, analysed and profiled in %.1f s\n",
-                analyses.size(), setup_s);
+    std::printf("setup: %zu references rendered, analysed%s and profiled in %.1f s\n",
+                analyses.size(), stems ? " (with DSP stems)" : "", setup_s);
 
     std::vector<double> ms;
     std::size_t comparisons = 0, gaps = 0;
@@ -128,7 +134,7 @@ int main(int argc, char** argv) {
                     wips.push_back(std::move(spec));
                 }
             }
-            const auto analysed = test::analyseTracks(wips);
+            const auto analysed = test::analyseTracks(wips, stems);
             int found = 0, medium = 0;
             for (const auto& a : analysed) {
                 auto r = gap::analyzeGap(a, profile);
