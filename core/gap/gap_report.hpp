@@ -14,8 +14,9 @@
 //    every place it shows, strongest first.
 //
 // Units: values in the feature's unit (FeatureStats::unit); z_score is
-// (wip - median) / (1.4826 MAD), MAD floored (gap_analyzer.hpp says how);
-// severity 0..1; conformance 0..100.
+// (wip - median) / s, s the robust scale (IQR / 1.349, the normal-consistent
+// equivalent of 1.4826 MAD, from the profile's quartiles), floored as the top
+// of gap_analyzer.cpp says; severity 0..1; conformance 0..100.
 // Threads: plain data.
 
 #include <string>

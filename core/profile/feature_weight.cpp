@@ -77,4 +77,23 @@ void applyWeights(std::vector<FeatureStats>& stats, const std::string& section_l
     }
 }
 
+void applyStemWeights(std::vector<FeatureStats>& stats, const std::string& stem,
+                      const std::string& section_label) {
+    applyWeights(stats, section_label);
+    for (auto& s : stats) {
+        if (s.categorical || s.count < kMinWeightCount) {
+            continue;
+        }
+        std::string key = "stem.";
+        key.append(stem).append(".").append(s.name);
+        if (const auto s_all = styleSpread(key); s_all && *s_all > 0.0) {
+            s.weight = spreadWeight(robustSpread(s), *s_all);
+            s.weight_basis = kWeightBasisStyleSpread;
+        } else if (s.weight_basis == kWeightBasisStyleSpread ||
+                   s.weight_basis == kWeightBasisWholeTrackSpread) {
+            s.weight_basis = kWeightBasisMixTwinSpread;
+        }
+    }
+}
+
 } // namespace styledna::profile

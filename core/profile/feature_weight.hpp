@@ -45,4 +45,14 @@ double spreadWeight(double s_profile, double s_all);
 // statistics, else the section label the statistics belong to.
 void applyWeights(std::vector<FeatureStats>& stats, const std::string& section_label);
 
+// Stem statistics (Profile::stem_stats / stem_section_stats): the table's
+// "stem.<stem>.<name>" entry when it holds one (basis kWeightBasisStyleSpread),
+// else exactly applyWeights(stats, section_label) on the mix's names (the
+// stem feature's whole-track twin: a stem's bass centroid varies between
+// styles about as much as the mix's; basis kWeightBasisMixTwinSpread), with
+// the same defaults.
+inline constexpr const char* kWeightBasisMixTwinSpread = "style_spread_mix_twin";
+void applyStemWeights(std::vector<FeatureStats>& stats, const std::string& stem,
+                      const std::string& section_label);
+
 } // namespace styledna::profile

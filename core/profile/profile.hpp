@@ -56,6 +56,9 @@ struct Cluster {
     std::vector<float> centroid; // unit norm, in the final embedding space
     double variance = 0;         // mean squared distance of members to the centroid
     std::vector<FeatureStats> stats;
+    // The members' per-section statistics (section label -> stats, as
+    // Profile::section_stats over the members only); mix only, no stems.
+    std::map<std::string, std::vector<FeatureStats>> section_stats;
 };
 
 struct Member {
@@ -103,6 +106,16 @@ struct Profile {
     std::uint64_t seed = 0;
     std::vector<FeatureStats> stats; // whole track, incl. arrangement ("arrangement.*")
     std::map<std::string, std::vector<FeatureStats>> section_stats; // section label ->
+    // Per-stem statistics, from the references' TrackAnalysis::stems (only the
+    // references that have the stem count; empty when no reference had stems):
+    //   stem_stats:         stem ("drums" | "bass" | "other") -> whole-track
+    //                       statistics of that stem's features (no
+    //                       "arrangement.*": the arrangement is the mix's);
+    //   stem_section_stats: stem -> section label -> statistics over the
+    //                       stem's per-section values (same rule as section_stats).
+    // Same statistics and weights as the mix's (feature_weight.hpp, applyStemWeights).
+    std::map<std::string, std::vector<FeatureStats>> stem_stats;
+    std::map<std::string, std::map<std::string, std::vector<FeatureStats>>> stem_section_stats;
     std::vector<Cluster> clusters;
     double cluster_silhouette = 0;           // of the chosen k (0 when k = 1)
     std::vector<ValidationIssue> validation; // validator.hpp
@@ -167,8 +180,8 @@ struct BuildOptions {
 //  3. trainer (when set) -> head; its dims must match (input_dim = backbone dim).
 //  4. member embedding = embedTrackInSpace() over ALL the track's segments.
 //  5. clusters (clustering.hpp), statistics and weights (feature_stats.hpp,
-//     feature_weight.hpp), cluster labels (cluster_label.hpp), validator
-//     (validator.hpp).
+//     feature_weight.hpp) of the mix and of each stem, cluster labels (cluster_label.hpp),
+//     validator (validator.hpp).
 // Progress stages: "training_set", "training", "embedding", "clustering",
 // "statistics", "validation", "done". Cancellation is checked between stages,
 // per track and per k-means restart; a cancelled build returns cancelledError.

@@ -1,10 +1,12 @@
 // buildProfile(): references -> Profile (steps in profile.hpp).
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <set>
 #include <string>
 
 #include "core/common/logging.hpp"
+#include "core/profile/arrangement_stats.hpp"
 #include "core/profile/cluster_label.hpp"
 #include "core/profile/clustering.hpp"
 #include "core/profile/feature_stats.hpp"
@@ -213,9 +215,46 @@ Cluster makeCluster(int id, const ClusterChoice& choice, const UnitRows& rows,
                          {deriveSeed(options.seed, "stats:cluster:" + std::to_string(id)),
                           options.bootstrap_resamples});
     applyWeights(c.stats, "");
+    for (const auto& [label, table] : sectionTables(features)) {
+        std::string key = "stats:cluster:";
+        key.append(std::to_string(id)).append(":section:").append(label);
+        auto stats =
+            tableStats(table, {deriveSeed(options.seed, key), options.bootstrap_resamples});
+        applyWeights(stats, label);
+        c.section_stats[label] = std::move(stats);
+    }
     const auto rest_stats = tableStats(wholeTrackTable(rest), {0, 0}); // medians only
     c.label = clusterLabel(id, labels, c.stats, rest_stats, profile.stats);
     return c;
+}
+
+// Profile::stem_stats / stem_section_stats over the references that have each stem.
+void addStemStats(const std::vector<const Reference*>& distinct, const BuildOptions& options,
+                  Profile& profile) {
+    std::map<std::string, std::vector<const core::TrackFeatures*>> by_stem;
+    for (const auto* r : distinct) {
+        for (const auto& [stem, features] : r->analysis.stems.stems) {
+            by_stem[stem].push_back(&features);
+        }
+    }
+    for (const auto& [stem, tracks] : by_stem) {
+        auto table = wholeTrackTable(tracks);
+        std::erase_if(table.scalars, [](const auto& entry) {
+            return entry.first.rfind(kArrangementPrefix, 0) == 0;
+        });
+        auto stats = tableStats(
+            table, {deriveSeed(options.seed, "stats:stem:" + stem), options.bootstrap_resamples});
+        applyStemWeights(stats, stem, "");
+        profile.stem_stats[stem] = std::move(stats);
+        for (const auto& [label, section_table] : sectionTables(tracks)) {
+            std::string key = "stats:stem:";
+            key.append(stem).append(":section:").append(label);
+            auto section = tableStats(section_table,
+                                      {deriveSeed(options.seed, key), options.bootstrap_resamples});
+            applyStemWeights(section, stem, label);
+            profile.stem_section_stats[stem][label] = std::move(section);
+        }
+    }
 }
 
 } // namespace
@@ -338,6 +377,7 @@ core::Result<Profile> buildProfile(const std::string& name, const std::vector<Re
         applyWeights(stats, label);
         profile.section_stats[label] = std::move(stats);
     }
+    addStemStats(distinct, options, profile);
     for (int c = 0; c < choice->k; ++c) {
         if (cancel.isCancelled()) {
             return cancelled("statistics");

@@ -254,6 +254,17 @@ void readClusters(JsonReader& r, const json& list, std::size_t dim, Profile& p) 
             c.member_hashes.push_back((*hashes)[m].get<std::string>());
         }
         c.stats = readStatsList(r, *stats, fieldPath(where, "stats"));
+        if (r.ok() && j.contains("section_stats")) { // optional: absent before per-section
+            const std::string at = fieldPath(where, "section_stats");
+            if (const json* sections = r.object(j, where, "section_stats")) {
+                for (auto it = sections->begin(); it != sections->end() && r.ok(); ++it) {
+                    if (const json* one = r.array(*sections, at, it.key().c_str())) {
+                        c.section_stats[it.key()] =
+                            readStatsList(r, *one, fieldPath(at, it.key().c_str()));
+                    }
+                }
+            }
+        }
         p.clusters.push_back(std::move(c));
     }
 }
@@ -301,6 +312,22 @@ nlohmann::json profileToJson(const Profile& p, bool include_head) {
         sections[label] = statsListToJson(list);
     }
     doc["section_stats"] = sections;
+    if (!p.stem_stats.empty() || !p.stem_section_stats.empty()) {
+        json stems = json::object();
+        for (const auto& [stem, list] : p.stem_stats) {
+            stems[stem] = statsListToJson(list);
+        }
+        doc["stem_stats"] = stems;
+        json stem_sections = json::object();
+        for (const auto& [stem, by_label] : p.stem_section_stats) {
+            json labels = json::object();
+            for (const auto& [label, list] : by_label) {
+                labels[label] = statsListToJson(list);
+            }
+            stem_sections[stem] = labels;
+        }
+        doc["stem_section_stats"] = stem_sections;
+    }
     json clusters = json::array();
     for (const auto& c : p.clusters) {
         clusters.push_back({{"id", c.id},
@@ -309,6 +336,13 @@ nlohmann::json profileToJson(const Profile& p, bool include_head) {
                             {"centroid", encodeFloats(c.centroid)},
                             {"variance", c.variance},
                             {"stats", statsListToJson(c.stats)}});
+        if (!c.section_stats.empty()) {
+            json by_label = json::object();
+            for (const auto& [label, list] : c.section_stats) {
+                by_label[label] = statsListToJson(list);
+            }
+            clusters.back()["section_stats"] = by_label;
+        }
     }
     doc["clusters"] = clusters;
     doc["cluster_silhouette"] = p.cluster_silhouette;
@@ -373,6 +407,32 @@ core::Result<Profile> profileFromJson(const nlohmann::json& doc) {
             if (const json* list = r.array(*sections, "section_stats", it.key().c_str())) {
                 p.section_stats[it.key()] =
                     readStatsList(r, *list, fieldPath("section_stats", it.key().c_str()));
+            }
+        }
+    }
+    // Optional (absent in documents without stems, and in those written before them).
+    if (r.ok() && doc.contains("stem_stats")) {
+        if (const json* stems = r.object(doc, "", "stem_stats")) {
+            for (auto it = stems->begin(); it != stems->end() && r.ok(); ++it) {
+                if (const json* list = r.array(*stems, "stem_stats", it.key().c_str())) {
+                    p.stem_stats[it.key()] =
+                        readStatsList(r, *list, fieldPath("stem_stats", it.key().c_str()));
+                }
+            }
+        }
+    }
+    if (r.ok() && doc.contains("stem_section_stats")) {
+        if (const json* stems = r.object(doc, "", "stem_section_stats")) {
+            for (auto it = stems->begin(); it != stems->end() && r.ok(); ++it) {
+                const std::string where = fieldPath("stem_section_stats", it.key().c_str());
+                if (const json* labels = r.object(*stems, "stem_section_stats", it.key().c_str())) {
+                    for (auto l = labels->begin(); l != labels->end() && r.ok(); ++l) {
+                        if (const json* list = r.array(*labels, where, l.key().c_str())) {
+                            p.stem_section_stats[it.key()][l.key()] =
+                                readStatsList(r, *list, fieldPath(where, l.key().c_str()));
+                        }
+                    }
+                }
             }
         }
     }

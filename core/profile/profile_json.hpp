@@ -7,8 +7,11 @@
 //   no space.weight and is not read: its descriptor-v1 space is gone too),
 //   "name", "created_at", "updated_at": strings, "seed": unsigned integer,
 //   "stats": [FeatureStats], "section_stats": {label: [FeatureStats]},
+//   "stem_stats": {stem: [FeatureStats]},                 (optional, see below)
+//   "stem_section_stats": {stem: {label: [FeatureStats]}}, (optional)
 //   "clusters": [{"id", "label", "member_hashes": [string], "centroid": F,
-//                 "variance", "stats": [FeatureStats]}],
+//                 "variance", "stats": [FeatureStats],
+//                 "section_stats": {label: [FeatureStats]} (optional)}],
 //   "cluster_silhouette": number,
 //   "validation": [{"severity", "code", "message", "path"}],
 //   "members": [{"content_hash", "path", "label", "cluster", "sample_rate_hz",
@@ -26,6 +29,12 @@
 // F: a float32 array as base64 (json_fields.hpp): bit-exact. Doubles are JSON
 // numbers: nlohmann writes the shortest text that reads back to the same
 // double, so they are bit-exact too (profileFromJson(profileToJson(p)) == p).
+//
+// Optional keys, written only when the profile has them and read when
+// present: a cluster's "section_stats" (Cluster::section_stats), "stem_stats"
+// and "stem_section_stats" (Profile::stem_stats / stem_section_stats). A
+// version 2 document without them reads as a profile without them, so the
+// version stays 2 (a reader that predates them ignores keys it does not know).
 //
 // include_head = false writes the head's dims with "weights_included": false
 // (the store keeps the weights elsewhere, or an export leaves the model out);

@@ -183,4 +183,25 @@ std::vector<profile::Reference> syntheticReferences(int n, int k, bool labelled,
     return refs;
 }
 
+void addSyntheticStems(std::vector<profile::Reference>& refs, int count) {
+    for (int i = 0; i < count && i < static_cast<int>(refs.size()); ++i) {
+        auto& a = refs[static_cast<std::size_t>(i)].analysis;
+        a.stems.separator = "test";
+        for (const char* stem : {"bass", "other"}) {
+            if (std::string(stem) == "bass" && i % 2 != 0) {
+                continue;
+            }
+            core::TrackFeatures f;
+            f.values["tonal_balance_low_mid_db"] = -10.0 + 0.25 * i;
+            f.values["sidechain_depth_db"] = 5.0 + 0.5 * i;
+            for (const auto& mix_section : a.features.sections) {
+                core::Section s = mix_section;
+                s.values = {{"tonal_balance_low_mid_db", -11.0 + 0.25 * i}};
+                f.sections.push_back(s);
+            }
+            a.stems.stems[stem] = std::move(f);
+        }
+    }
+}
+
 } // namespace styledna::test

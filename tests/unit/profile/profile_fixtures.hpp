@@ -63,4 +63,10 @@ std::vector<std::vector<float>> blobRows(int dim, int k, int n_per, double sigma
 std::vector<profile::Reference> syntheticReferences(int n, int k, bool labelled, std::uint64_t seed,
                                                     int dim = 16, int segments = 12);
 
+// Gives the first `count` references stems "bass" and "other" (the bass
+// only on even indices): whole-track values tonal_balance_low_mid_db and
+// sidechain_depth_db derived from the track index, and the mix's sections
+// with per-section tonal_balance_low_mid_db.
+void addSyntheticStems(std::vector<profile::Reference>& refs, int count);
+
 } // namespace styledna::test

@@ -331,3 +331,56 @@ TEST_CASE("append: the previous space's standardisation is kept and its head war
     REQUIRE(scratch.isOk());
     CHECK(scratch->space.mean != first->space.mean);
 }
+
+TEST_CASE("per-stem statistics come from the references that have the stem",
+          "[profile][builder][stems]") {
+    auto refs = test::syntheticReferences(12, 3, false, 9);
+    test::addSyntheticStems(refs, 8); // bass on refs 0, 2, 4, 6; other on refs 0..7
+    BuildOptions options;
+    options.seed = 3;
+    options.bootstrap_resamples = 100;
+    auto p = buildProfile("stems", refs, options);
+    REQUIRE(p.isOk());
+    REQUIRE(p->stem_stats.size() == 2);
+    auto find = [](const std::vector<FeatureStats>& list, const std::string& name) {
+        const FeatureStats* out = nullptr;
+        for (const auto& s : list) {
+            if (s.name == name) {
+                out = &s;
+            }
+        }
+        return out;
+    };
+    const auto* bass = find(p->stem_stats.at("bass"), "tonal_balance_low_mid_db");
+    REQUIRE(bass != nullptr);
+    CHECK(bass->count == 4);
+    // values -10, -9.5, -9, -8.5: type-7 median -9.25 (exact in binary)
+    CHECK(bass->median == -9.25);
+    CHECK(bass->unit == "dB");
+    CHECK(bass->weight >= 0.0);
+    CHECK(bass->weight <= 1.0);
+    CHECK_FALSE(bass->weight_basis.empty());
+    const auto* other = find(p->stem_stats.at("other"), "sidechain_depth_db");
+    REQUIRE(other != nullptr);
+    CHECK(other->count == 8);
+    for (const auto& [stem, list] : p->stem_stats) {
+        for (const auto& s : list) {
+            CHECK(s.name.rfind("arrangement.", 0) != 0); // the arrangement is the mix's
+        }
+    }
+    REQUIRE(p->stem_section_stats.count("bass") == 1);
+    const auto& drop = p->stem_section_stats.at("bass").at("drop");
+    const auto* drop_low_mid = find(drop, "tonal_balance_low_mid_db");
+    REQUIRE(drop_low_mid != nullptr);
+    CHECK(drop_low_mid->count == 4);
+    CHECK(drop_low_mid->median == -10.25);
+    // Clusters carry their members' section statistics.
+    for (const auto& c : p->clusters) {
+        CHECK_FALSE(c.section_stats.empty());
+    }
+    // Without stems: none.
+    auto plain = buildProfile("plain", test::syntheticReferences(6, 2, false, 9), options);
+    REQUIRE(plain.isOk());
+    CHECK(plain->stem_stats.empty());
+    CHECK(plain->stem_section_stats.empty());
+}

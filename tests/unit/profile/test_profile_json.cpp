@@ -21,6 +21,7 @@ namespace {
 const Profile& builtProfile() {
     static const Profile p = [] {
         auto refs = test::syntheticReferences(12, 3, false, 5);
+        test::addSyntheticStems(refs, 8); // the first 8 references have stems
         BuildOptions options;
         options.seed = 77;
         options.bootstrap_resamples = 200;
@@ -81,6 +82,21 @@ void requireSameProfile(const Profile& a, const Profile& b) {
         CHECK(sameBits(a.clusters[c].centroid, b.clusters[c].centroid));
         CHECK(sameBits(a.clusters[c].variance, b.clusters[c].variance));
         requireSameStats(a.clusters[c].stats, b.clusters[c].stats);
+        REQUIRE(a.clusters[c].section_stats.size() == b.clusters[c].section_stats.size());
+        for (const auto& [label, list] : a.clusters[c].section_stats) {
+            requireSameStats(list, b.clusters[c].section_stats.at(label));
+        }
+    }
+    REQUIRE(a.stem_stats.size() == b.stem_stats.size());
+    for (const auto& [stem, list] : a.stem_stats) {
+        requireSameStats(list, b.stem_stats.at(stem));
+    }
+    REQUIRE(a.stem_section_stats.size() == b.stem_section_stats.size());
+    for (const auto& [stem, by_label] : a.stem_section_stats) {
+        REQUIRE(by_label.size() == b.stem_section_stats.at(stem).size());
+        for (const auto& [label, list] : by_label) {
+            requireSameStats(list, b.stem_section_stats.at(stem).at(label));
+        }
     }
     CHECK(sameBits(a.cluster_silhouette, b.cluster_silhouette));
     REQUIRE(a.validation.size() == b.validation.size());
@@ -168,6 +184,41 @@ TEST_CASE("profile JSON round trip is bit-exact", "[profile][json]") {
     REQUIRE(parsed.isOk());
     requireSameProfile(p, *parsed);
     CHECK(profileToJson(*parsed, true).dump() == doc.dump());
+}
+
+TEST_CASE("profile JSON: stem and cluster section statistics are optional keys",
+          "[profile][json]") {
+    const Profile& p = builtProfile();
+    REQUIRE_FALSE(p.stem_stats.empty());
+    REQUIRE_FALSE(p.stem_section_stats.empty());
+    REQUIRE_FALSE(p.clusters.front().section_stats.empty());
+    json doc = profileToJson(p, true);
+    REQUIRE(doc.contains("stem_stats"));
+    REQUIRE(doc.contains("stem_section_stats"));
+
+    // A version 2 document written before them still reads, without them.
+    json old = doc;
+    old.erase("stem_stats");
+    old.erase("stem_section_stats");
+    for (auto& c : old["clusters"]) {
+        c.erase("section_stats");
+    }
+    auto r = profileFromJson(old);
+    REQUIRE(r.isOk());
+    CHECK(r->stem_stats.empty());
+    CHECK(r->stem_section_stats.empty());
+    CHECK(r->clusters.front().section_stats.empty());
+    CHECK_FALSE(profileToJson(*r, true).contains("stem_stats"));
+
+    json bad = doc;
+    bad["stem_stats"] = 3;
+    expectImportError(bad, "stem_stats");
+    bad = doc;
+    bad["stem_section_stats"]["bass"] = json::array();
+    expectImportError(bad, "stem_section_stats.bass");
+    bad = doc;
+    bad["clusters"][0]["section_stats"]["drop"] = "x";
+    expectImportError(bad, "section_stats.drop");
 }
 
 TEST_CASE("profile JSON without the head keeps its dims, not its weights", "[profile][json]") {
