@@ -71,8 +71,9 @@ LearnedSeparator::separate(const core::AudioBuffer& mix, const core::stems::Sepa
                            const core::ProgressFn& progress) const {
     const std::size_t channels = mix.numChannels();
     if (channels < 1 || channels > 2) {
-        return core::invalidArgument("learned separator: the mix must have 1 or 2 channels, not " +
-                                     std::to_string(channels));
+        std::string message = "learned separator: the mix must have 1 or 2 channels, not ";
+        message += std::to_string(channels);
+        return core::invalidArgument(std::move(message));
     }
     if (!(mix.sample_rate_hz > 0)) {
         return core::invalidArgument("learned separator: the mix has no sample rate");

@@ -172,9 +172,12 @@ core::Result<SeparatorNetConfig> validateSeparatorArchive(const NamedTensorArchi
     const std::string* version = field("version");
     int v = 0;
     if (!version || !parseInt(*version, v) || v != kSeparatorFormatVersion) {
-        return bad("separator weights version '" + (version ? *version : std::string("?")) +
-                   "' is not supported (this build reads version " +
-                   std::to_string(kSeparatorFormatVersion) + ")");
+        std::string message = "separator weights version '";
+        message.append(version ? *version : std::string("?"))
+            .append("' is not supported (this build reads version ")
+            .append(std::to_string(kSeparatorFormatVersion))
+            .append(")");
+        return bad(message);
     }
     SeparatorNetConfig c;
     c.dilations.clear();
