@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <iterator>
 #include <mutex>
 #include <random>
@@ -393,8 +394,19 @@ core::Status train(const SeparatorTrainingOptions& o, SeparatorTrainingReport& r
     }
     r.scoring_seconds = seconds(score_start);
     if (!o.output_path.empty()) {
-        if (auto s = writeNamedTensorArchive(o.output_path, archive); !s.isOk()) {
+        // Written beside the target and renamed, so a crash never leaves a half file
+        // where a separator would load it.
+        const std::string partial = o.output_path + ".partial";
+        if (auto s = writeNamedTensorArchive(partial, archive); !s.isOk()) {
+            std::error_code ignored;
+            std::filesystem::remove(partial, ignored);
             return s;
+        }
+        std::error_code ec;
+        std::filesystem::rename(partial, o.output_path, ec);
+        if (ec) {
+            return core::internalError(o.output_path + ": cannot write the weights (" +
+                                       ec.message() + ")");
         }
     }
     return core::Status::ok();

@@ -26,9 +26,9 @@
 // frame of every held-out track, after every epoch; after `patience` epochs
 // without improvement, after max_epochs, or once max_training_seconds of
 // training have passed, the best epoch's weights are written to output_path
-// (when not empty). Then every held-out track is separated with them
-// (LearnedSeparator) and the median plain SDR (core/stems/sdr.hpp) per stem
-// is reported.
+// (when not empty; written to output_path + ".partial" and renamed, so the
+// path holds either the old file or the complete new one). Then every held-out track is separated
+// with them (LearnedSeparator) and the median plain SDR (core/stems/sdr.hpp) per stem is reported.
 // Determinism: weights are initialised from a private generator seeded with
 // `seed`, chunks drawn from a std::mt19937_64 seeded with it; the global torch
 // generator is never used. Same options, machine and thread count: identical
