@@ -23,9 +23,23 @@ struct AnalysisCoordinator::Job {
     std::optional<Result<core::TrackAnalysis>> result;
 };
 
+namespace {
+std::string stemSeparatorName(const core::AnalyzeOptions& options) {
+    if (!options.stems) {
+        return "";
+    }
+    if (options.separator_instance) {
+        return options.separator_instance->name();
+    }
+    auto made = core::stems::makeSeparator(options.separator);
+    return made ? (*made)->name() : options.separator;
+}
+} // namespace
+
 AnalysisCoordinator::AnalysisCoordinator(db::Store& store, JobPool& pool,
                                          core::AnalyzeOptions options)
-    : m_store(store), m_pool(pool), m_options(std::move(options)) {}
+    : m_store(store), m_pool(pool), m_options(std::move(options)),
+      m_stem_separator_name(stemSeparatorName(m_options)) {}
 
 Result<core::TrackAnalysis> AnalysisCoordinator::getStored(const std::string& content_hash) {
     auto stored = m_store.findAnalysis(content_hash, core::kAnalyzerVersion);
@@ -155,7 +169,13 @@ AnalysisCoordinator::startOrJoin(const std::string& hash, const std::string& pat
     // under m_mutex cannot miss a computation that just finished.
     if (!force) {
         auto stored = getStored(hash);
-        if (stored) {
+        // An analysis whose stems came from another separator than the one
+        // configured now (e.g. the learned one's weights changed) is redone,
+        // so a profile and a WIP are never compared across separators.
+        if (stored && m_options.stems && stored->stems.separator != m_stem_separator_name) {
+            core::logger("server")->info("{}: stored stems are from {}, now {}: re-analysing", path,
+                                         stored->stems.separator, m_stem_separator_name);
+        } else if (stored) {
             cached = std::move(stored).value();
             return nullptr;
         }

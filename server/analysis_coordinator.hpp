@@ -78,6 +78,8 @@ private:
     db::Store& m_store;
     JobPool& m_pool;
     const core::AnalyzeOptions m_options;
+    // name() of the separator the options use, e.g. "dsp-hpss/2" ("" without stems).
+    const std::string m_stem_separator_name;
     // atomics
     std::atomic<std::int64_t> m_completed{0};
     std::atomic<std::int64_t> m_cache_hits{0};

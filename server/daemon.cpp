@@ -15,6 +15,7 @@
 
 #include "core/common/logging.hpp"
 #include "server/head_trainer_factory.hpp"
+#include "server/separator_factory.hpp"
 
 namespace styledna::server {
 namespace fs = std::filesystem;
@@ -117,6 +118,19 @@ core::Status Daemon::start() {
     core::AnalyzeOptions analyze;
     analyze.decode.max_duration_s = m_options.max_duration_s;
     analyze.threads = m_options.threads_per_analysis;
+    analyze.stems = true; // profiles keep per-stem statistics; gaps compare stems
+    SeparatorConfig separators;
+    separators.default_choice = m_options.separator;
+    separators.learned_weights_path = m_options.separator_weights.empty()
+                                          ? defaultSeparatorWeightsPath()
+                                          : m_options.separator_weights;
+    auto separator_factory = makeSeparatorFactory(separators);
+    auto separator = separator_factory("");
+    if (!separator) {
+        return separator.status();
+    }
+    analyze.separator_instance = *separator;
+    log->info("stems: {}", (*separator)->name());
     m_analysis = std::make_unique<AnalysisCoordinator>(*m_store, *m_pool, analyze);
     m_profiles = std::make_unique<ProfileManager>(*m_store, *m_analysis, makeHeadTrainer(),
                                                   index::IndexParams{});
@@ -124,12 +138,18 @@ core::Status Daemon::start() {
         return s;
     }
 
+    m_gaps = std::make_unique<GapRunner>(*m_profiles, *m_analysis);
+    m_stems =
+        std::make_unique<StemRunner>(*m_analysis, m_options.data_dir + "/stems", separator_factory);
+
     ServiceDeps deps;
     deps.options = &m_options;
     deps.store = m_store.get();
     deps.pool = m_pool.get();
     deps.analysis = m_analysis.get();
     deps.profiles = m_profiles.get();
+    deps.gaps = m_gaps.get();
+    deps.stems = m_stems.get();
     deps.auth_token = m_auth_token;
     deps.request_shutdown = [this] { requestShutdown(); };
     deps.started_at = m_started_at;

@@ -21,9 +21,11 @@
 #include "core/common/status.hpp"
 #include "db/store.hpp"
 #include "server/analysis_coordinator.hpp"
+#include "server/gap_runner.hpp"
 #include "server/job_pool.hpp"
 #include "server/options.hpp"
 #include "server/profile_manager.hpp"
+#include "server/stem_runner.hpp"
 #include "server/styledna_service.hpp"
 
 namespace styledna::server {
@@ -53,6 +55,8 @@ private:
     std::unique_ptr<JobPool> m_pool;
     std::unique_ptr<AnalysisCoordinator> m_analysis;
     std::unique_ptr<ProfileManager> m_profiles;
+    std::unique_ptr<GapRunner> m_gaps;
+    std::unique_ptr<StemRunner> m_stems;
     std::unique_ptr<StyleDnaService> m_service;
     std::unique_ptr<grpc::Server> m_server;
     // shutdown handshake

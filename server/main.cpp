@@ -24,6 +24,12 @@ int main(int argc, char** argv) {
     app.add_option("--log-level", options.log_level, "trace|debug|info|warn|error|off");
     app.add_option("--workers", options.worker_threads, "analysis jobs at once (0 = cores)");
     app.add_option("--max-duration-s", options.max_duration_s, "longest accepted audio, seconds");
+    app.add_option("--separator", options.separator,
+                   "stem separator for analyses: auto (learned when its weights load, else dsp), "
+                   "dsp or learned")
+        ->check(CLI::IsMember({"auto", "dsp", "learned"}));
+    app.add_option("--separator-weights", options.separator_weights,
+                   "weights of the learned separator (default: the ones shipped with the build)");
     CLI11_PARSE(app, argc, argv);
 
     sigset_t signals;

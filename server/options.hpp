@@ -17,6 +17,8 @@ struct DaemonOptions {
     int max_queued_jobs = 64; // beyond this, new jobs get RESOURCE_EXHAUSTED
     int threads_per_analysis = 2;
     double max_duration_s = 20.0 * 60.0;
+    std::string separator = "auto"; // stems for analyses: auto | dsp | learned
+    std::string separator_weights;  // "" = the weights shipped with the build
 };
 
 // $XDG_RUNTIME_DIR/styledna/stylednad.sock, else /tmp/styledna-$UID/stylednad.sock

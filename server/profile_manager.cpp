@@ -1,5 +1,7 @@
 #include "server/profile_manager.hpp"
 
+#include "server/cancel_watcher.hpp"
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -111,36 +113,6 @@ void collectFrom(const fs::path& root, bool labels_from_folders, std::vector<Ref
         out.push_back(std::move(f));
     }
 }
-
-// Polls `cancelled` every 20 ms and fires `token` when it says so.
-class CancelWatcher {
-public:
-    CancelWatcher(const std::function<bool()>& cancelled, core::CancellationToken token)
-        : m_thread([this, cancelled, token] {
-              std::unique_lock lock(m_mutex);
-              while (!m_done) {
-                  if (cancelled && cancelled()) {
-                      token.cancel();
-                      return;
-                  }
-                  m_cv.wait_for(lock, std::chrono::milliseconds(20));
-              }
-          }) {}
-    ~CancelWatcher() {
-        {
-            std::lock_guard lock(m_mutex);
-            m_done = true;
-        }
-        m_cv.notify_all();
-        m_thread.join();
-    }
-
-private:
-    std::mutex m_mutex;
-    std::condition_variable m_cv;
-    bool m_done = false;
-    std::thread m_thread;
-};
 
 } // namespace
 

@@ -5,6 +5,7 @@
 #include "core/common/sha256.hpp"
 #include "core/features/registry.hpp"
 #include "core/profile/profile.hpp"
+#include "server/gap_proto.hpp"
 #include "server/profile_proto.hpp"
 #include "server/proto_convert.hpp"
 #include "server/status_convert.hpp"
@@ -18,7 +19,6 @@ grpc::Status notYet(const char* rpc, const char* issue) {
             std::string(rpc) + " is not implemented yet (arrives with " + issue + ")"};
 }
 
-constexpr const char* kGapIssue = "the gap analysis issue";
 constexpr const char* kFixIssue = "the remediation issue (fixes, OSC worker)";
 
 } // namespace
@@ -259,12 +259,75 @@ grpc::Status StyleDnaService::FindSimilar(grpc::ServerContext* ctx,
     return grpc::Status::OK;
 }
 
-grpc::Status StyleDnaService::AnalyzeGap(grpc::ServerContext* ctx, const v1::AnalyzeGapRequest*,
-                                         v1::GapReport*) {
+grpc::Status StyleDnaService::AnalyzeGap(grpc::ServerContext* ctx, const v1::AnalyzeGapRequest* req,
+                                         v1::GapReport* resp) {
     if (auto a = authorize(ctx); !a.ok()) {
         return a;
     }
-    return notYet("AnalyzeGap", kGapIssue);
+    if (auto s = profile::validateProfileName(req->profile()); !s.isOk()) {
+        return toGrpcStatus(s);
+    }
+    if (req->path().empty()) {
+        return {grpc::StatusCode::INVALID_ARGUMENT, "AnalyzeGap needs the path of a track"};
+    }
+    GapRequest request;
+    request.path = req->path();
+    request.profile = req->profile();
+    request.cluster = req->use_cluster() ? req->cluster() : -1;
+    request.stems_dir = req->stems_dir();
+    request.html_path = req->html_path();
+    request.max_gaps = std::max(0, req->max_gaps());
+    auto outcome = m_deps.gaps->run(request, [ctx] { return ctx->IsCancelled(); });
+    if (!outcome) {
+        return toGrpcStatus(outcome.status());
+    }
+    toProto(*outcome, req->include_comparisons(), resp);
+    return grpc::Status::OK;
+}
+
+grpc::Status StyleDnaService::SeparateStems(grpc::ServerContext* ctx,
+                                            const v1::SeparateStemsRequest* req,
+                                            grpc::ServerWriter<v1::SeparateStemsEvent>* writer) {
+    if (auto a = authorize(ctx); !a.ok()) {
+        return a;
+    }
+    if (req->path().empty() || req->out_dir().empty()) {
+        return {grpc::StatusCode::INVALID_ARGUMENT,
+                "SeparateStems needs the path of a mix and an output folder"};
+    }
+    std::mutex write_mutex; // progress comes from worker threads
+    double last_fraction = -1.0;
+    auto progress = [&](double fraction, std::string_view stage) {
+        std::lock_guard lock(write_mutex);
+        if (fraction < 1.0 && fraction - last_fraction < 0.01) {
+            return;
+        }
+        last_fraction = fraction;
+        v1::SeparateStemsEvent ev;
+        ev.mutable_progress()->set_fraction(fraction);
+        ev.mutable_progress()->set_stage(std::string(stage));
+        ev.mutable_progress()->set_current_item(req->path());
+        writer->Write(ev);
+    };
+    auto outcome = m_deps.stems->run(
+        req->path(), req->out_dir(), req->separator(), [ctx] { return ctx->IsCancelled(); },
+        progress);
+    if (!outcome) {
+        return toGrpcStatus(outcome.status());
+    }
+    v1::SeparateStemsEvent ev;
+    auto* r = ev.mutable_result();
+    r->set_separator(outcome->separator);
+    r->set_drums_path(outcome->drums_path);
+    r->set_bass_path(outcome->bass_path);
+    r->set_other_path(outcome->other_path);
+    r->set_sample_rate_hz(outcome->sample_rate_hz);
+    r->set_cached(outcome->cached);
+    r->set_seconds(outcome->seconds);
+    r->set_content_hash(outcome->content_hash);
+    std::lock_guard lock(write_mutex);
+    writer->Write(ev);
+    return grpc::Status::OK;
 }
 
 grpc::Status StyleDnaService::GenerateFixes(grpc::ServerContext* ctx,

@@ -10,9 +10,11 @@
 
 #include "db/store.hpp"
 #include "server/analysis_coordinator.hpp"
+#include "server/gap_runner.hpp"
 #include "server/job_pool.hpp"
 #include "server/options.hpp"
 #include "server/profile_manager.hpp"
+#include "server/stem_runner.hpp"
 #include "styledna/v1/styledna.grpc.pb.h"
 
 namespace styledna::server {
@@ -23,6 +25,8 @@ struct ServiceDeps {
     JobPool* pool = nullptr;
     AnalysisCoordinator* analysis = nullptr;
     ProfileManager* profiles = nullptr;
+    GapRunner* gaps = nullptr;
+    StemRunner* stems = nullptr;
     std::string auth_token;                 // "" = no token required
     std::function<void()> request_shutdown; // asynchronous
     std::chrono::steady_clock::time_point started_at;
@@ -56,6 +60,8 @@ public:
                              v1::FindSimilarResponse* resp) override;
     grpc::Status AnalyzeGap(grpc::ServerContext* ctx, const v1::AnalyzeGapRequest* req,
                             v1::GapReport* resp) override;
+    grpc::Status SeparateStems(grpc::ServerContext* ctx, const v1::SeparateStemsRequest* req,
+                               grpc::ServerWriter<v1::SeparateStemsEvent>* writer) override;
     grpc::Status GenerateFixes(grpc::ServerContext* ctx, const v1::GenerateFixesRequest* req,
                                v1::FixPlan* resp) override;
     grpc::Status ApplyFixes(grpc::ServerContext* ctx, const v1::ApplyFixesRequest* req,

@@ -8,7 +8,9 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -178,6 +180,34 @@ void ProgressBar::finish() {
         std::fflush(stderr);
         m_drawn = false;
     }
+}
+
+namespace {
+std::atomic<bool> g_interrupted{false};
+extern "C" void onSigint(int) {
+    g_interrupted.store(true);
+}
+} // namespace
+
+bool interruptedByUser() {
+    return g_interrupted.load();
+}
+
+InterruptCancels::InterruptCancels(grpc::ClientContext& ctx)
+    : m_previous(std::signal(SIGINT, onSigint)), m_thread([this, &ctx] {
+          while (!m_done.load()) {
+              if (g_interrupted.load()) {
+                  ctx.TryCancel();
+                  return;
+              }
+              std::this_thread::sleep_for(std::chrono::milliseconds(20));
+          }
+      }) {}
+
+InterruptCancels::~InterruptCancels() {
+    m_done.store(true);
+    m_thread.join();
+    std::signal(SIGINT, m_previous);
 }
 
 } // namespace styledna::cli

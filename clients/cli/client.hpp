@@ -2,8 +2,10 @@
 // The CLI's connection to stylednad: channel creation, daemon autostart and
 // stop, progress rendering. Links only the generated proto code.
 
+#include <atomic>
 #include <memory>
 #include <string>
+#include <thread>
 
 #include <grpcpp/grpcpp.h>
 
@@ -36,6 +38,25 @@ int failStatus(const GlobalOptions& g, const grpc::Status& s);
 // The path made absolute and normalised (as given when that fails): the
 // daemon resolves paths from its own working directory.
 std::string absolutePath(const std::string& path);
+
+// Cancels `ctx` when the user presses Ctrl-C while this object is alive (a
+// watcher thread polls a SIGINT flag every 20 ms; the previous handler is
+// restored on destruction).
+class InterruptCancels {
+public:
+    explicit InterruptCancels(grpc::ClientContext& ctx);
+    ~InterruptCancels();
+    InterruptCancels(const InterruptCancels&) = delete;
+    InterruptCancels& operator=(const InterruptCancels&) = delete;
+
+private:
+    void (*m_previous)(int);
+    std::atomic<bool> m_done{false};
+    std::thread m_thread;
+};
+
+// True once Ctrl-C was pressed while an InterruptCancels was alive.
+bool interruptedByUser();
 
 // Progress bar on stderr when stderr is a terminal; no-op otherwise.
 class ProgressBar {

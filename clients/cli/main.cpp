@@ -11,6 +11,7 @@
 #include <CLI/CLI.hpp>
 
 #include "client.hpp"
+#include "gap_commands.hpp"
 #include "output.hpp"
 #include "profile_commands.hpp"
 
@@ -317,6 +318,48 @@ int main(int argc, char** argv) {
     similar->add_option("-k", similar_k, "how many")->check(CLI::Range(1, 1000));
     similar->add_flag("--json", g.json, "JSON output");
 
+    cli::GapCommandOptions gap_opts;
+    bool gap_all = false;
+    auto* gap = app.add_subcommand("gap", "what is off in a work in progress, against a profile");
+    gap->add_option("file", gap_opts.file, "the work in progress (audio file)")->required();
+    gap->add_option("--profile", gap_opts.profile, "profile name")->required();
+    gap->add_option("--cluster", gap_opts.cluster, "sub-style cluster id (default: the nearest)")
+        ->check(CLI::Range(0, 1000));
+    gap->add_option("--stems", gap_opts.stems_dir,
+                    "folder with your exported stems: drums.wav, bass.wav, other.wav");
+    gap->add_option("--top", gap_opts.top, "gaps shown in the table")->check(CLI::Range(1, 10000));
+    gap->add_flag("--all", gap_all, "show every gap");
+    gap->add_flag("--comparisons", gap_opts.comparisons,
+                  "with --json: include every feature comparison");
+    gap->add_flag("--json", g.json, "JSON output");
+
+    cli::GapCommandOptions report_opts;
+    std::string report_out;
+    auto* report =
+        app.add_subcommand("report", "write the gap report as a self-contained HTML file");
+    report->add_option("file", report_opts.file, "the work in progress (audio file)")->required();
+    report->add_option("--profile", report_opts.profile, "profile name")->required();
+    report->add_option("-o,--out", report_out, "HTML file to write")->required();
+    report
+        ->add_option("--cluster", report_opts.cluster,
+                     "sub-style cluster id (default: the nearest)")
+        ->check(CLI::Range(0, 1000));
+    report->add_option("--stems", report_opts.stems_dir, "folder with your exported stems");
+    report->add_flag("--json", g.json, "JSON output");
+
+    std::string separate_file;
+    std::string separate_out;
+    std::string separator; // "" = the daemon's configured separator
+    auto* separate = app.add_subcommand("separate", "split a mix into drums, bass and other stems");
+    separate->add_option("file", separate_file, "audio file")->required();
+    separate->add_option("-o,--out", separate_out, "folder for drums.wav, bass.wav, other.wav")
+        ->required();
+    separate
+        ->add_option("--separator", separator,
+                     "dsp, learned or auto (default: the daemon's, stylednad --separator)")
+        ->check(CLI::IsMember({"dsp", "learned", "auto"}));
+    separate->add_flag("--json", g.json, "JSON output");
+
     std::string action;
     auto* daemon = app.add_subcommand("daemon", "start, stop or query the daemon");
     daemon->add_option("action", action, "start|stop|status")
@@ -364,6 +407,18 @@ int main(int argc, char** argv) {
     }
     if (*similar) {
         return cli::cmdSimilar(g, similar_file, similar_profile, similar_k);
+    }
+    if (*gap) {
+        if (gap_all) {
+            gap_opts.top = 0;
+        }
+        return cli::cmdGap(g, gap_opts);
+    }
+    if (*report) {
+        return cli::cmdReport(g, report_opts, report_out);
+    }
+    if (*separate) {
+        return cli::cmdSeparate(g, separate_file, separate_out, separator);
     }
     if (*synth) {
         synth_req.set_out_dir(absolutePath(out_dir));

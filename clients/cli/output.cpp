@@ -1,7 +1,9 @@
 #include "output.hpp"
 
 #include <cmath>
+
 #include <cstdio>
+#include <google/protobuf/util/json_util.h>
 
 namespace styledna::cli {
 namespace {
@@ -202,6 +204,30 @@ std::string toText(const v1::DaemonStatus& s) {
         static_cast<long long>(s.analyses_stored()), static_cast<long long>(s.profiles_stored()),
         static_cast<long long>(s.analyses_completed()), static_cast<long long>(s.cache_hits()));
     return buf;
+}
+
+json protoJson(const google::protobuf::Message& m) {
+    google::protobuf::util::JsonPrintOptions options;
+    options.preserve_proto_field_names = true;
+    options.always_print_primitive_fields = true;
+    std::string out;
+    (void)google::protobuf::util::MessageToJsonString(m, &out, options);
+    return json::parse(out, nullptr, false);
+}
+
+std::string formatValue(double v, const std::string& unit) {
+    char buf[64];
+    const double a = std::abs(v);
+    if (a >= 1000 || (a > 0 && a < 0.01)) {
+        std::snprintf(buf, sizeof(buf), "%.4g", v);
+    } else if (a >= 100) {
+        std::snprintf(buf, sizeof(buf), "%.0f", v);
+    } else if (a >= 10) {
+        std::snprintf(buf, sizeof(buf), "%.1f", v);
+    } else {
+        std::snprintf(buf, sizeof(buf), "%.2f", v);
+    }
+    return unit.empty() ? std::string(buf) : std::string(buf) + " " + unit;
 }
 
 } // namespace styledna::cli

@@ -19,5 +19,9 @@ std::string toText(const v1::DaemonStatus& s);
 // {"error": {"code": "NOT_FOUND", "message": "..."}}
 nlohmann::json errorJson(const std::string& code, const std::string& message);
 std::string grpcCodeName(int code);
+// Any response message as JSON with the proto's field names, every field printed.
+nlohmann::json protoJson(const google::protobuf::Message& m);
+// A number with sensible precision for its size, then the unit ("118 Hz", "-7.25 dB").
+std::string formatValue(double v, const std::string& unit);
 
 } // namespace styledna::cli

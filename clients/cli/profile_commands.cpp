@@ -20,47 +20,6 @@ namespace {
 
 using nlohmann::json;
 
-std::atomic<bool> g_interrupted{false};
-
-extern "C" void onSigint(int) {
-    g_interrupted.store(true);
-}
-
-// Cancels `ctx` when the user presses Ctrl-C while it is alive.
-class InterruptCancels {
-public:
-    explicit InterruptCancels(grpc::ClientContext& ctx)
-        : m_previous(std::signal(SIGINT, onSigint)), m_thread([this, &ctx] {
-              while (!m_done.load()) {
-                  if (g_interrupted.load()) {
-                      ctx.TryCancel();
-                      return;
-                  }
-                  std::this_thread::sleep_for(std::chrono::milliseconds(20));
-              }
-          }) {}
-    ~InterruptCancels() {
-        m_done.store(true);
-        m_thread.join();
-        std::signal(SIGINT, m_previous);
-    }
-
-private:
-    void (*m_previous)(int);
-    std::atomic<bool> m_done{false};
-    std::thread m_thread;
-};
-
-// Proto -> JSON with the proto's field names, every field printed.
-json protoJson(const google::protobuf::Message& m) {
-    google::protobuf::util::JsonPrintOptions options;
-    options.preserve_proto_field_names = true;
-    options.always_print_primitive_fields = true;
-    std::string out;
-    (void)google::protobuf::util::MessageToJsonString(m, &out, options);
-    return json::parse(out, nullptr, false);
-}
-
 std::string formatEta(double s) {
     if (s <= 0) {
         return "";
@@ -69,21 +28,6 @@ std::string formatEta(double s) {
     char buf[32];
     std::snprintf(buf, sizeof(buf), " ETA %d:%02d", total / 60, total % 60);
     return buf;
-}
-
-std::string formatValue(double v, const std::string& unit) {
-    char buf[64];
-    const double a = std::abs(v);
-    if (a >= 1000 || (a > 0 && a < 0.01)) {
-        std::snprintf(buf, sizeof(buf), "%.4g", v);
-    } else if (a >= 100) {
-        std::snprintf(buf, sizeof(buf), "%.0f", v);
-    } else if (a >= 10) {
-        std::snprintf(buf, sizeof(buf), "%.1f", v);
-    } else {
-        std::snprintf(buf, sizeof(buf), "%.2f", v);
-    }
-    return unit.empty() ? std::string(buf) : std::string(buf) + " " + unit;
 }
 
 std::string profileText(const v1::Profile& p, bool full) {
@@ -198,7 +142,7 @@ int cmdProfileBuild(const GlobalOptions& g, const v1::BuildProfileRequest& reque
     }
     bar.finish();
     const grpc::Status s = reader->Finish();
-    if (g_interrupted.load()) {
+    if (interruptedByUser()) {
         return fail(g, "CANCELLED",
                     "profile build interrupted; profile '" + req.name() + "' is unchanged");
     }

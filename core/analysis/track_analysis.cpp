@@ -42,16 +42,20 @@ namespace {
 
 // Separation (with the features' grid) and per-stem features of an analysis.
 Result<StemAnalysis> analyzeStems(const AudioBuffer& audio, const TrackFeatures& features,
-                                  const std::string& separator_name,
-                                  const CancellationToken& cancel, const ProgressFn& progress) {
-    auto separator = stems::makeSeparator(separator_name);
+                                  const AnalyzeOptions& options, const CancellationToken& cancel,
+                                  const ProgressFn& progress) {
+    std::shared_ptr<const stems::Separator> separator = options.separator_instance;
     if (!separator) {
-        return separator.status();
+        auto made = stems::makeSeparator(options.separator);
+        if (!made) {
+            return made.status();
+        }
+        separator = std::move(made).value();
     }
     stems::SeparationHints hints;
     hints.grid = &features.grid;
     auto separated =
-        (*separator)->separate(audio, hints, cancel, [&](double f, std::string_view stage) {
+        separator->separate(audio, hints, cancel, [&](double f, std::string_view stage) {
             reportProgress(progress, 0.8 * f, stage);
         });
     if (!separated) {
@@ -64,7 +68,7 @@ Result<StemAnalysis> analyzeStems(const AudioBuffer& audio, const TrackFeatures&
         return measured.status();
     }
     StemAnalysis out;
-    out.separator = (*separator)->name();
+    out.separator = separator->name();
     out.stems = std::move(measured).value();
     return out;
 }
@@ -111,7 +115,7 @@ Result<TrackAnalysis> analyzeDecoded(const DecodedAudio& decoded, const AnalyzeO
         }
         a.features = std::move(features).value();
         if (options.stems) {
-            auto stems = analyzeStems(decoded.audio, a.features, options.separator, cancel,
+            auto stems = analyzeStems(decoded.audio, a.features, options, cancel,
                                       [&](double f, std::string_view stage) {
                                           reportProgress(progress, 0.75 + 0.25 * f, stage);
                                       });

@@ -26,6 +26,7 @@
 #include "core/common/status.hpp"
 #include "core/embed/track_embedding.hpp"
 #include "core/features/track_features.hpp"
+#include "core/stems/separator.hpp"
 
 namespace styledna::core {
 
@@ -65,8 +66,12 @@ struct AnalyzeOptions {
     DecodeOptions decode;
     bool features = true;          // run the feature registry (false: format and level facts only)
     int threads = 2;               // worker threads inside one analysis
-    bool stems = true;             // separate and measure per-stem features (needs features)
+    bool stems = false;            // separate and measure per-stem features (needs features);
+                                   // the daemon turns it on (profiles keep per-stem statistics)
     std::string separator = "dsp"; // makeSeparator() name used when stems is set
+    // When set, this separator is used instead of makeSeparator(separator): how
+    // the daemon injects the LibTorch one (models/) that core cannot build.
+    std::shared_ptr<const stems::Separator> separator_instance;
 };
 
 // Stages reported through progress: "hashing", "decoding", "features",

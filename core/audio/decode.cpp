@@ -398,6 +398,34 @@ Status checkAudioFilePath(const std::string& path) {
     return Status::ok();
 }
 
+Result<SourceFormat> probeFile(const std::string& path) {
+    if (auto s = checkAudioFilePath(path); !s.isOk()) {
+        return s;
+    }
+    struct stat st {};
+    ::stat(path.c_str(), &st);
+    SF_INFO info{};
+    SndfileHandle file(sf_open(path.c_str(), SFM_READ, &info));
+    if (!file) {
+        return invalidArgument(sndfileOpenError(path));
+    }
+    const int major = info.format & SF_FORMAT_TYPEMASK;
+    SourceFormat f;
+    f.container = "(unknown)";
+    for (const auto& c : kContainers) {
+        if (c.major == major) {
+            f.container = c.name;
+        }
+    }
+    f.encoding = encodingName(info.format & SF_FORMAT_SUBMASK);
+    f.channels = info.channels;
+    f.sample_rate_hz = info.samplerate;
+    f.frames = static_cast<std::int64_t>(info.frames);
+    f.duration_s = info.samplerate > 0 ? static_cast<double>(info.frames) / info.samplerate : 0.0;
+    f.file_size_bytes = st.st_size;
+    return f;
+}
+
 Result<DecodedAudio> decodeFile(const std::string& path, const DecodeOptions& options,
                                 const CancellationToken* cancel) {
     if (auto s = checkAudioFilePath(path); !s.isOk()) {

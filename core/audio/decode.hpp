@@ -56,6 +56,11 @@ struct DecodedAudio {
 // names the path ("x: is a directory, not an audio file", ...).
 Status checkAudioFilePath(const std::string& path);
 
+// The file's format facts from its header alone (no samples read): container,
+// encoding, channels, rate, frames, duration, size. Same errors as decodeFile
+// for unreadable or unsupported files.
+Result<SourceFormat> probeFile(const std::string& path);
+
 Result<DecodedAudio> decodeFile(const std::string& path, const DecodeOptions& options = {},
                                 const CancellationToken* cancel = nullptr);
 

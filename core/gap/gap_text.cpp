@@ -21,7 +21,7 @@ int decimals(double value, const std::string& unit) {
         return std::abs(value) >= 100.0 ? 0 : 1;
     }
     if (unit.empty() || unit == "share") {
-        return 2;
+        return value != 0.0 && std::abs(value) < 0.1 ? 3 : 2;
     }
     return 1; // dB, dBFS, LUFS, LU, dBTP, dB/oct, s
 }
@@ -99,6 +99,9 @@ std::string deltaUnit(const std::string& unit) {
 } // namespace
 
 std::string formatValue(double value, const std::string& unit) {
+    if (!std::isfinite(value)) {
+        return "n/a";
+    }
     return withUnit(number(value, decimals(value, unit), false), unit);
 }
 

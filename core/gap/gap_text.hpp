@@ -18,7 +18,7 @@
 
 namespace styledna::gap {
 
-// A value in its unit: "180 Hz", "-9.1 dB", "0.42".
+// A value in its unit: "180 Hz", "-9.1 dB", "0.42"; "n/a" when non-finite.
 std::string formatValue(double value, const std::string& unit);
 // A difference: "+5.8 dB", "-0.31", "-2.0 LU" (for LUFS).
 std::string formatDelta(double delta, const std::string& unit);

@@ -77,16 +77,4 @@ int decimalsForUnit(const std::string& unit, double magnitude) {
     return std::fabs(magnitude) < 0.1 ? 3 : 2;
 }
 
-std::string formatValue(double value, const std::string& unit) {
-    if (!std::isfinite(value)) {
-        return "n/a";
-    }
-    std::string s = formatFixed(value, decimalsForUnit(unit, value));
-    if (!unit.empty()) {
-        s += ' ';
-        s += unit;
-    }
-    return s;
-}
-
 } // namespace styledna::gap

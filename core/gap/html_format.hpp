@@ -18,15 +18,13 @@ std::string escapeHtml(const std::string& text);
 // before it gets here; this is the last line of defence against "nan").
 std::string svgNumber(double value);
 
-// A value for a producer, precision by unit: dB / dBFS / dBTP / LU / LUFS 1
-// decimal, Hz and bars 0, bpm 1, ms 0, s 1, unitless 2 (3 below 0.1). The unit
-// follows after a space ("-12.3 dB"); "n/a" for a non-finite value.
-std::string formatValue(double value, const std::string& unit);
-
 // A plain number with `decimals` decimals (no unit); "n/a" when non-finite.
 std::string formatFixed(double value, int decimals);
 
-// Decimals formatValue() uses for a unit and magnitude.
+// Decimals for a unit and magnitude in plots and tables: dB / dBFS / dBTP /
+// LU / LUFS / bpm / s 1, Hz, bars and ms 0, unitless 2 (3 below 0.1).
+// Values with their unit in words come from formatValue() (gap_text.hpp), the
+// same formatter the sentences use.
 int decimalsForUnit(const std::string& unit, double magnitude);
 
 } // namespace styledna::gap

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <set>
 
+#include "core/gap/gap_text.hpp"
 #include "core/gap/html_format.hpp"
 #include "core/gap/html_report_plots.hpp"
 #include "core/gap/html_report_style.hpp"

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 
+#include "core/gap/gap_text.hpp"
 #include "core/gap/html_format.hpp"
 #include "core/gap/svg_plot.hpp"
 #include "core/profile/arrangement_stats.hpp"

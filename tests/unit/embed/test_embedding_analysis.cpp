@@ -155,7 +155,7 @@ TEST_CASE("analyzeDecoded computes the embedding on the features' spectrograms",
         INFO(t.style);
         const auto& a = t.analysis;
         const auto& e = a.embedding;
-        CHECK(a.analyzer_version == std::string("0.6.0"));
+        CHECK(a.analyzer_version == std::string(core::kAnalyzerVersion));
         CHECK(e.backbone == "descriptor-v2");
         CHECK(e.dim == embed::kDescriptorDim);
         const auto layout = embed::segmentLayout(static_cast<double>(a.format.frames) / 44100.0,

@@ -5,6 +5,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "core/gap/gap_text.hpp"
 #include "core/gap/html_format.hpp"
 #include "core/gap/svg_plot.hpp"
 #include "unit/gap_report/svg_inspect.hpp"

@@ -27,7 +27,9 @@ Analysed analyse(TranceStyle style, std::uint64_t seed, const std::vector<SynthF
     REQUIRE(track.isOk());
     DecodedAudio decoded;
     decoded.audio = track->mix;
-    auto a = analyzeDecoded(decoded, AnalyzeOptions{}, {}, {});
+    AnalyzeOptions options;
+    options.stems = true;
+    auto a = analyzeDecoded(decoded, options, {}, {});
     REQUIRE(a.isOk());
     return {std::move(track).value(), std::move(a).value()};
 }
