@@ -19,9 +19,9 @@ trap '"$BIN/styledna" daemon stop >/dev/null 2>&1 || true' EXIT
 echo "== starting the daemon"
 "$BIN/styledna" daemon start
 
-echo "== synthesizing a reference library (4 styles x ${STYLEDNA_DEMO_PER_STYLE:-5}) and a flawed work in progress"
+echo "== synthesizing a reference library (4 styles x ${STYLEDNA_DEMO_PER_STYLE:-6}) and a flawed work in progress"
 for style in uplifting progressive tech psy; do
-  "$BIN/styledna" synth --out "$OUT/refs/$style" --count "${STYLEDNA_DEMO_PER_STYLE:-5}" --seed 7 \
+  "$BIN/styledna" synth --out "$OUT/refs/$style" --count "${STYLEDNA_DEMO_PER_STYLE:-6}" --seed 7 \
     --style "$style" --minutes 1.5 >/dev/null
 done
 ls "$OUT"/refs/*/*.wav | sed 's|^|  |'
@@ -69,6 +69,29 @@ echo "== learning the Style DNA of the references (profile 'trance', sub-styles 
 "$BIN/styledna" profile build trance "$OUT/refs" --labels-from-folders --seed 1
 echo "== which references does the work in progress sound like?"
 "$BIN/styledna" similar "$wip" --profile trance -k 5
+echo "== what is off in the work in progress? (ranked gap report against the nearest sub-style)"
+"$BIN/styledna" gap "$wip" --profile trance
+"$BIN/styledna" --json gap "$wip" --profile trance > "$OUT/wip-gap.json"
+/usr/bin/python3 - "$OUT/wip-gap.json" "${wip%.wav}.truth.json" <<'PY'
+import json, sys
+report, truth = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+# Which gap names each synthesizer flaw (core/gap/gap_causes.hpp).
+cause = {"muddy_bass": "low_mid_buildup", "wide_low_end": "wide_low_end",
+         "weak_sidechain": "weak_sidechain", "narrow_supersaw": "narrow_stereo",
+         "quiet_master": "quiet_master", "harsh_highs": "harsh_highs",
+         "short_breakdown": "short_breakdown"}
+ranks = {g["id"]: i + 1 for i, g in reversed(list(enumerate(report["gaps"])))}
+n = len(truth["flaws"])
+print(f"  the {n} flaws rendered into the WIP, and where the report ranks them:")
+for flaw in truth["flaws"]:
+    r = ranks.get(cause[flaw])
+    where = f"rank {r}" + (" (top %d)" % n if r is not None and r <= n else "") if r else "not reported"
+    print(f"    {flaw:16s} -> {cause[flaw]:16s} {where}")
+PY
+echo "== the same report as one self-contained HTML file (plots, no network)"
+"$BIN/styledna" report "$wip" --profile trance -o "$OUT/wip-report.html"
+echo "== the WIP's stems (drums, bass, other) for the producer"
+"$BIN/styledna" separate "$wip" -o "$OUT/wip-stems"
 echo "== export and re-import the profile (statistics, clusters and head; no audio)"
 "$BIN/styledna" profile export trance -o "$OUT/trance-profile.json" --include-head
 "$BIN/styledna" profile import "$OUT/trance-profile.json" --name trance-copy --replace

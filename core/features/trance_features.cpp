@@ -15,7 +15,9 @@ const std::vector<FeatureInfo>& tranceInfos() {
          "Peak gain reduction of the non-kick content after each kick: fit of the "
          "beat-synchronous (1 ms) band envelope of the side (else mono) signal, 200 Hz-6 kHz or "
          "1-6 kHz (whichever fits better), clip-gated, on the drops, with a family of duck laws "
-         "(exponential, linear, cosine, hold-then-release; attack 0-10 ms).",
+         "(exponential, linear, cosine, hold-then-release; attack 0-10 ms). Per section: the "
+         "track's law fitted on the section's beats; 0 when that reads over 12 dB deeper than "
+         "the track (beat-gated content, not a duck).",
          "Sidechain compressor on pads/bass: more ratio or lower threshold deepens it.",
          FeatureKind::kScalar, true},
         {"sidechain_release_ms", "ms", "trance",
