@@ -59,10 +59,10 @@ TEST_CASE("stem features: catalog names carry units and every stem has tonal bal
     REQUIRE(tonal == 21);
 }
 
-TEST_CASE("analysis hook: stems separated, measured per section, version 0.7.1",
+TEST_CASE("analysis hook: stems separated, measured per section, current version",
           "[stems][features][analysis]") {
     const Analysed a = analyse(TranceStyle::kUplifting, 310, {});
-    REQUIRE(a.analysis.analyzer_version == std::string("0.7.1"));
+    REQUIRE(a.analysis.analyzer_version == std::string(kAnalyzerVersion));
     REQUIRE(a.analysis.stems.separator == "dsp-hpss/2");
     REQUIRE(a.analysis.stems.stems.size() == 3);
     for (const auto& [name, f] : a.analysis.stems.stems) {
