@@ -7,6 +7,7 @@
 #include "core/dsp/biquad_cascade.hpp"
 #include "core/dsp/spectral_bands.hpp"
 #include "core/dsp/stft.hpp"
+#include "core/features/stereo_sums.hpp"
 #include "core/stems/real_fft.hpp"
 
 namespace styledna::core::stems {
@@ -75,75 +76,6 @@ struct Segments {
         }
     }
 };
-
-struct PairSums {
-    double ll = 0, rr = 0, lr = 0, l = 0, r = 0, n = 0;
-};
-
-PairSums pairSums(const float* l, const float* r, std::size_t first, std::size_t last) {
-    constexpr std::size_t kLanes = 8;
-    constexpr std::size_t kBlock = 2048;
-    PairSums s;
-    std::size_t i = first;
-    while (i < last) {
-        const std::size_t end = std::min(last, i + kBlock);
-        float ll[kLanes] = {}, rr[kLanes] = {}, lr[kLanes] = {}, sl[kLanes] = {}, sr[kLanes] = {};
-        for (; i + kLanes <= end; i += kLanes) {
-            for (std::size_t k = 0; k < kLanes; ++k) {
-                const float a = l[i + k];
-                const float b = r[i + k];
-                ll[k] += a * a;
-                rr[k] += b * b;
-                lr[k] += a * b;
-                sl[k] += a;
-                sr[k] += b;
-            }
-        }
-        for (; i < end; ++i) {
-            const double a = l[i];
-            const double b = r[i];
-            s.ll += a * a;
-            s.rr += b * b;
-            s.lr += a * b;
-            s.l += a;
-            s.r += b;
-        }
-        for (std::size_t k = 0; k < kLanes; ++k) {
-            s.ll += ll[k];
-            s.rr += rr[k];
-            s.lr += lr[k];
-            s.l += sl[k];
-            s.r += sr[k];
-        }
-    }
-    s.n = last > first ? static_cast<double>(last - first) : 0.0;
-    return s;
-}
-
-double width(const PairSums& s) {
-    const double energy = s.ll + s.rr;
-    if (s.n <= 0 || !(energy / (2.0 * s.n) > kSilenceMeanSquare)) {
-        return 0.0;
-    }
-    return std::clamp((energy - 2.0 * s.lr) / (2.0 * energy), 0.0, 1.0);
-}
-
-double correlation(const PairSums& s) {
-    if (s.n <= 0) {
-        return 1.0;
-    }
-    const double ml = s.l / s.n, mr = s.r / s.n;
-    const double var_l = std::max(0.0, s.ll / s.n - ml * ml);
-    const double var_r = std::max(0.0, s.rr / s.n - mr * mr);
-    const bool quiet_l = !(var_l > kSilenceMeanSquare), quiet_r = !(var_r > kSilenceMeanSquare);
-    if (quiet_l && quiet_r) {
-        return 1.0;
-    }
-    if (quiet_l || quiet_r) {
-        return 0.0;
-    }
-    return std::clamp((s.lr / s.n - ml * mr) / std::sqrt(var_l * var_r), -1.0, 1.0);
-}
 
 } // namespace
 
@@ -375,7 +307,7 @@ void writeSpectralValues(const MainScan& main, const BassScan& bass, std::size_t
 }
 
 double stereoWidth(const float* l, const float* r, std::size_t first, std::size_t last) {
-    return width(pairSums(l, r, first, last));
+    return sideShare(pairSums(l, r, first, last), kSilenceMeanSquare);
 }
 
 LowBandPair lowBandPair(std::vector<float> l_low, std::vector<float> r_low, double low_rate_hz) {
@@ -404,8 +336,8 @@ void writeLowBandValues(const LowBandPair& band, double start_s, double end_s,
         const float* r = band.r.empty() ? band.l.data() : band.r.data();
         s = pairSums(band.l.data(), r, first, last);
     }
-    v["stereo_width_low"] = width(s);
-    v["low_end_correlation"] = correlation(s);
+    v["stereo_width_low"] = sideShare(s, kSilenceMeanSquare);
+    v["low_end_correlation"] = correlation(s, kSilenceMeanSquare);
 }
 
 } // namespace styledna::core::stems
