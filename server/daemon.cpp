@@ -121,9 +121,16 @@ core::Status Daemon::start() {
     analyze.stems = true; // profiles keep per-stem statistics; gaps compare stems
     SeparatorConfig separators;
     separators.default_choice = m_options.separator;
-    separators.learned_weights_path = m_options.separator_weights.empty()
-                                          ? defaultSeparatorWeightsPath()
-                                          : m_options.separator_weights;
+    // Weights: as told; else the ones `styledna train-separator` wrote into the
+    // data dir; else the ones shipped with the build.
+    separators.learned_weights_path = m_options.separator_weights;
+    if (separators.learned_weights_path.empty()) {
+        const std::string trained = m_options.data_dir + "/models/separator.sdnt";
+        std::error_code trained_ec;
+        separators.learned_weights_path = std::filesystem::is_regular_file(trained, trained_ec)
+                                              ? trained
+                                              : defaultSeparatorWeightsPath();
+    }
     auto separator_factory = makeSeparatorFactory(separators);
     auto separator = separator_factory("");
     if (!separator) {

@@ -2,12 +2,16 @@
 
 #include <unistd.h>
 
+#include <optional>
+
 #include "core/common/sha256.hpp"
 #include "core/features/registry.hpp"
 #include "core/profile/profile.hpp"
+#include "server/cancel_watcher.hpp"
 #include "server/gap_proto.hpp"
 #include "server/profile_proto.hpp"
 #include "server/proto_convert.hpp"
+#include "server/separator_factory.hpp"
 #include "server/status_convert.hpp"
 #include "server/synth_runner.hpp"
 
@@ -325,6 +329,65 @@ grpc::Status StyleDnaService::SeparateStems(grpc::ServerContext* ctx,
     r->set_cached(outcome->cached);
     r->set_seconds(outcome->seconds);
     r->set_content_hash(outcome->content_hash);
+    std::lock_guard lock(write_mutex);
+    writer->Write(ev);
+    return grpc::Status::OK;
+}
+
+grpc::Status StyleDnaService::TrainSeparator(grpc::ServerContext* ctx,
+                                             const v1::TrainSeparatorRequest* req,
+                                             grpc::ServerWriter<v1::TrainSeparatorEvent>* writer) {
+    if (auto a = authorize(ctx); !a.ok()) {
+        return a;
+    }
+    SeparatorTrainingRequest request;
+    request.out_path = req->out_path().empty() ? m_deps.options->data_dir + "/models/separator.sdnt"
+                                               : req->out_path();
+    request.seed = req->seed();
+    request.train_tracks = req->train_tracks() > 0 ? req->train_tracks() : 48;
+    request.validation_tracks = req->validation_tracks() > 0 ? req->validation_tracks() : 8;
+    request.minutes = req->minutes() > 0 ? req->minutes() : 1.0;
+    request.max_training_s = std::max(0.0, req->max_training_s());
+    std::mutex write_mutex; // progress comes from worker threads
+    double last_fraction = -1.0;
+    auto progress = [&](double fraction, std::string_view stage) {
+        std::lock_guard lock(write_mutex);
+        if (fraction < 1.0 && fraction - last_fraction < 0.005) {
+            return;
+        }
+        last_fraction = fraction;
+        v1::TrainSeparatorEvent ev;
+        ev.mutable_progress()->set_fraction(fraction);
+        ev.mutable_progress()->set_stage(std::string(stage));
+        writer->Write(ev);
+    };
+    core::CancellationToken cancel;
+    std::optional<core::Result<SeparatorTrainingOutcome>> outcome;
+    {
+        CancelWatcher watcher([ctx] { return ctx->IsCancelled(); }, cancel);
+        outcome.emplace(trainSeparatorWeights(request, cancel, progress));
+    }
+    if (!*outcome) {
+        return toGrpcStatus(outcome->status());
+    }
+    const auto& o = **outcome;
+    v1::TrainSeparatorEvent ev;
+    auto* r = ev.mutable_result();
+    r->set_weights_path(o.weights_path);
+    r->set_separator(o.separator);
+    r->set_epochs(o.epochs);
+    r->set_best_epoch(o.best_epoch);
+    r->set_initial_validation_loss(o.initial_validation_loss);
+    r->set_validation_loss(o.validation_loss);
+    r->set_validation_sdr_drums_db(o.sdr_drums_db);
+    r->set_validation_sdr_bass_db(o.sdr_bass_db);
+    r->set_validation_sdr_other_db(o.sdr_other_db);
+    r->set_parameters(o.parameters);
+    r->set_seconds(o.seconds);
+    r->set_stopped_early(o.stopped_early);
+    r->set_stopped_on_time(o.stopped_on_time);
+    r->set_train_tracks(o.train_tracks);
+    r->set_validation_tracks(o.validation_tracks);
     std::lock_guard lock(write_mutex);
     writer->Write(ev);
     return grpc::Status::OK;

@@ -62,6 +62,8 @@ public:
                             v1::GapReport* resp) override;
     grpc::Status SeparateStems(grpc::ServerContext* ctx, const v1::SeparateStemsRequest* req,
                                grpc::ServerWriter<v1::SeparateStemsEvent>* writer) override;
+    grpc::Status TrainSeparator(grpc::ServerContext* ctx, const v1::TrainSeparatorRequest* req,
+                                grpc::ServerWriter<v1::TrainSeparatorEvent>* writer) override;
     grpc::Status GenerateFixes(grpc::ServerContext* ctx, const v1::GenerateFixesRequest* req,
                                v1::FixPlan* resp) override;
     grpc::Status ApplyFixes(grpc::ServerContext* ctx, const v1::ApplyFixesRequest* req,

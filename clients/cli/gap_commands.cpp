@@ -279,4 +279,58 @@ int cmdSeparate(const GlobalOptions& g, const std::string& file, const std::stri
     return 0;
 }
 
+int cmdTrainSeparator(const GlobalOptions& g, const v1::TrainSeparatorRequest& request) {
+    std::string error;
+    auto stub = connect(g, error);
+    if (!stub) {
+        return fail(g, "UNAVAILABLE", error);
+    }
+    grpc::ClientContext ctx;
+    InterruptCancels interrupt(ctx);
+    v1::TrainSeparatorRequest req = request;
+    if (!req.out_path().empty()) {
+        req.set_out_path(absolutePath(req.out_path()));
+    }
+    auto reader = stub->TrainSeparator(&ctx, req);
+    ProgressBar bar("train-separator");
+    v1::TrainSeparatorEvent ev;
+    std::optional<v1::SeparatorTraining> result;
+    while (reader->Read(&ev)) {
+        if (ev.has_progress()) {
+            bar.update(ev.progress().fraction(), ev.progress().stage());
+        } else if (ev.has_result()) {
+            result = ev.result();
+        }
+    }
+    bar.finish();
+    const grpc::Status s = reader->Finish();
+    if (interruptedByUser()) {
+        return fail(g, "CANCELLED", "training interrupted; no weights were written");
+    }
+    if (!s.ok()) {
+        return failStatus(g, s);
+    }
+    if (!result) {
+        return fail(g, "INTERNAL", "the daemon returned no training result");
+    }
+    if (g.json) {
+        std::printf("%s\n", protoJson(*result).dump(2).c_str());
+        return 0;
+    }
+    std::printf("trained %s -> %s\n", result->separator().c_str(), result->weights_path().c_str());
+    std::printf(
+        "  %d training + %d held-out tracks, %d epochs (best %d%s), %.0f s, %lld "
+        "parameters\n",
+        result->train_tracks(), result->validation_tracks(), result->epochs(), result->best_epoch(),
+        result->stopped_on_time() ? ", time cap" : (result->stopped_early() ? ", early stop" : ""),
+        result->seconds(), static_cast<long long>(result->parameters()));
+    std::printf("  validation loss %.4f -> %.4f; held-out median SDR drums %.1f dB, bass %.1f "
+                "dB, other %.1f dB\n",
+                result->initial_validation_loss(), result->validation_loss(),
+                result->validation_sdr_drums_db(), result->validation_sdr_bass_db(),
+                result->validation_sdr_other_db());
+    std::printf("  restart the daemon (or pass stylednad --separator-weights) to use them\n");
+    return 0;
+}
+
 } // namespace styledna::cli

@@ -24,6 +24,11 @@ struct GapCommandOptions {
 
 int cmdGap(const GlobalOptions& g, const GapCommandOptions& o);
 int cmdReport(const GlobalOptions& g, const GapCommandOptions& o, const std::string& html_out);
+// train-separator [-o PATH] [--seed N] [--tracks N] [--validation-tracks N]
+// [--minutes M] [--max-seconds S]: trains the learned separator's weights on
+// synthesized tracks (progress bar; the daemon's next start picks up weights
+// written to its data dir).
+int cmdTrainSeparator(const GlobalOptions& g, const v1::TrainSeparatorRequest& request);
 int cmdSeparate(const GlobalOptions& g, const std::string& file, const std::string& out_dir,
                 const std::string& separator);
 

@@ -360,6 +360,25 @@ int main(int argc, char** argv) {
         ->check(CLI::IsMember({"dsp", "learned", "auto"}));
     separate->add_flag("--json", g.json, "JSON output");
 
+    v1::TrainSeparatorRequest train_req;
+    std::string train_out;
+    std::uint64_t train_seed = 1;
+    int train_tracks = 48, train_validation = 8;
+    double train_minutes = 1.0, train_max_s = 0.0;
+    auto* train = app.add_subcommand(
+        "train-separator", "train the learned stem separator on synthesized tracks (LibTorch)");
+    train->add_option("-o,--out", train_out,
+                      "weights file (default: the daemon's data dir, used at its next start)");
+    train->add_option("--seed", train_seed, "seed of the training material and the network");
+    train->add_option("--tracks", train_tracks, "training tracks")->check(CLI::Range(1, 10000));
+    train->add_option("--validation-tracks", train_validation, "held-out tracks")
+        ->check(CLI::Range(1, 1000));
+    train->add_option("--minutes", train_minutes, "minutes per track")
+        ->check(CLI::Range(0.25, 20.0));
+    train->add_option("--max-seconds", train_max_s, "wall-clock cap on training (0 = none)")
+        ->check(CLI::Range(0.0, 1e7));
+    train->add_flag("--json", g.json, "JSON output");
+
     std::string action;
     auto* daemon = app.add_subcommand("daemon", "start, stop or query the daemon");
     daemon->add_option("action", action, "start|stop|status")
@@ -416,6 +435,15 @@ int main(int argc, char** argv) {
     }
     if (*report) {
         return cli::cmdReport(g, report_opts, report_out);
+    }
+    if (*train) {
+        train_req.set_out_path(train_out);
+        train_req.set_seed(train_seed);
+        train_req.set_train_tracks(train_tracks);
+        train_req.set_validation_tracks(train_validation);
+        train_req.set_minutes(train_minutes);
+        train_req.set_max_training_s(train_max_s);
+        return cli::cmdTrainSeparator(g, train_req);
     }
     if (*separate) {
         return cli::cmdSeparate(g, separate_file, separate_out, separator);

@@ -195,6 +195,32 @@ class GapTest(DaemonTestCase):
         ok = self.cli_json("gap", wip, "--profile", "trance")
         self.assertTrue(ok["gaps"])
 
+    def test_train_separator(self):
+        """A tiny training run writes loadable weights (LibTorch builds); a build
+        without LibTorch says so."""
+        cache = os.path.join(os.environ["STYLEDNA_BIN_DIR"], "..", "CMakeCache.txt")
+        with open(cache, encoding="utf-8") as f:
+            with_torch = "STYLEDNA_WITH_TORCH:BOOL=ON" in f.read()
+        out = os.path.join(self.tmp, "models", "sep.sdnt")
+        args = ("train-separator", "-o", out, "--tracks", "2", "--validation-tracks", "1",
+                "--minutes", "0.25", "--max-seconds", "4", "--seed", "5")
+        if not with_torch:
+            r = self.cli_json(*args, expect_rc=1)
+            self.assertIn("LibTorch", r["error"]["message"])
+            return
+        r = self.cli_json(*args)
+        self.assertEqual(r["weights_path"], out)
+        self.assertTrue(os.path.isfile(out))
+        self.assertTrue(r["separator"].startswith("learned/"), r["separator"])
+        self.assertGreaterEqual(r["epochs"], 1)
+        self.assertEqual((r["train_tracks"], r["validation_tracks"]), (2, 1))
+        # The daemon separates with the new weights when told to.
+        self.daemon.stop()
+        self.daemon = self.start_daemon(
+            extra_args=["--separator", "learned", "--separator-weights", out])
+        sep = self.cli_json("separate", self.lib["wip"], "-o", os.path.join(self.tmp, "s"))
+        self.assertEqual(sep["separator"], r["separator"])
+
 
 if __name__ == "__main__":
     unittest.main()
