@@ -56,7 +56,9 @@
 //  4. Merging. Every out-of-range comparison points at a cause by feature and
 //     direction (causeOf: tonal_balance_low_mid_db above the references
 //     anywhere -> "low_mid_buildup"); the comparisons of one cause are one
-//     Gap, its evidence strongest first, the headline the strongest. A gap's
+//     Gap, its evidence strongest first, the headline the strongest of the
+//     cause's own features (evidence moved to it by explainingCause below
+//     heads it only when nothing else shows). A gap's
 //     severity is its strongest evidence s1 blended with the strongest
 //     evidence s2 in another place (whole track, a section type, a stem):
 //       kOnePlaceShare s1 + (1 - kOnePlaceShare) s2   (s2 <= s1),
@@ -378,10 +380,12 @@ void Analyzer::mergeGaps() {
         present.insert(cause.id);
         pointed.emplace_back(std::move(cause), &j);
     }
+    std::set<const Judged*> explained; // evidence moved to the cause that explains it
     for (auto& [cause, judged] : pointed) {
         if (const auto specific = explainingCause(cause.id, judged->c.feature);
             !specific.empty() && present.count(specific) > 0) {
             cause = namedCause(specific);
+            explained.insert(judged);
         }
     }
     for (const auto& [cause, judged] : pointed) {
@@ -403,8 +407,20 @@ void Analyzer::mergeGaps() {
         for (const auto* j : acc.items) {
             g.evidence.push_back(j->c);
         }
-        const Judged& head = *acc.items.front();
+        // The headline (numbers and sentence) is the strongest evidence of the
+        // cause's own features; evidence it explains (a thinner low share
+        // under a low-mid boost) adds severity but is not what the sentence
+        // names, unless nothing else shows.
+        const Judged* head_ptr = acc.items.front();
+        for (const auto* j : acc.items) {
+            if (explained.count(j) == 0) {
+                head_ptr = j;
+                break;
+            }
+        }
+        const Judged& head = *head_ptr;
         const Comparison& h = head.c;
+        const Comparison& strongest = acc.items.front()->c;
         g.feature = h.feature;
         g.unit = h.unit;
         g.section = h.section;
@@ -417,11 +433,11 @@ void Analyzer::mergeGaps() {
         g.z_score = h.z_score;
         double s2 = 0.0;
         for (const auto* j : acc.items) {
-            if (j->c.section != h.section || j->c.stem != h.stem) {
+            if (j->c.section != strongest.section || j->c.stem != strongest.stem) {
                 s2 = std::max(s2, j->c.severity);
             }
         }
-        g.severity = kOnePlaceShare * h.severity + (1.0 - kOnePlaceShare) * s2;
+        g.severity = kOnePlaceShare * strongest.severity + (1.0 - kOnePlaceShare) * s2;
         if (g.style_choice && !g.outside_every_cluster) {
             g.severity *= kStyleInsideScale;
         }

@@ -127,6 +127,12 @@ struct ExplainedBy {
 constexpr std::array kExplainedBy{
     ExplainedBy{"wide_stereo", "stereo_correlation", "wide_low_end"},
     ExplainedBy{"wide_stereo", "stereo_width", "wide_low_end"},
+    // A stereo bass's harmonics widen 120 Hz-2 kHz too (alone in intros and outros).
+    ExplainedBy{"wide_stereo", "stereo_width_mid", "wide_low_end"},
+    // Bands are shares of the signal's total: a low-mid boost on the bass lowers
+    // the bass's sub and low shares by as much as it raises its own.
+    ExplainedBy{"thin_low_end", "tonal_balance_sub_db", "low_mid_buildup"},
+    ExplainedBy{"thin_low_end", "tonal_balance_low_db", "low_mid_buildup"},
     ExplainedBy{"dull_highs", "spectral_centroid_hz", "low_mid_buildup"},
     ExplainedBy{"dull_highs", "spectral_rolloff_hz", "low_mid_buildup"},
     ExplainedBy{"dull_highs", "spectral_tilt_db_per_octave", "low_mid_buildup"},

@@ -48,9 +48,12 @@ Cause namedCause(std::string_view id);
 
 // Broadband evidence a band-specific cause explains: a drop of the whole
 // band's stereo correlation is the low end's doing when the low end itself is
-// out of range ("wide_stereo" by stereo_correlation / stereo_width ->
-// "wide_low_end"); a darker spectral centroid, roll-off or tilt is the low
-// mids' ("dull_highs" -> "low_mid_buildup"). Returns the specific cause id
+// out of range ("wide_stereo" by stereo_correlation / stereo_width /
+// stereo_width_mid -> "wide_low_end": a stereo bass's harmonics widen the mids
+// too); a darker spectral centroid, roll-off or tilt is the low mids'
+// ("dull_highs" -> "low_mid_buildup"), and so is a lower sub / low share
+// ("thin_low_end" -> "low_mid_buildup": bands are shares of the total, so a
+// low-mid boost lowers the others). Returns the specific cause id
 // that takes over `feature`'s evidence from `cause_id` when both are present,
 // else "".
 std::string explainingCause(std::string_view cause_id, std::string_view feature);

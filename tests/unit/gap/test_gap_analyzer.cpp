@@ -372,3 +372,32 @@ TEST_CASE("broadband evidence joins the band-specific cause that explains it", "
         CHECK(r->gaps[0].id == "wide_stereo");
     }
 }
+
+TEST_CASE("a thinner low share under a low-mid boost is the boost's evidence, not its headline",
+          "[gap]") {
+    profile::Profile p;
+    p.name = "t";
+    p.stats = {stat("tonal_balance_low_mid_db", "dB", -8.0, 0.5, -9.0, -7.0, 0.8),
+               stat("tonal_balance_low_db", "dB", -3.0, 0.5, -4.0, -2.0, 0.8)};
+    SECTION("both out of range: one muddy gap, headed by the low mids") {
+        // The low share is further out than the low mids (in robust units),
+        // yet the sentence names the low mids: that is the problem.
+        auto r = analyzeGap(
+            wipWith({{"tonal_balance_low_mid_db", -5.5}, {"tonal_balance_low_db", -9.0}}), p);
+        REQUIRE(r.isOk());
+        REQUIRE(r->gaps.size() == 1);
+        const auto& g = r->gaps[0];
+        CHECK(g.id == "low_mid_buildup");
+        CHECK(g.feature == "tonal_balance_low_mid_db");
+        CHECK(g.evidence.size() == 2);
+        CHECK(g.evidence[0].feature == "tonal_balance_low_db"); // strongest first
+        CHECK(g.explanation.find("Low mids") != std::string::npos);
+    }
+    SECTION("alone, a thin low end") {
+        auto r = analyzeGap(
+            wipWith({{"tonal_balance_low_mid_db", -8.0}, {"tonal_balance_low_db", -9.0}}), p);
+        REQUIRE(r.isOk());
+        REQUIRE(r->gaps.size() == 1);
+        CHECK(r->gaps[0].id == "thin_low_end");
+    }
+}
