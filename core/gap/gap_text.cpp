@@ -70,12 +70,19 @@ std::string placesList(const Gap& gap) {
             }
         }
     }
+    // The strongest places by name (evidence is strongest first); the rest
+    // counted, so a sentence stays a sentence (the report lists them all).
+    constexpr std::size_t kNamed = 4;
+    const std::size_t named = places.size() > kNamed + 1 ? kNamed : places.size();
     std::string out;
-    for (std::size_t i = 0; i < places.size(); ++i) {
+    for (std::size_t i = 0; i < named; ++i) {
         if (i > 0) {
             out.append(i + 1 == places.size() ? " and " : ", ");
         }
         out.append(places[i]);
+    }
+    if (named < places.size()) {
+        out.append(" and ").append(std::to_string(places.size() - named)).append(" more places");
     }
     return places.size() > 1 ? out : std::string();
 }
