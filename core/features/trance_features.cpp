@@ -9,6 +9,10 @@
 namespace styledna::core {
 namespace {
 
+// A mix section's sidechain may read deeper than the whole track's by at most
+// this much before it counts as beat-gated content rather than a duck.
+constexpr double kMaxSectionExcessDb = 12.0;
+
 const std::vector<FeatureInfo>& tranceInfos() {
     static const std::vector<FeatureInfo> infos{
         {"sidechain_depth_db", "dB", "trance",
@@ -359,8 +363,14 @@ Status TranceFamily::processSection(const AnalysisContext& ctx, double start_s, 
             }
         }
     }
-    const auto sc = analyseSidechain(m_last.envelope, beats, m_last.beat_period_s,
-                                     m_params.sidechain, &m_last.sidechain);
+    auto sc = analyseSidechain(m_last.envelope, beats, m_last.beat_period_s, m_params.sidechain,
+                               &m_last.sidechain);
+    if (sc.depth_db > m_last.sidechain.depth_db + kMaxSectionExcessDb) {
+        // Far deeper than the mix's own duck: the section's content is gated
+        // on the beat (a rolling bass resting on the kick, alone in the side
+        // band of an intro), which is not a duck to report.
+        sc = TranceSidechainResult{};
+    }
     out["sidechain_depth_db"] = sc.depth_db;
     out["sidechain_release_ms"] = sc.release_ms;
     return Status::ok();

@@ -29,9 +29,6 @@ double bandPower(const Spectrogram& spec, double lo, double hi) {
 
 // A release on the grid's lower edge is a transient (click, clipper residue), not a duck law.
 constexpr double kMinPlausibleReleaseMs = 15.5; // the template grid starts at 15 ms
-// A section's fit may read deeper than the whole track's by at most this much
-// before it counts as beat-gated content rather than a duck (see the hint path).
-constexpr double kMaxSectionExcessDb = 12.0;
 // The plain exponential law is kept unless another law's weighted SSE is
 // below 1 / kPlainLawMargin of it (22 %: less lets a hold law fit the
 // sixteenth-note texture of panned plucks on a narrow supersaw).
@@ -472,16 +469,7 @@ TranceSidechainResult analyseSidechain(const TranceSidechainEnvelope& env,
         if (hint->depth_db <= 0.0) {
             return TranceSidechainResult{}; // no duck in the track, none in its sections
         }
-        TranceSidechainResult section = fitBand(band, &hint->law, resid);
-        if (section.depth_db > hint->depth_db + kMaxSectionExcessDb) {
-            // Far deeper than the track's own duck: the section's content is
-            // gated on the beat (a rolling bass resting on the kick, alone in
-            // the side band of an intro), which is not a duck to report.
-            const int beats_used = section.beats_used;
-            section = TranceSidechainResult{};
-            section.beats_used = beats_used;
-        }
-        return section;
+        return fitBand(band, &hint->law, resid);
     }
     TranceSidechainResult res = fitBand(0, nullptr, resid);
     if (env.power_alt.size() == env.power.size()) {

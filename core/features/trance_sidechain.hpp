@@ -158,9 +158,7 @@ struct TranceSidechainResult {
 // than min_beats beats fall inside the envelope. With `hint` (the whole
 // track's result, for a section) only the hint's band and law (shape, attack,
 // hold fraction) are fitted, over every release: cheaper and steadier on the
-// few beats of one section. A section whose fit reads more than 12 dB deeper
-// than the track's reads 0: its content is gated on the beat (e.g. a bass
-// that rests on every kick, alone in an intro's side band), not ducked.
+// few beats of one section.
 TranceSidechainResult analyseSidechain(const TranceSidechainEnvelope& env,
                                        const std::vector<double>& beats, double beat_period_s,
                                        const TranceSidechainParams& params,

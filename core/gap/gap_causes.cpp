@@ -71,6 +71,9 @@ constexpr std::array kCauseRules{
     CauseRule{"sidechain_depth_db", -1, "weak_sidechain"},
     CauseRule{"sidechain_rate_per_beat", -1, "weak_sidechain"},
     CauseRule{"sidechain_depth_db", +1, "heavy_sidechain"},
+    // More of the bass's low end in the kick's cells: they mask each other
+    // (a weak or missing duck, or a bass note on the kick).
+    CauseRule{"kick_bass_overlap_db", +1, "kick_bass_clash"},
     CauseRule{"supersaw_width", -1, "narrow_stereo"},
     CauseRule{"stereo_width_high", -1, "narrow_stereo"},
     CauseRule{"stereo_width_mid", -1, "narrow_stereo"},
@@ -131,6 +134,8 @@ constexpr std::array kExplainedBy{
     ExplainedBy{"wide_stereo", "stereo_width_mid", "wide_low_end"},
     // Bands are shares of the signal's total: a low-mid boost on the bass lowers
     // the bass's sub and low shares by as much as it raises its own.
+    // A shallower duck leaves more of the bass under the kick.
+    ExplainedBy{"kick_bass_clash", "kick_bass_overlap_db", "weak_sidechain"},
     ExplainedBy{"thin_low_end", "tonal_balance_sub_db", "low_mid_buildup"},
     ExplainedBy{"thin_low_end", "tonal_balance_low_db", "low_mid_buildup"},
     ExplainedBy{"dull_highs", "spectral_centroid_hz", "low_mid_buildup"},
@@ -149,6 +154,7 @@ constexpr std::array kCauseNames{
     CauseName{"thin_low_mids", "Thin low mids", kCategoryTonalBalance},
     CauseName{"wide_low_end", "Stereo in the low end", kCategoryLowEnd},
     CauseName{"weak_sidechain", "Weak sidechain pump", kCategorySidechain},
+    CauseName{"kick_bass_clash", "Kick and bass clash", kCategoryLowEnd},
     CauseName{"heavy_sidechain", "Heavy sidechain pump", kCategorySidechain},
     CauseName{"narrow_stereo", "Narrow stereo image", kCategoryStereo},
     CauseName{"wide_stereo", "Very wide stereo image", kCategoryStereo},
@@ -206,6 +212,7 @@ constexpr std::array kWords{
     Words{"onset_rate_hz", "onset rate"},
     Words{"beat_deviation_ms", "timing deviation"},
     Words{"sidechain_depth_db", "sidechain depth"},
+    Words{"kick_bass_overlap_db", "kick/bass overlap (40-120 Hz)"},
     Words{"sidechain_release_ms", "sidechain release"},
     Words{"sidechain_rate_per_beat", "ducks per beat"},
     Words{"acid_score", "acid score"},
