@@ -32,7 +32,7 @@ namespace styledna::core {
 
 class AnalysisContext;
 
-inline constexpr const char* kAnalyzerVersion = "0.7.2";
+inline constexpr const char* kAnalyzerVersion = "0.7.3";
 inline constexpr double kSilenceFloorDbfs = -120.0;
 
 // Features measured on separated (or producer-supplied) stems, see
