@@ -26,11 +26,18 @@ std::optional<core::TrackAnalysis> loadCached(const std::string& path) {
     return std::nullopt;
 }
 
-core::TrackAnalysis renderAndAnalyse(const TrackSpec& spec, const std::string& cache_dir,
-                                     bool with_stems) {
+core::TrackAnalysis
+renderAndAnalyse(const TrackSpec& spec, const std::string& cache_dir, bool with_stems,
+                 const std::shared_ptr<const core::stems::Separator>& separator) {
     std::string cache_path;
     if (!cache_dir.empty()) {
-        cache_path = cache_dir + "/" + spec.name + (with_stems ? ".stems.json" : ".json");
+        std::string suffix = ".json";
+        if (with_stems) {
+            suffix = separator ? "." + std::to_string(std::hash<std::string>{}(separator->name())) +
+                                     ".stems.json"
+                               : ".stems.json";
+        }
+        cache_path = cache_dir + "/" + spec.name + suffix;
         if (auto cached = loadCached(cache_path)) {
             return std::move(*cached);
         }
@@ -50,6 +57,7 @@ core::TrackAnalysis renderAndAnalyse(const TrackSpec& spec, const std::string& c
     core::AnalyzeOptions options;
     options.threads = 1;
     options.stems = with_stems;
+    options.separator_instance = separator;
     auto analysis = core::analyzeDecoded(decoded, options, {}, {});
     if (!analysis.isOk()) {
         throw std::runtime_error(spec.name + ": " + analysis.status().message());
@@ -70,8 +78,9 @@ Draw drawFromEnvironment() {
     return env != nullptr && std::string(env) == "tuning" ? kTuningDraw : kTestDraw;
 }
 
-std::vector<core::TrackAnalysis> analyseTracks(const std::vector<TrackSpec>& specs,
-                                               bool with_stems) {
+std::vector<core::TrackAnalysis>
+analyseTracks(const std::vector<TrackSpec>& specs, bool with_stems,
+              const std::shared_ptr<const core::stems::Separator>& separator) {
     const char* env = std::getenv("STYLEDNA_GAP_CACHE");
     const std::string cache_dir = env != nullptr ? env : "";
     std::vector<core::TrackAnalysis> out(specs.size());
@@ -79,7 +88,7 @@ std::vector<core::TrackAnalysis> analyseTracks(const std::vector<TrackSpec>& spe
     auto worker = [&](std::size_t first) {
         for (std::size_t i = first; i < specs.size(); i += 2) {
             try {
-                out[i] = renderAndAnalyse(specs[i], cache_dir, with_stems);
+                out[i] = renderAndAnalyse(specs[i], cache_dir, with_stems, separator);
             } catch (const std::exception& e) {
                 errors[i] = e.what();
             }

@@ -48,8 +48,10 @@ struct TrackSpec {
 // Renders and analyses every spec (2 workers); results in spec order.
 // with_stems: AnalyzeOptions::stems (DSP separator, per-stem features in
 // TrackAnalysis::stems); off, the mix and its sections only.
-std::vector<core::TrackAnalysis> analyseTracks(const std::vector<TrackSpec>& specs,
-                                               bool with_stems = false);
+// separator: used for the stems when set (else the DSP one).
+std::vector<core::TrackAnalysis>
+analyseTracks(const std::vector<TrackSpec>& specs, bool with_stems = false,
+              const std::shared_ptr<const core::stems::Separator>& separator = nullptr);
 
 TrackSpec referenceSpec(const Draw& draw, core::TranceStyle style, int index);
 // flaw: nullopt for a clean WIP.
