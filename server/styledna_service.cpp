@@ -13,6 +13,7 @@
 #include "server/proto_convert.hpp"
 #include "server/separator_factory.hpp"
 #include "server/status_convert.hpp"
+#include "server/stream_progress.hpp"
 #include "server/synth_runner.hpp"
 
 namespace styledna::server {
@@ -299,23 +300,10 @@ grpc::Status StyleDnaService::SeparateStems(grpc::ServerContext* ctx,
         return {grpc::StatusCode::INVALID_ARGUMENT,
                 "SeparateStems needs the path of a mix and an output folder"};
     }
-    std::mutex write_mutex; // progress comes from worker threads
-    double last_fraction = -1.0;
-    auto progress = [&](double fraction, std::string_view stage) {
-        std::lock_guard lock(write_mutex);
-        if (fraction < 1.0 && fraction - last_fraction < 0.01) {
-            return;
-        }
-        last_fraction = fraction;
-        v1::SeparateStemsEvent ev;
-        ev.mutable_progress()->set_fraction(fraction);
-        ev.mutable_progress()->set_stage(std::string(stage));
-        ev.mutable_progress()->set_current_item(req->path());
-        writer->Write(ev);
-    };
+    StreamProgress<v1::SeparateStemsEvent> progress(writer, 0.01, req->path());
     auto outcome = m_deps.stems->run(
         req->path(), req->out_dir(), req->separator(), [ctx] { return ctx->IsCancelled(); },
-        progress);
+        std::ref(progress));
     if (!outcome) {
         return toGrpcStatus(outcome.status());
     }
@@ -329,8 +317,7 @@ grpc::Status StyleDnaService::SeparateStems(grpc::ServerContext* ctx,
     r->set_cached(outcome->cached);
     r->set_seconds(outcome->seconds);
     r->set_content_hash(outcome->content_hash);
-    std::lock_guard lock(write_mutex);
-    writer->Write(ev);
+    progress.write(ev);
     return grpc::Status::OK;
 }
 
@@ -348,24 +335,12 @@ grpc::Status StyleDnaService::TrainSeparator(grpc::ServerContext* ctx,
     request.validation_tracks = req->validation_tracks() > 0 ? req->validation_tracks() : 8;
     request.minutes = req->minutes() > 0 ? req->minutes() : 1.0;
     request.max_training_s = std::max(0.0, req->max_training_s());
-    std::mutex write_mutex; // progress comes from worker threads
-    double last_fraction = -1.0;
-    auto progress = [&](double fraction, std::string_view stage) {
-        std::lock_guard lock(write_mutex);
-        if (fraction < 1.0 && fraction - last_fraction < 0.005) {
-            return;
-        }
-        last_fraction = fraction;
-        v1::TrainSeparatorEvent ev;
-        ev.mutable_progress()->set_fraction(fraction);
-        ev.mutable_progress()->set_stage(std::string(stage));
-        writer->Write(ev);
-    };
+    StreamProgress<v1::TrainSeparatorEvent> progress(writer, 0.005, "");
     core::CancellationToken cancel;
     std::optional<core::Result<SeparatorTrainingOutcome>> outcome;
     {
         CancelWatcher watcher([ctx] { return ctx->IsCancelled(); }, cancel);
-        outcome.emplace(trainSeparatorWeights(request, cancel, progress));
+        outcome.emplace(trainSeparatorWeights(request, cancel, std::ref(progress)));
     }
     if (!*outcome) {
         return toGrpcStatus(outcome->status());
@@ -388,8 +363,7 @@ grpc::Status StyleDnaService::TrainSeparator(grpc::ServerContext* ctx,
     r->set_stopped_on_time(o.stopped_on_time);
     r->set_train_tracks(o.train_tracks);
     r->set_validation_tracks(o.validation_tracks);
-    std::lock_guard lock(write_mutex);
-    writer->Write(ev);
+    progress.write(ev);
     return grpc::Status::OK;
 }
 

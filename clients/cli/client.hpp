@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -71,5 +72,24 @@ private:
     bool m_enabled;
     bool m_drawn = false;
 };
+
+// Reads a stream of events that carry either a Progress or the call's result
+// (SeparateStems, TrainSeparator): draws `label`'s progress bar, keeps the
+// last result, and returns the stream's final status.
+template <typename Event, typename Result>
+grpc::Status readProgressStream(grpc::ClientReader<Event>& reader, const std::string& label,
+                                std::optional<Result>& result) {
+    ProgressBar bar(label);
+    Event ev;
+    while (reader.Read(&ev)) {
+        if (ev.has_progress()) {
+            bar.update(ev.progress().fraction(), ev.progress().stage());
+        } else if (ev.has_result()) {
+            result = ev.result();
+        }
+    }
+    bar.finish();
+    return reader.Finish();
+}
 
 } // namespace styledna::cli

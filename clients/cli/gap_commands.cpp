@@ -246,18 +246,8 @@ int cmdSeparate(const GlobalOptions& g, const std::string& file, const std::stri
     req.set_out_dir(absolutePath(out_dir));
     req.set_separator(separator);
     auto reader = stub->SeparateStems(&ctx, req);
-    ProgressBar bar("separate");
-    v1::SeparateStemsEvent ev;
     std::optional<v1::SeparatedStems> result;
-    while (reader->Read(&ev)) {
-        if (ev.has_progress()) {
-            bar.update(ev.progress().fraction(), ev.progress().stage());
-        } else if (ev.has_result()) {
-            result = ev.result();
-        }
-    }
-    bar.finish();
-    const grpc::Status s = reader->Finish();
+    const grpc::Status s = readProgressStream(*reader, "separate", result);
     if (interruptedByUser()) {
         return fail(g, "CANCELLED", "separation interrupted");
     }
@@ -292,18 +282,8 @@ int cmdTrainSeparator(const GlobalOptions& g, const v1::TrainSeparatorRequest& r
         req.set_out_path(absolutePath(req.out_path()));
     }
     auto reader = stub->TrainSeparator(&ctx, req);
-    ProgressBar bar("train-separator");
-    v1::TrainSeparatorEvent ev;
     std::optional<v1::SeparatorTraining> result;
-    while (reader->Read(&ev)) {
-        if (ev.has_progress()) {
-            bar.update(ev.progress().fraction(), ev.progress().stage());
-        } else if (ev.has_result()) {
-            result = ev.result();
-        }
-    }
-    bar.finish();
-    const grpc::Status s = reader->Finish();
+    const grpc::Status s = readProgressStream(*reader, "train-separator", result);
     if (interruptedByUser()) {
         return fail(g, "CANCELLED", "training interrupted; no weights were written");
     }
