@@ -6,7 +6,7 @@
 namespace styledna::db {
 namespace {
 
-constexpr std::array<const char*, 2> kMigrations{
+constexpr std::array<const char*, 3> kMigrations{
     // 1: tracks, analyses, profiles
     R"SQL(
 CREATE TABLE tracks (
@@ -42,6 +42,42 @@ CREATE TABLE profiles (
     // the same statement as its document
     R"SQL(
 ALTER TABLE profiles ADD COLUMN index_blob BLOB;
+)SQL",
+    // 3: remediation. A plan is a core/fixes FixPlan as JSON; a journal holds
+    // the previous values of every change an apply sends, one row per change,
+    // each row's state updated as Live confirms it, so an interrupted apply
+    // still says which changes reached Live and undo restores them exactly.
+    R"SQL(
+CREATE TABLE fix_plans (
+    plan_id     TEXT PRIMARY KEY,
+    created_at  TEXT NOT NULL,
+    wip_hash    TEXT NOT NULL,
+    profile     TEXT NOT NULL,
+    document    TEXT NOT NULL
+);
+CREATE TABLE track_role_maps (
+    set_key     TEXT PRIMARY KEY,
+    mapping     TEXT NOT NULL,
+    updated_at  TEXT NOT NULL
+);
+CREATE TABLE apply_journals (
+    journal_id  TEXT PRIMARY KEY,
+    plan_id     TEXT NOT NULL,
+    created_at  TEXT NOT NULL,
+    state       TEXT NOT NULL,
+    kind        TEXT NOT NULL,
+    message     TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE apply_journal_entries (
+    journal_id  TEXT NOT NULL REFERENCES apply_journals(journal_id) ON DELETE CASCADE,
+    seq         INTEGER NOT NULL,
+    change      TEXT NOT NULL,
+    state       TEXT NOT NULL,
+    previous_value REAL NOT NULL,
+    target_value   REAL NOT NULL,
+    read_back_value REAL,
+    PRIMARY KEY (journal_id, seq)
+);
 )SQL",
 };
 
