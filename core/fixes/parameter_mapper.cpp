@@ -1,0 +1,448 @@
+#include "core/fixes/parameter_mapper.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/fixes/track_roles.hpp"
+#include "core/gap/gap_causes.hpp"
+
+namespace styledna::fixes {
+namespace {
+
+std::string quoted(const std::string& s) {
+    return "'" + s + "'";
+}
+
+std::string fmt(const char* format, double v) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, format, v);
+    return buf;
+}
+
+// Tracks of the first role that has any, in set order.
+std::vector<const live::LiveTrack*> tracksFor(const MapContext& ctx,
+                                              std::initializer_list<const char*> roles) {
+    std::vector<const live::LiveTrack*> out;
+    for (const char* role : roles) {
+        for (const TrackRole* r : tracksWithRole(*ctx.roles, role)) {
+            if (const auto* t = live::findTrack(*ctx.set, r->track_name)) {
+                out.push_back(t);
+            }
+        }
+        if (!out.empty()) {
+            break;
+        }
+    }
+    return out;
+}
+
+const live::LiveTrack* masterTrack(const MapContext& ctx) {
+    return ctx.master_track.empty() ? nullptr : live::findTrack(*ctx.set, ctx.master_track);
+}
+
+std::string signalFor(const MapContext& ctx, const live::LiveTrack* track) {
+    if (track == nullptr) {
+        return "mix";
+    }
+    for (const auto& r : *ctx.roles) {
+        if (r.track_index == track->index) {
+            if (r.role == kRoleBass) {
+                return "bass";
+            }
+            if (r.role == kRoleKick || r.role == kRoleDrums) {
+                return "drums";
+            }
+            if (r.role == kRoleLead || r.role == kRolePad || r.role == kRoleFx) {
+                return "other";
+            }
+        }
+    }
+    return "mix";
+}
+
+ChangeSpec spec(const live::LiveTrack& t, const live::LiveDevice& d, const live::LiveParameter& p,
+                Param param, int band, AmountUse use, double factor_or_fixed) {
+    ChangeSpec s;
+    const ParameterModel model = parameterModel(param, band);
+    s.change.track_index = t.index;
+    s.change.track_name = t.name;
+    s.change.device_index = d.index;
+    s.change.device_name = d.name;
+    s.change.device_class = d.class_name;
+    s.change.parameter_index = p.index;
+    s.change.parameter_name = p.name;
+    s.change.from_value = p.value;
+    s.change.unit = model.unit;
+    s.curve = model.curve;
+    s.min = p.min;
+    s.max = p.max;
+    s.use = use;
+    if (use == AmountUse::kPlace) {
+        s.fixed_unit = factor_or_fixed;
+    } else {
+        s.factor = factor_or_fixed;
+    }
+    return s;
+}
+
+// Adds the change when the device has the parameter; false otherwise.
+bool addChange(CandidateFix& c, const live::LiveTrack& t, const live::LiveDevice& d, Param param,
+               int band, AmountUse use, double factor_or_fixed) {
+    const live::LiveParameter* p = findParameter(d, param, band);
+    if (p == nullptr) {
+        return false;
+    }
+    c.changes.push_back(spec(t, d, *p, param, band, use, factor_or_fixed));
+    return true;
+}
+
+// The loudest bin of the signal's spectrum in [lo, hi] Hz.
+double peakHz(const MapContext& ctx, const std::string& signal, double lo, double hi) {
+    const auto it = ctx.sim->stems.find(signal);
+    const SignalSpectra& s = it != ctx.sim->stems.end() ? it->second : ctx.sim->mix;
+    const double bin = ctx.sim->rate_hz / static_cast<double>(ctx.sim->fft_size);
+    double best_hz = std::sqrt(lo * hi), best = -1;
+    for (std::size_t k = 0; k < s.mid.size(); ++k) {
+        const double hz = static_cast<double>(k) * bin;
+        if (hz >= lo && hz <= hi && s.mid[k] > best) {
+            best = s.mid[k];
+            best_hz = hz;
+        }
+    }
+    return best_hz;
+}
+
+// EQ move on each track: a band (existing bell near freq for kBell, else the
+// first band that is off) set to type/freq/q with its gain as the amount.
+void eqMove(CandidateFix& c, const MapContext& ctx,
+            const std::vector<const live::LiveTrack*>& tracks, MoveKind kind, double freq_hz,
+            double q, double sign) {
+    const EqFilterType type = kind == MoveKind::kBell       ? EqFilterType::kBell
+                              : kind == MoveKind::kLowShelf ? EqFilterType::kLowShelf
+                                                            : EqFilterType::kHighShelf;
+    std::string missing;
+    for (const auto* t : tracks) {
+        const live::LiveDevice* eq = findDevice(*t, DeviceKind::kEqEight);
+        Move m{kind, signalFor(ctx, t), freq_hz, sign, q, 1, 150};
+        if (eq == nullptr) {
+            missing.append(missing.empty() ? "" : ", ").append(quoted(t->name));
+            c.moves.push_back(m);
+            continue;
+        }
+        int chosen = 0;
+        for (int band = 1; band <= kEqBands && chosen == 0; ++band) {
+            const auto* on = findParameter(*eq, Param::kEqBandOn, band);
+            const auto* ty = findParameter(*eq, Param::kEqBandType, band);
+            const auto* fr = findParameter(*eq, Param::kEqBandFrequency, band);
+            if (on && ty && fr && on->value >= 0.5 && std::lround(ty->value) == int(type) &&
+                std::abs(std::log2(toUnit(Curve::kEqFrequency, fr->value) / freq_hz)) < 0.5) {
+                chosen = band; // an existing band of this type near the frequency: adjust it
+                const auto* qp = findParameter(*eq, Param::kEqBandQ, band);
+                m.freq_hz = toUnit(Curve::kEqFrequency, fr->value);
+                m.q = qp ? toUnit(Curve::kEqQ, qp->value) : q;
+                addChange(c, *t, *eq, Param::kEqBandGain, band, AmountUse::kAdd, sign);
+            }
+        }
+        for (int band = 1; band <= kEqBands && chosen == 0; ++band) {
+            const auto* on = findParameter(*eq, Param::kEqBandOn, band);
+            if (on != nullptr && on->value < 0.5) {
+                chosen = band;
+                addChange(c, *t, *eq, Param::kEqBandOn, band, AmountUse::kPlace, 1);
+                addChange(c, *t, *eq, Param::kEqBandType, band, AmountUse::kPlace, int(type));
+                addChange(c, *t, *eq, Param::kEqBandFrequency, band, AmountUse::kPlace, freq_hz);
+                addChange(c, *t, *eq, Param::kEqBandQ, band, AmountUse::kPlace, q);
+                addChange(c, *t, *eq, Param::kEqBandGain, band, AmountUse::kAdd, sign);
+            }
+        }
+        if (chosen == 0) {
+            missing.append(missing.empty() ? "" : ", ")
+                .append(quoted(t->name) + " (all 8 bands in use)");
+        }
+        c.moves.push_back(m);
+    }
+    if (!missing.empty()) {
+        c.fix.manual_step = "add EQ Eight to " + missing + " and set a " +
+                            (type == EqFilterType::kBell       ? "bell"
+                             : type == EqFilterType::kLowShelf ? "low shelf"
+                                                               : "high shelf") +
+                            " at " + formatUnit(Curve::kEqFrequency, freq_hz);
+    }
+}
+
+gap::Comparison tuneComparison(const gap::Gap& g) {
+    for (const auto& e : g.evidence) {
+        if (e.stem.empty() && !e.in_range) {
+            return e;
+        }
+    }
+    for (const auto& e : g.evidence) {
+        if (e.stem.empty()) {
+            return e;
+        }
+    }
+    gap::Comparison c;
+    c.feature = g.feature;
+    c.section = g.section;
+    c.stem = g.stem;
+    c.wip_value = g.wip_value;
+    c.target_value = g.target_value;
+    c.range_low = g.range_low;
+    c.range_high = g.range_high;
+    c.delta = g.delta;
+    return c;
+}
+
+} // namespace
+
+std::vector<CandidateFix> mapGap(const gap::Gap& g, const MapContext& ctx) {
+    CandidateFix c;
+    c.fix.gap_id = g.id;
+    c.fix.gap_feature = g.feature;
+    c.fix.category = g.category;
+    c.tune = tuneComparison(g);
+    const double excess = std::abs(c.tune.delta);
+    double directness = 0.9;
+    const std::string& id = g.id;
+    if (g.style_choice) {
+        return {};
+    }
+    if (id == "low_mid_buildup" || id == "boomy_low_end" || id == "thin_low_end") {
+        auto tracks = tracksFor(ctx, {kRoleBass});
+        if (tracks.empty()) {
+            c.fix.manual_step = "no bass track found: name it 'Bass' or map it with --map";
+            return {};
+        }
+        if (id == "low_mid_buildup") {
+            const double hz = peakHz(ctx, signalFor(ctx, tracks[0]), 150, 400);
+            eqMove(c, ctx, tracks, MoveKind::kBell, hz, 1.0, -1);
+            c.fix.title = "Cut the low mids on " + quoted(tracks[0]->name);
+            c.amount = c.tune.unit == "Hz" ? 3.0 : std::max(1.0, excess);
+        } else {
+            eqMove(c, ctx, tracks, MoveKind::kLowShelf, 100, 0.71, id == "boomy_low_end" ? -1 : 1);
+            c.fix.title =
+                (id == "boomy_low_end" ? "Tame the low end on " : "Lift the low end on ") +
+                quoted(tracks[0]->name);
+            c.amount = std::max(1.0, excess);
+        }
+        c.amount_max = 15;
+        c.amount_unit = "dB";
+    } else if (id == "harsh_highs" || id == "dull_highs") {
+        std::vector<const live::LiveTrack*> tracks;
+        if (const auto* m = masterTrack(ctx)) {
+            tracks.push_back(m);
+        } else {
+            tracks = tracksFor(ctx, {kRoleBus});
+            tracks.resize(std::min<std::size_t>(tracks.size(), 1));
+        }
+        if (tracks.empty()) {
+            tracks = tracksFor(ctx, {kRolePad});
+            for (const auto* t : tracksFor(ctx, {kRoleLead})) {
+                tracks.push_back(t);
+            }
+        }
+        if (tracks.empty()) {
+            return {};
+        }
+        const double hz = c.tune.feature == "tonal_balance_high_db" ? 5000
+                          : id == "harsh_highs"                     ? 2500
+                                                                    : 5000;
+        eqMove(c, ctx, tracks, MoveKind::kHighShelf, hz, 0.71, id == "harsh_highs" ? -1 : 1);
+        c.fix.title = (id == "harsh_highs" ? "Soften the highs on " : "Brighten the highs on ") +
+                      quoted(tracks[0]->name) + (tracks.size() > 1 ? " and others" : "");
+        c.amount = std::max(1.0, c.tune.unit == "dB" ? excess : 2.0);
+        c.amount_max = 15;
+        c.amount_unit = "dB";
+    } else if (id == "wide_low_end") {
+        auto tracks = tracksFor(ctx, {kRoleBass});
+        if (tracks.empty()) {
+            if (const auto* m = masterTrack(ctx)) {
+                tracks.push_back(m);
+            } else {
+                tracks = tracksFor(ctx, {kRoleBus});
+            }
+        }
+        if (tracks.empty()) {
+            return {};
+        }
+        const auto* t = tracks[0];
+        c.moves.push_back({MoveKind::kBassMono, signalFor(ctx, t), 120, 0, 0.71, 1, 150});
+        const live::LiveDevice* u = findDevice(*t, DeviceKind::kUtility);
+        if (u == nullptr ||
+            !addChange(c, *t, *u, Param::kUtilityBassMono, 0, AmountUse::kPlace, 1) ||
+            !addChange(c, *t, *u, Param::kUtilityBassFreq, 0, AmountUse::kPlaceAmount, 1)) {
+            c.changes.clear();
+            c.fix.manual_step = "add Utility to " + quoted(t->name) + " and turn Bass Mono on";
+        }
+        c.fix.title = "Mono the low end of " + quoted(t->name);
+        c.amount = 120;
+        c.amount_max = 500;
+        c.amount_unit = "Hz";
+    } else if (id == "weak_sidechain" || id == "kick_bass_clash") {
+        std::string missing;
+        for (const char* role : {kRoleBass, kRolePad, kRoleLead}) {
+            for (const auto* t : tracksFor(ctx, {role})) {
+                const live::LiveDevice* comp = findDevice(*t, DeviceKind::kCompressor);
+                const live::LiveParameter* sc =
+                    comp ? findParameter(*comp, Param::kCompSidechainOn) : nullptr;
+                const live::LiveParameter* ratio =
+                    comp ? findParameter(*comp, Param::kCompRatio) : nullptr;
+                if (sc == nullptr || sc->value < 0.5 || ratio == nullptr) {
+                    if (std::string(role) == kRoleBass) {
+                        missing.append(missing.empty() ? "" : ", ").append(quoted(t->name));
+                        c.moves.push_back(
+                            {MoveKind::kDuck, signalFor(ctx, t), 0, -1, 0.71, 1, 150});
+                    }
+                    continue;
+                }
+                const double r = std::max(1.5, toUnit(Curve::kCompRatio, ratio->value));
+                addChange(c, *t, *comp, Param::kCompThreshold, 0, AmountUse::kAdd,
+                          -1.0 / (1.0 - 1.0 / r));
+                c.moves.push_back({MoveKind::kDuck, signalFor(ctx, t), 0, -1, 0.71, 1, 150});
+            }
+        }
+        if (c.moves.empty()) {
+            return {};
+        }
+        if (!missing.empty()) {
+            c.fix.manual_step =
+                "add a Compressor to " + missing +
+                " with its sidechain from the kick (S/C On; the source is not reachable over OSC)";
+        }
+        const double release = ctx.wip->features.values.count("sidechain_release_ms")
+                                   ? ctx.wip->features.values.at("sidechain_release_ms")
+                                   : 150.0;
+        for (auto& m : c.moves) {
+            m.release_ms = release > 0 ? release : 150.0;
+        }
+        c.fix.title = "Deepen the sidechain duck";
+        c.amount = std::max(1.0, c.tune.unit == "dB" ? excess : 3.0);
+        c.amount_max = 18;
+        c.amount_unit = "dB";
+        directness = 0.7; // a threshold move deepens the duck only while the key exceeds it
+    } else if (id == "narrow_stereo") {
+        auto tracks = tracksFor(ctx, {kRolePad});
+        for (const auto* t : tracksFor(ctx, {kRoleLead})) {
+            tracks.push_back(t);
+        }
+        if (tracks.empty()) {
+            return {};
+        }
+        std::string missing;
+        for (const auto* t : tracks) {
+            const live::LiveDevice* u = findDevice(*t, DeviceKind::kUtility);
+            if (u == nullptr ||
+                !addChange(c, *t, *u, Param::kUtilityWidth, 0, AmountUse::kSet, 1)) {
+                missing.append(missing.empty() ? "" : ", ").append(quoted(t->name));
+            } else {
+                c.from_width_percent =
+                    toUnit(Curve::kUtilityWidth, c.changes.back().change.from_value);
+            }
+            c.moves.push_back({MoveKind::kWidth, signalFor(ctx, t), 0, 0, 0.71, 1, 150});
+        }
+        if (!missing.empty()) {
+            c.fix.manual_step = "add Utility to " + missing + " and raise Stereo Width";
+        }
+        c.fix.title = "Widen the pads and leads";
+        c.amount = std::min(200.0, c.from_width_percent * 1.5);
+        c.amount_max = 200;
+        c.amount_unit = "%";
+        directness = 0.6; // width scales the side that is there; a mono source stays mono
+    } else if (id == "quiet_master") {
+        c.moves.push_back({MoveKind::kGain, "mix", 0, 1, 0.71, 1, 150});
+        c.amount = std::max(0.5, c.tune.unit == "LUFS" || c.tune.unit == "dB" ? excess : 3.0);
+        c.amount_max = 12;
+        c.amount_unit = "dB";
+        c.fix.title = "Raise the master level";
+        const live::LiveTrack* m = masterTrack(ctx);
+        bool placed = false;
+        if (m != nullptr) {
+            if (const auto* eq = findDevice(*m, DeviceKind::kEqEight)) {
+                placed = addChange(c, *m, *eq, Param::kEqOutput, 0, AmountUse::kAdd, 1);
+            }
+            if (!placed) {
+                if (const auto* u = findDevice(*m, DeviceKind::kUtility)) {
+                    placed = addChange(c, *m, *u, Param::kUtilityGain, 0, AmountUse::kAdd, 1);
+                    directness = 0.7; // Utility's gain curve is derived, read it back
+                }
+            }
+        }
+        if (!placed) {
+            c.fix.manual_step =
+                m == nullptr ? "AbletonOSC cannot reach the master track: raise the Limiter/gain "
+                               "on the master by " +
+                                   fmt("%.1f dB", c.amount) + " (or name a bus with --master-track)"
+                             : "add EQ Eight or Utility to " + quoted(m->name) +
+                                   " and raise its output by " + fmt("%.1f dB", c.amount);
+        }
+    } else {
+        return {};
+    }
+    if (!c.fix.manual_step.empty()) {
+        directness *= c.changes.empty() ? 0.6 : 0.8;
+    }
+    c.fix.confidence = std::clamp(directness * (0.5 + 0.5 * g.severity), 0.0, 1.0);
+    c.amount = std::min(c.amount, c.amount_max);
+    return {c};
+}
+
+std::vector<Move> movesAt(const CandidateFix& c, double amount, double strength) {
+    std::vector<Move> out;
+    for (Move m : c.moves) {
+        switch (m.kind) {
+        case MoveKind::kBell:
+        case MoveKind::kLowShelf:
+        case MoveKind::kHighShelf:
+        case MoveKind::kGain:
+            m.gain_db = (m.gain_db < 0 ? -1.0 : 1.0) * amount * strength;
+            break;
+        case MoveKind::kDuck:
+            m.gain_db = -amount * strength;
+            break;
+        case MoveKind::kWidth: {
+            const double from = std::max(1.0, c.from_width_percent);
+            m.width = (from + strength * (amount - from)) / from;
+            break;
+        }
+        case MoveKind::kBassMono:
+            m.freq_hz = amount;
+            break;
+        }
+        out.push_back(m);
+    }
+    return out;
+}
+
+std::vector<ParameterChange> changesAt(const CandidateFix& c, double amount, double strength) {
+    std::vector<ParameterChange> out;
+    for (const auto& s : c.changes) {
+        ParameterChange p = s.change;
+        p.from_unit_value = toUnit(s.curve, p.from_value);
+        double to_unit = 0;
+        switch (s.use) {
+        case AmountUse::kAdd:
+            to_unit = p.from_unit_value + strength * s.factor * amount;
+            break;
+        case AmountUse::kSet:
+            to_unit = p.from_unit_value + strength * (amount - p.from_unit_value);
+            break;
+        case AmountUse::kPlace:
+            to_unit = s.fixed_unit;
+            break;
+        case AmountUse::kPlaceAmount:
+            to_unit = amount;
+            break;
+        }
+        p.to_value = std::clamp(toRaw(s.curve, to_unit), s.min, s.max);
+        p.to_unit_value = toUnit(s.curve, p.to_value);
+        p.display_from = formatUnit(s.curve, p.from_unit_value);
+        p.display_to = formatUnit(s.curve, p.to_unit_value);
+        p.gap_feature = c.tune.feature;
+        p.confidence = c.fix.confidence * (curveAgreed(s.curve) ? 1.0 : 0.85);
+        p.reason = c.fix.title + " (" + gap::featureWords(c.tune.feature) + " " +
+                   fmt("%+.2f", c.tune.delta) + " " + c.tune.unit + " vs the references)";
+        out.push_back(std::move(p));
+    }
+    return out;
+}
+
+} // namespace styledna::fixes
