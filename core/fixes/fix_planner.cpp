@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <map>
 #include <tuple>
 
@@ -12,10 +13,11 @@
 namespace styledna::fixes {
 namespace {
 
-using Key = std::tuple<std::string, std::string, std::string>; // feature, section, stem
+using Key =
+    std::tuple<std::string, std::string, std::string, std::string>; // feature, section, stem, basis
 
 Key keyOf(const gap::Comparison& c) {
-    return {c.feature, c.section, c.stem};
+    return {c.feature, c.section, c.stem, c.basis};
 }
 
 std::string fmt(const char* format, double v) {
@@ -40,10 +42,15 @@ double valueAt(const core::TrackAnalysis& a, const gap::Comparison& c) {
     return c.wip_value;
 }
 
+// Without a target, a fix that closes its own gap is kept while the score
+// loses at most this much (side effects of low severity on other features).
+constexpr double kMaxLoss = 5.0;
+
 struct Candidate {
     CandidateFix fix;
     double amount = 0;
     std::string rejection;
+    double severity = 0; // of the gap it answers
 };
 
 struct Outcome {
@@ -64,7 +71,10 @@ public:
         return predict(*m_in.sim, *m_in.wip, moves);
     }
 
-    Outcome evaluate(const std::vector<Move>& moves) const {
+    // pushed: a mix comparison in range before that the moves take out of it
+    // with a severity of at least max(medium, 0.75 x the severity of the gap
+    // being fixed): the move would trade its gap for one about as bad.
+    Outcome evaluate(const std::vector<Move>& moves, double fixing_severity) const {
         Outcome out;
         auto r = gap::analyzeGap(predicted(moves), *m_in.profile, m_options);
         if (!r.isOk()) {
@@ -77,9 +87,8 @@ public:
             if (!c.stem.empty() || it == m_before.end() || !it->second.in_range) {
                 continue;
             }
-            const double margin =
-                0.1 * gap::minimumMeaningfulDifference(c.feature, c.unit, c.target_value);
-            if (c.wip_value < c.range_low - margin || c.wip_value > c.range_high + margin) {
+            if (!c.in_range &&
+                c.severity >= std::max(gap::kMediumSeverity, 0.75 * fixing_severity)) {
                 out.pushed = gap::featureWords(c.feature) +
                              (c.section.empty() ? "" : " in " + gap::placeWords(c.section, "")) +
                              " out of range (" + fmt("%.2f", it->second.wip_value) + " -> " +
@@ -91,15 +100,34 @@ public:
         return out;
     }
 
+    // The comparison's value (as the gap analyzer compares it: tonal bands
+    // relative to the WIP's median band offset) after `moves`.
+    double comparedValue(const std::vector<Move>& moves, const gap::Comparison& t) const {
+        auto r = gap::analyzeGap(predicted(moves), *m_in.profile, m_options);
+        if (r.isOk()) {
+            for (const auto& c : r->comparisons) {
+                if (keyOf(c) == keyOf(t)) {
+                    return c.wip_value;
+                }
+            }
+        }
+        return valueAt(predicted(moves), t);
+    }
+
     // Amount bringing the tuning comparison to its target (bisection).
     double tune(const CandidateFix& c) const {
         const double lo0 = c.amount_unit == "%"    ? c.from_width_percent
                            : c.amount_unit == "Hz" ? 50
                                                    : 0;
         const gap::Comparison& t = c.tune;
-        auto value = [&](double a) { return valueAt(predicted(movesAt(c, a, 1.0)), t); };
-        const double want = t.target_value;
-        const double sign = t.wip_value > want ? -1.0 : 1.0; // direction the feature must move
+        auto value = [&](double a) { return comparedValue(movesAt(c, a, 1.0), t); };
+        const double sign = t.wip_value > t.target_value ? -1.0 : 1.0; // direction to move
+        // Aim at the median; a range narrower than the unit's smallest
+        // meaningful difference is reached within half of that difference.
+        const double edge = sign < 0 ? t.range_high : t.range_low;
+        const double mmd = gap::minimumMeaningfulDifference(t.feature, t.unit, t.target_value);
+        const double want =
+            t.range_high - t.range_low < mmd ? edge - sign * 0.5 * mmd : t.target_value;
         double lo = lo0, hi = c.amount_max;
         if (sign * (value(hi) - want) < 0) {
             return hi; // even the largest move does not reach the median
@@ -190,13 +218,14 @@ planFixesWithMoves(const PlanInputs& in) {
                 continue;
             }
             seen.push_back(shape);
-            Candidate cand{std::move(c), 0, ""};
+            Candidate cand{std::move(c), 0, "", g.severity};
             const double tuned = planner.tune(cand.fix);
             for (double share : {1.0, 0.5, 0.25}) {
                 cand.amount =
                     tuned * share +
                     (1 - share) * (cand.fix.amount_unit == "%" ? cand.fix.from_width_percent : 0);
-                const Outcome o = planner.evaluate(movesAt(cand.fix, cand.amount, 1.0));
+                const Outcome o =
+                    planner.evaluate(movesAt(cand.fix, cand.amount, 1.0), cand.severity);
                 cand.rejection = o.pushed.empty() ? "" : "would push " + o.pushed;
                 const double after =
                     valueAt(planner.predicted(movesAt(cand.fix, cand.amount, 1.0)), cand.fix.tune);
@@ -241,7 +270,7 @@ planFixesWithMoves(const PlanInputs& in) {
             for (const auto& m : movesAt(pool[i]->fix, pool[i]->amount, in.strength)) {
                 moves.push_back(m);
             }
-            Outcome o = planner.evaluate(moves);
+            Outcome o = planner.evaluate(moves, pool[i]->severity);
             if (!o.pushed.empty()) {
                 pool[i]->rejection = "together with the fixes before it, would push " + o.pushed;
                 continue;
@@ -251,6 +280,24 @@ planFixesWithMoves(const PlanInputs& in) {
                 best_gain = gain;
                 best = i;
                 best_outcome = std::move(o);
+            }
+        }
+        if (best == pool.size() && in.target_conformance <= 0) {
+            // No target: a fix that does not lower the score still closes its own gap.
+            for (std::size_t i = 0; i < pool.size() && best == pool.size(); ++i) {
+                if (!pool[i]->rejection.empty()) {
+                    continue;
+                }
+                auto moves = chosen_moves;
+                for (const auto& m : movesAt(pool[i]->fix, pool[i]->amount, in.strength)) {
+                    moves.push_back(m);
+                }
+                Outcome o = planner.evaluate(moves, pool[i]->severity);
+                if (o.pushed.empty() && o.report.conformance_score >= conformance - kMaxLoss) {
+                    best = i;
+                    best_gain = o.report.conformance_score - conformance;
+                    best_outcome = std::move(o);
+                }
             }
         }
         if (best == pool.size()) {

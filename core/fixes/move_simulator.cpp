@@ -169,7 +169,8 @@ std::vector<double> kWeightPowers(std::size_t bins, double rate, std::size_t n) 
     return out;
 }
 
-// Share of the mix's 40 Hz-6 kHz power carried by the signals the ducks act on.
+// Share of the ducked content's 40 Hz-6 kHz power (the kick's stem, drums,
+// is what keys the duck: the sidechain features measure the rest).
 double duckedShare(const SimulationInput& in, const std::vector<Move>& moves) {
     const Band b = band(40, 6000, in.rate_hz, in.fft_size);
     double total = sum(in.mix.mid, b) + sum(in.mix.side, b);
@@ -179,6 +180,9 @@ double duckedShare(const SimulationInput& in, const std::vector<Move>& moves) {
     double ducked = 0;
     total = 0;
     for (const auto& [name, s] : in.stems) {
+        if (name == "drums") {
+            continue;
+        }
         const double p = sum(s.mid, b) + sum(s.side, b);
         total += p;
         for (const auto& m : moves) {
@@ -240,8 +244,11 @@ void predictPlace(std::map<std::string, double>& values, const std::map<std::str
         }
     }
     for (const char* f : {"sample_peak_dbfs", "true_peak_dbtp", "peak_dbfs"}) {
+        // A broadband gain moves the peaks by itself; a filter by about the power change.
         if (auto it = values.find(f); it != values.end() && mix_gain_db != 0) {
-            it->second = std::min(it->second + mix_gain_db, kClipCeilingDbfs);
+            const double raised = it->second + mix_gain_db;
+            it->second =
+                mix_gain_db > 0 ? std::min(raised, std::max(it->second, kClipCeilingDbfs)) : raised;
         }
     }
     if (values.count("crest_factor_db") && values.count("sample_peak_dbfs") &&
@@ -339,7 +346,22 @@ std::map<std::string, double> spectralModel(const std::vector<double>& mid,
         return m + s > 0 ? s / (m + s) : 0.0;
     };
     v["stereo_width"] = width(b(0, rate));
-    v["stereo_width_low"] = width(b(20, 120));
+    // The low band as the stereo family filters it: Butterworth HP 20 Hz, LR4 LP 120 Hz.
+    {
+        const auto hp = core::butterworthHighpass(20.0, rate);
+        const auto lp = core::linkwitzRileyLowpass(120.0, rate);
+        double m = 0, sd = 0;
+        for (std::size_t k = 1; k < mid.size() && static_cast<double>(k) * bin_hz < 1000.0; ++k) {
+            const double hz = static_cast<double>(k) * bin_hz;
+            double g = core::magnitudeAt(hp, hz, rate);
+            for (const auto& c : lp) {
+                g *= core::magnitudeAt(c, hz, rate);
+            }
+            m += mid[k] * g * g;
+            sd += side[k] * g * g;
+        }
+        v["stereo_width_low"] = m + sd > 0 ? sd / (m + sd) : 0.0;
+    }
     v["stereo_width_mid"] = width(b(120, 2000));
     v["stereo_width_high"] = width(b(2000, rate));
     v["stereo_correlation"] = 1 - 2 * v["stereo_width"];

@@ -22,10 +22,12 @@
 //   supersaw_width: the spread whose voice ratio (trance_supersaw.hpp) is the
 //       measured one's times the model's S/M ratio change in 1-8 kHz
 //   loudness (LUFS), rms_dbfs, mean_energy_db: + K-weighted / plain power dB;
-//   peaks: + the broadband mix gain, capped at the -0.09 dBFS clip ceiling;
+//   peaks: + the broadband mix gain, a raise capped at the -0.09 dBFS
+//       clipper ceiling (or the measured peak when above it); filters leave
+//       the peaks of a clipped master where they are;
 //   crest_factor_db and plr_db from those
 //   sidechain_depth_db: + the extra duck depth times the ducked signals'
-//       share of 40 Hz-6 kHz power
+//       share of the non-drum stems' 40 Hz-6 kHz power (1 without stems)
 // Stem features (TrackAnalysis::stems) are left as measured.
 // Threads: summarise() is pure; predict() is const and reentrant.
 

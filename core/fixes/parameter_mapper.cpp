@@ -96,20 +96,21 @@ bool addChange(CandidateFix& c, const live::LiveTrack& t, const live::LiveDevice
     return true;
 }
 
-// The loudest bin of the signal's spectrum in [lo, hi] Hz.
-double peakHz(const MapContext& ctx, const std::string& signal, double lo, double hi) {
+// The power-weighted log-frequency centre of the signal's spectrum in [lo, hi] Hz:
+// where a broad excess sits.
+double centreHz(const MapContext& ctx, const std::string& signal, double lo, double hi) {
     const auto it = ctx.sim->stems.find(signal);
     const SignalSpectra& s = it != ctx.sim->stems.end() ? it->second : ctx.sim->mix;
     const double bin = ctx.sim->rate_hz / static_cast<double>(ctx.sim->fft_size);
-    double best_hz = std::sqrt(lo * hi), best = -1;
-    for (std::size_t k = 0; k < s.mid.size(); ++k) {
+    double weighted = 0, total = 0;
+    for (std::size_t k = 1; k < s.mid.size(); ++k) {
         const double hz = static_cast<double>(k) * bin;
-        if (hz >= lo && hz <= hi && s.mid[k] > best) {
-            best = s.mid[k];
-            best_hz = hz;
+        if (hz >= lo && hz <= hi) {
+            weighted += s.mid[k] * std::log2(hz);
+            total += s.mid[k];
         }
     }
-    return best_hz;
+    return total > 0 ? std::exp2(weighted / total) : std::sqrt(lo * hi);
 }
 
 // EQ move on each track: a band (existing bell near freq for kBell, else the
@@ -170,6 +171,16 @@ void eqMove(CandidateFix& c, const MapContext& ctx,
 }
 
 gap::Comparison tuneComparison(const gap::Gap& g) {
+    for (const auto& feature : principalFeatures(g.id)) {
+        for (bool whole : {true, false}) {
+            for (const auto& e : g.evidence) {
+                if (e.stem.empty() && !e.in_range && e.feature == feature &&
+                    e.section.empty() == whole) {
+                    return e;
+                }
+            }
+        }
+    }
     for (const auto& e : g.evidence) {
         if (e.stem.empty() && !e.in_range) {
             return e;
@@ -194,6 +205,31 @@ gap::Comparison tuneComparison(const gap::Gap& g) {
 
 } // namespace
 
+std::vector<std::string> principalFeatures(std::string_view gap_id) {
+    if (gap_id == "low_mid_buildup") {
+        return {"tonal_balance_low_mid_db", "bass_spectral_centroid_hz"};
+    }
+    if (gap_id == "boomy_low_end" || gap_id == "thin_low_end") {
+        return {"tonal_balance_low_db", "tonal_balance_sub_db"};
+    }
+    if (gap_id == "harsh_highs" || gap_id == "dull_highs") {
+        return {"tonal_balance_high_mid_db", "tonal_balance_high_db", "spectral_centroid_hz"};
+    }
+    if (gap_id == "wide_low_end") {
+        return {"stereo_width_low", "low_end_correlation", "low_end_mono_ok"};
+    }
+    if (gap_id == "weak_sidechain" || gap_id == "kick_bass_clash") {
+        return {"sidechain_depth_db"};
+    }
+    if (gap_id == "narrow_stereo") {
+        return {"supersaw_width", "stereo_width_high", "stereo_width_mid", "stereo_width"};
+    }
+    if (gap_id == "quiet_master") {
+        return {"loudness_integrated_lufs", "rms_dbfs", "loudness_short_term_max_lufs"};
+    }
+    return {};
+}
+
 std::vector<CandidateFix> mapGap(const gap::Gap& g, const MapContext& ctx) {
     CandidateFix c;
     c.fix.gap_id = g.id;
@@ -213,8 +249,8 @@ std::vector<CandidateFix> mapGap(const gap::Gap& g, const MapContext& ctx) {
             return {};
         }
         if (id == "low_mid_buildup") {
-            const double hz = peakHz(ctx, signalFor(ctx, tracks[0]), 150, 400);
-            eqMove(c, ctx, tracks, MoveKind::kBell, hz, 1.0, -1);
+            const double hz = centreHz(ctx, signalFor(ctx, tracks[0]), 150, 450);
+            eqMove(c, ctx, tracks, MoveKind::kBell, hz, 0.7, -1);
             c.fix.title = "Cut the low mids on " + quoted(tracks[0]->name);
             c.amount = c.tune.unit == "Hz" ? 3.0 : std::max(1.0, excess);
         } else {

@@ -7,15 +7,19 @@
 // planner with the simulator until the gap's feature lands on the target.
 //
 // Gap -> move (track roles from track_roles.hpp):
-//   low_mid_buildup     EQ Eight bell cut (dB) on the bass, at the loudest
-//                       150-400 Hz bin of the bass (stem, else mix), Q 1: an
+//   low_mid_buildup     EQ Eight bell cut (dB) on the bass at the power-weighted
+//                       log-frequency centre of 150-450 Hz of the bass (stem,
+//                       else mix), Q 0.7 (a broad excess): an
 //                       existing bell within half an octave that is on, else
 //                       the first band that is off (Filter On, Type Bell,
 //                       Frequency, Gain, Q)
 //   boomy_low_end       EQ Eight low shelf cut at 100 Hz on the bass
 //   thin_low_end        EQ Eight low shelf boost at 100 Hz on the bass
 //   harsh_highs         EQ Eight high shelf cut (2.5 kHz for high mids, 5 kHz
-//                       above) on the master track / a bus, else lead and pads
+//                       above) on the master track / a bus, else lead and pads;
+//                       a bell (Q 0.7, at the power-weighted log centre of
+//                       2-9 kHz) instead while the air (10-20 kHz) is in range,
+//                       so the cut does not take the air out of range
 //   dull_highs          EQ Eight high shelf boost at 5 kHz, same tracks
 //   wide_low_end        Utility Bass Mono on + Bass Freq (amount: Hz) on the
 //                       bass, else a bus
@@ -35,6 +39,7 @@
 // Threads: pure functions over their inputs.
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/analysis/track_analysis.hpp"
@@ -77,6 +82,12 @@ struct MapContext {
     const core::TrackAnalysis* wip = nullptr;
     const SimulationInput* sim = nullptr;
 };
+
+// The features a gap's move is tuned on, in order of preference (the first
+// out-of-range mix comparison among them, whole track before sections; else
+// the gap's first out-of-range mix comparison): the features the simulator
+// models directly.
+std::vector<std::string> principalFeatures(std::string_view gap_id);
 
 // Candidate fixes for a gap; empty when the gap has no mixer move (style
 // choices, arrangement).
