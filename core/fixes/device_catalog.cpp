@@ -232,7 +232,7 @@ double toUnit(Curve curve, double raw) {
     case Curve::kUtilityBassFreq:
         return 50.0 * std::pow(10.0, raw);
     case Curve::kUtilityWidth:
-        return 100.0 * raw;
+        return raw <= 1.0 ? 100.0 * raw : 100.0 + 300.0 * (raw - 1.0);
     case Curve::kUtilityGain:
         return raw <= -1.0 ? -kInf : 35.0 * raw;
     case Curve::kCompThreshold:
@@ -283,7 +283,8 @@ double toRaw(Curve curve, double unit) {
     case Curve::kUtilityBassFreq:
         return std::clamp(std::log10(std::max(unit, 1e-9) / 50.0), 0.0, 1.0);
     case Curve::kUtilityWidth:
-        return std::clamp(unit / 100.0, 0.0, 2.0);
+        return unit <= 100.0 ? std::max(0.0, unit / 100.0)
+                             : std::min(2.0, 1.0 + (unit - 100.0) / 300.0);
     case Curve::kUtilityGain:
         return std::clamp(unit / 35.0, -1.0, 1.0);
     case Curve::kCompThreshold:

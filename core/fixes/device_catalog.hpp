@@ -16,8 +16,9 @@
 //   one source or derived (check by read-back before trusting):
 //     kEqQ           Q = 0.1 * 180^x (0.1 - 18).
 //     kUtilityBassFreq Hz = 50 * 10^x (50 - 500 Hz; 120 Hz <-> 0.3802, the default).
-//     kUtilityWidth  % = 100 * raw (0..2 -> 0..200 %; 1 = 100 % agreed, above
-//                    100 % the display curve is unknown, ABLETON.md says 0-400 %).
+//     kUtilityWidth  raw 0..1 -> 0..100 % (1 = 100 % agreed), 1..2 -> 100..400 %
+//                    piecewise linear (ABLETON.md: a 0-400 % display, curve unknown;
+//                    "0..2 = 0..200 %" is the other reading: read back before trusting).
 //     kUtilityGain   dB = 35 * raw (raw -1..1; -1 reads -inf in Live): a guess
 //                    from the +-35 dB span, the mapper prefers dB-linear outputs.
 //     kCompThreshold 0 = -inf; x >= 0.4: dB = 40 x - 34; 0.2..0.4 piecewise

@@ -379,8 +379,8 @@ std::vector<CandidateFix> mapGap(const gap::Gap& g, const MapContext& ctx) {
             c.fix.manual_step = "add Utility to " + missing + " and raise Stereo Width";
         }
         c.fix.title = "Widen the pads and leads";
-        c.amount = std::min(200.0, c.from_width_percent * 1.5);
-        c.amount_max = 200;
+        c.amount = std::min(400.0, c.from_width_percent * 1.5);
+        c.amount_max = 400;
         c.amount_unit = "%";
         directness = 0.6; // width scales the side that is there; a mono source stays mono
     } else if (id == "quiet_master") {
