@@ -9,6 +9,13 @@
 #include "core/stems/real_fft.hpp"
 
 namespace styledna::fixes {
+
+// Per-bin power weights of the loudness K-filter and the stereo family's low
+// band (Butterworth HP 20 Hz, LR4 LP 120 Hz), computed once per input.
+struct BinWeights {
+    std::vector<double> kweight, low_band;
+};
+
 namespace {
 
 constexpr double kClipCeilingDbfs = -0.087; // 20 log10(0.99): the limiter / clipper ceiling
@@ -288,9 +295,41 @@ double supersawSpread(double ratio) {
     return 0.5 * (lo + hi);
 }
 
+namespace {
+
+BinWeights binWeights(std::size_t bins, double rate, std::size_t n) {
+    BinWeights w;
+    w.kweight = kWeightPowers(bins, rate, n);
+    w.low_band.assign(bins, 0.0);
+    const auto hp = core::butterworthHighpass(20.0, rate);
+    const auto lp = core::linkwitzRileyLowpass(120.0, rate);
+    const double bin_hz = rate / static_cast<double>(n);
+    for (std::size_t k = 1; k < bins && static_cast<double>(k) * bin_hz < 1000.0; ++k) {
+        const double hz = static_cast<double>(k) * bin_hz;
+        double g = core::magnitudeAt(hp, hz, rate);
+        for (const auto& c : lp) {
+            g *= core::magnitudeAt(c, hz, rate);
+        }
+        w.low_band[k] = g * g;
+    }
+    return w;
+}
+
+std::map<std::string, double> model(const std::vector<double>& mid, const std::vector<double>& side,
+                                    double rate, std::size_t n, const BinWeights& weights);
+
+} // namespace
+
 std::map<std::string, double> spectralModel(const std::vector<double>& mid,
                                             const std::vector<double>& side, double rate,
                                             std::size_t n) {
+    return model(mid, side, rate, n, binWeights(mid.size(), rate, n));
+}
+
+namespace {
+
+std::map<std::string, double> model(const std::vector<double>& mid, const std::vector<double>& side,
+                                    double rate, std::size_t n, const BinWeights& weights) {
     std::map<std::string, double> v;
     auto b = [&](double lo, double hi) { return band(lo, hi, rate, n); };
     const double bin_hz = rate / static_cast<double>(n);
@@ -348,17 +387,10 @@ std::map<std::string, double> spectralModel(const std::vector<double>& mid,
     v["stereo_width"] = width(b(0, rate));
     // The low band as the stereo family filters it: Butterworth HP 20 Hz, LR4 LP 120 Hz.
     {
-        const auto hp = core::butterworthHighpass(20.0, rate);
-        const auto lp = core::linkwitzRileyLowpass(120.0, rate);
         double m = 0, sd = 0;
-        for (std::size_t k = 1; k < mid.size() && static_cast<double>(k) * bin_hz < 1000.0; ++k) {
-            const double hz = static_cast<double>(k) * bin_hz;
-            double g = core::magnitudeAt(hp, hz, rate);
-            for (const auto& c : lp) {
-                g *= core::magnitudeAt(c, hz, rate);
-            }
-            m += mid[k] * g * g;
-            sd += side[k] * g * g;
+        for (std::size_t k = 1; k < mid.size() && weights.low_band[k] > 0; ++k) {
+            m += mid[k] * weights.low_band[k];
+            sd += side[k] * weights.low_band[k];
         }
         v["stereo_width_low"] = m + sd > 0 ? sd / (m + sd) : 0.0;
     }
@@ -370,15 +402,16 @@ std::map<std::string, double> spectralModel(const std::vector<double>& mid,
     v["mono_fold_loss_db"] = m_all + s_all > 0 ? db(m_all / (m_all + s_all)) : 0;
     const double saw_m = sum(mid, b(1000, 8000));
     v["supersaw_ratio"] = saw_m > 0 ? sum(side, b(1000, 8000)) / saw_m : 0;
-    const std::vector<double> kweights = kWeightPowers(mid.size(), rate, n);
     double kw = 0;
     for (std::size_t k = 0; k < mid.size(); ++k) {
-        kw += (mid[k] + side[k]) * kweights[k];
+        kw += (mid[k] + side[k]) * weights.kweight[k];
     }
     v["kweighted_db"] = db(kw);
     v["power_db"] = db(m_all + s_all);
     return v;
 }
+
+} // namespace
 
 SimulationInput summarise(const core::AudioBuffer& mix,
                           const std::map<std::string, const core::AudioBuffer*>& stems,
@@ -391,6 +424,13 @@ SimulationInput summarise(const core::AudioBuffer& mix,
         if (audio != nullptr && !audio->empty()) {
             accumulate(in.stems[name], *audio, features.sections, in.fft_size);
         }
+    }
+    in.weights =
+        std::make_shared<const BinWeights>(binWeights(in.mix.mid.size(), in.rate_hz, in.fft_size));
+    for (int section = -1; section < static_cast<int>(in.mix.section_mid.size()); ++section) {
+        const Spectra before = placeSpectra(in, section, {}, nullptr);
+        in.base_models.push_back(
+            model(before.mid, before.side, in.rate_hz, in.fft_size, *in.weights));
     }
     return in;
 }
@@ -410,11 +450,11 @@ core::TrackAnalysis predict(const SimulationInput& in, const core::TrackAnalysis
     duck_db *= duckedShare(in, moves);
     const GainTable gains = gainTable(in, moves);
     auto place = [&](int section, std::map<std::string, double>& values) {
-        const Spectra before = placeSpectra(in, section, moves, nullptr);
         const Spectra after = placeSpectra(in, section, moves, &gains);
-        predictPlace(values, spectralModel(before.mid, before.side, in.rate_hz, in.fft_size),
-                     spectralModel(after.mid, after.side, in.rate_hz, in.fft_size), mix_gain_db,
-                     duck_db);
+        const auto& base = in.base_models.at(static_cast<std::size_t>(section + 1));
+        predictPlace(values, base,
+                     model(after.mid, after.side, in.rate_hz, in.fft_size, *in.weights),
+                     mix_gain_db, duck_db);
     };
     place(-1, out.features.values);
     for (std::size_t s = 0; s < out.features.sections.size() && s < in.mix.section_mid.size();

@@ -32,6 +32,7 @@
 // Threads: summarise() is pure; predict() is const and reentrant.
 
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -46,12 +47,18 @@ struct SignalSpectra {
     std::vector<std::vector<double>> section_mid, section_side; // per analysis section
 };
 
+struct BinWeights; // per-bin filter weights of the model (move_simulator.cpp)
+
 struct SimulationInput {
     double rate_hz = core::kAnalysisRateHz;
     std::size_t fft_size = 4096;
     double beat_s = 0.45;
     SignalSpectra mix;
     std::map<std::string, SignalSpectra> stems; // "bass" | "drums" | "other"; may be empty
+    // Computed by summarise(): the model's weights and its values before any
+    // move, whole track first, then per section.
+    std::shared_ptr<const BinWeights> weights;
+    std::vector<std::map<std::string, double>> base_models;
 };
 
 // One pass: mix (stereo or mono) and optional stems at the same rate and
