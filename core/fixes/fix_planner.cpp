@@ -100,6 +100,30 @@ public:
         return out;
     }
 
+    // The EQ shape (kind, frequency) that closes most of the gap at a probe
+    // amount of 6 dB, preferring shapes that push nothing out of range.
+    CandidateFix chooseShape(CandidateFix c, double severity) const {
+        if (c.shapes.empty()) {
+            return c;
+        }
+        const gap::Comparison& t = c.tune;
+        const double sign = t.wip_value > t.target_value ? -1.0 : 1.0;
+        const double probe = std::min(6.0, c.amount_max);
+        CandidateFix best = c;
+        double best_score = -1e300;
+        for (const auto& [kind, hz] : c.shapes) {
+            CandidateFix shaped = withShape(c, kind, hz);
+            const auto moves = movesAt(shaped, probe, 1.0);
+            const double gain = sign * (comparedValue(moves, t) - t.wip_value);
+            const double score = gain - (evaluate(moves, severity).pushed.empty() ? 0.0 : 1e6);
+            if (score > best_score) {
+                best_score = score;
+                best = std::move(shaped);
+            }
+        }
+        return best;
+    }
+
     // The comparison's value (as the gap analyzer compares it: tonal bands
     // relative to the WIP's median band offset) after `moves`.
     double comparedValue(const std::vector<Move>& moves, const gap::Comparison& t) const {
@@ -126,8 +150,9 @@ public:
         // meaningful difference is reached within half of that difference.
         const double edge = sign < 0 ? t.range_high : t.range_low;
         const double mmd = gap::minimumMeaningfulDifference(t.feature, t.unit, t.target_value);
-        const double want =
-            t.range_high - t.range_low < mmd ? edge - sign * 0.5 * mmd : t.target_value;
+        (void)edge;
+        (void)mmd;
+        const double want = t.target_value;
         double lo = lo0, hi = c.amount_max;
         if (sign * (value(hi) - want) < 0) {
             return hi; // even the largest move does not reach the median
@@ -218,7 +243,7 @@ planFixesWithMoves(const PlanInputs& in) {
                 continue;
             }
             seen.push_back(shape);
-            Candidate cand{std::move(c), 0, "", g.severity};
+            Candidate cand{planner.chooseShape(std::move(c), g.severity), 0, "", g.severity};
             const double tuned = planner.tune(cand.fix);
             for (double share : {1.0, 0.5, 0.25}) {
                 cand.amount =

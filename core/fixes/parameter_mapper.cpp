@@ -77,6 +77,7 @@ ChangeSpec spec(const live::LiveTrack& t, const live::LiveDevice& d, const live:
     s.min = p.min;
     s.max = p.max;
     s.use = use;
+    s.param = param;
     if (use == AmountUse::kPlace) {
         s.fixed_unit = factor_or_fixed;
     } else {
@@ -174,8 +175,11 @@ gap::Comparison tuneComparison(const gap::Gap& g) {
     for (const auto& feature : principalFeatures(g.id)) {
         for (bool whole : {true, false}) {
             for (const auto& e : g.evidence) {
+                // A sidechain depth of 0 is a place without a measured duck (no
+                // kick there): a compressor keyed by the kick cannot deepen it.
+                const bool movable = e.feature != "sidechain_depth_db" || e.wip_value > 0;
                 if (e.stem.empty() && !e.in_range && e.feature == feature &&
-                    e.section.empty() == whole) {
+                    e.section.empty() == whole && movable) {
                     return e;
                 }
             }
@@ -251,6 +255,9 @@ std::vector<CandidateFix> mapGap(const gap::Gap& g, const MapContext& ctx) {
         if (id == "low_mid_buildup") {
             const double hz = centreHz(ctx, signalFor(ctx, tracks[0]), 150, 450);
             eqMove(c, ctx, tracks, MoveKind::kBell, hz, 0.7, -1);
+            for (double f : {160.0, 200.0, 250.0, 315.0, 400.0}) {
+                c.shapes.emplace_back(MoveKind::kBell, f);
+            }
             c.fix.title = "Cut the low mids on " + quoted(tracks[0]->name);
             c.amount = c.tune.unit == "Hz" ? 3.0 : std::max(1.0, excess);
         } else {
@@ -283,6 +290,12 @@ std::vector<CandidateFix> mapGap(const gap::Gap& g, const MapContext& ctx) {
                           : id == "harsh_highs"                     ? 2500
                                                                     : 5000;
         eqMove(c, ctx, tracks, MoveKind::kHighShelf, hz, 0.71, id == "harsh_highs" ? -1 : 1);
+        if (id == "harsh_highs") {
+            c.shapes = {{MoveKind::kHighShelf, 2500}, {MoveKind::kHighShelf, 5000}};
+            for (double f : {2500.0, 3150.0, 4000.0, 5000.0, 6300.0, 8000.0}) {
+                c.shapes.emplace_back(MoveKind::kBell, f);
+            }
+        }
         c.fix.title = (id == "harsh_highs" ? "Soften the highs on " : "Brighten the highs on ") +
                       quoted(tracks[0]->name) + (tracks.size() > 1 ? " and others" : "");
         c.amount = std::max(1.0, c.tune.unit == "dB" ? excess : 2.0);
@@ -356,10 +369,9 @@ std::vector<CandidateFix> mapGap(const gap::Gap& g, const MapContext& ctx) {
         c.amount_unit = "dB";
         directness = 0.7; // a threshold move deepens the duck only while the key exceeds it
     } else if (id == "narrow_stereo") {
-        auto tracks = tracksFor(ctx, {kRolePad});
-        for (const auto* t : tracksFor(ctx, {kRoleLead})) {
-            tracks.push_back(t);
-        }
+        // The supersaw pads (leads only without pads): widening a mono lead
+        // widens the mids the references keep narrow.
+        auto tracks = tracksFor(ctx, {kRolePad, kRoleLead});
         if (tracks.empty()) {
             return {};
         }
@@ -413,12 +425,58 @@ std::vector<CandidateFix> mapGap(const gap::Gap& g, const MapContext& ctx) {
     } else {
         return {};
     }
+    if (!c.shapes.empty()) {
+        int fresh = 0, gains = 0;
+        for (const auto& ch : c.changes) {
+            fresh += ch.param == Param::kEqBandFrequency ? 1 : 0;
+            gains += ch.param == Param::kEqBandGain ? 1 : 0;
+        }
+        if (fresh != gains) {
+            c.shapes.clear(); // an existing band is adjusted where it is
+        }
+    }
     if (!c.fix.manual_step.empty()) {
         directness *= c.changes.empty() ? 0.6 : 0.8;
     }
     c.fix.confidence = std::clamp(directness * (0.5 + 0.5 * g.severity), 0.0, 1.0);
     c.amount = std::min(c.amount, c.amount_max);
     return {c};
+}
+
+CandidateFix withShape(const CandidateFix& c, MoveKind kind, double freq_hz) {
+    CandidateFix out = c;
+    const double q = kind == MoveKind::kBell ? 0.7 : 0.71;
+    for (auto& m : out.moves) {
+        if (m.kind == MoveKind::kBell || m.kind == MoveKind::kLowShelf ||
+            m.kind == MoveKind::kHighShelf) {
+            m.kind = kind;
+            m.freq_hz = freq_hz;
+            m.q = q;
+        }
+    }
+    const EqFilterType type = kind == MoveKind::kBell       ? EqFilterType::kBell
+                              : kind == MoveKind::kLowShelf ? EqFilterType::kLowShelf
+                                                            : EqFilterType::kHighShelf;
+    for (auto& s : out.changes) {
+        if (s.param == Param::kEqBandType) {
+            s.fixed_unit = static_cast<int>(type);
+        } else if (s.param == Param::kEqBandFrequency) {
+            s.fixed_unit = freq_hz;
+        } else if (s.param == Param::kEqBandQ) {
+            s.fixed_unit = q;
+        }
+    }
+    auto& step = out.fix.manual_step;
+    if (const auto at = step.rfind(" at ");
+        at != std::string::npos && step.rfind("add EQ", 0) == 0) {
+        const std::string shape = kind == MoveKind::kBell       ? "bell"
+                                  : kind == MoveKind::kLowShelf ? "low shelf"
+                                                                : "high shelf";
+        const auto a = step.rfind(" a ", at);
+        step =
+            step.substr(0, a) + " a " + shape + " at " + formatUnit(Curve::kEqFrequency, freq_hz);
+    }
+    return out;
 }
 
 std::vector<Move> movesAt(const CandidateFix& c, double amount, double strength) {
@@ -443,7 +501,15 @@ std::vector<Move> movesAt(const CandidateFix& c, double amount, double strength)
             m.freq_hz = amount;
             break;
         }
-        out.push_back(m);
+        // Tracks that share a signal (two synth tracks in the "other" stem) get
+        // the same move: the stem carries both, so it is applied once.
+        const bool repeated = std::any_of(out.begin(), out.end(), [&](const Move& o) {
+            return o.kind == m.kind && o.signal == m.signal && o.freq_hz == m.freq_hz &&
+                   o.q == m.q && o.gain_db == m.gain_db && o.width == m.width;
+        });
+        if (!repeated) {
+            out.push_back(m);
+        }
     }
     return out;
 }

@@ -26,7 +26,8 @@
 //   weak_sidechain,     deeper duck (amount: extra gain reduction, dB) on every
 //   kick_bass_clash     track of bass / lead / pad role whose Compressor has
 //                       S/C On: threshold lower by amount / (1 - 1/ratio)
-//   narrow_stereo       Utility Stereo Width up (amount: %) on pads and leads
+//   narrow_stereo       Utility Stereo Width up (amount: %) on the pads (the
+//                       leads when there are no pads)
 //   quiet_master        gain (amount: dB) on the master track the user names
 //                       (EQ Eight Output, else Utility Gain); AbletonOSC cannot
 //                       reach Live's master: without a master track, a manual step
@@ -56,6 +57,7 @@ enum class AmountUse { kAdd, kSet, kPlace, kPlaceAmount };
 
 struct ChangeSpec {
     ParameterChange change; // track/device/parameter identity, from_value, unit
+    Param param = Param::kEqBandGain;
     Curve curve = Curve::kLinear;
     double min = 0, max = 1;
     AmountUse use = AmountUse::kPlace;
@@ -73,7 +75,15 @@ struct CandidateFix {
     // The comparison the amount is tuned on (mix, whole track or a section).
     gap::Comparison tune;
     double from_width_percent = 100; // narrow_stereo: the current width
+    // EQ shapes the planner chooses from by simulation (kind, frequency Hz):
+    // where the excess is, found by the move that best closes the gap.
+    // Empty: the shape is fixed (an existing band is adjusted).
+    std::vector<std::pair<MoveKind, double>> shapes;
 };
+
+// The candidate with its EQ moves and the band's type / frequency changes set
+// to `kind` at `freq_hz`.
+CandidateFix withShape(const CandidateFix& c, MoveKind kind, double freq_hz);
 
 struct MapContext {
     const live::LiveSet* set = nullptr;
@@ -93,7 +103,8 @@ std::vector<std::string> principalFeatures(std::string_view gap_id);
 // choices, arrangement).
 std::vector<CandidateFix> mapGap(const gap::Gap& gap, const MapContext& ctx);
 
-// The moves of a candidate at `amount` and `strength` (0..1).
+// The moves of a candidate at `amount` and `strength` (0..1); identical moves
+// of tracks that share a signal (a stem) appear once.
 std::vector<Move> movesAt(const CandidateFix& c, double amount, double strength);
 // The parameter changes at `amount` and `strength`, raw values clamped to
 // [min, max], display strings, confidence and words filled in.

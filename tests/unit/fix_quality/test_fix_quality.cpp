@@ -39,12 +39,13 @@ using namespace styledna;
 namespace {
 
 constexpr int kRefsPerStyle = 6;
-// Issue 14 asks for 0.8; the planner reaches 5/24 on the test draw today
-// (narrow supersaw: a 200 % width cannot widen a 0.1 spread to the
+// Issue 14 asks for 0.8; the planner reaches about half on the test draw
+// today (narrow supersaw: even a 400 % width cannot widen a 0.1 spread to the
 // references' 0.6-0.9; a bass-track bell cannot move the mix's low-mid share
-// far while the pads share the band; the sidechain depth reads ~1.7x the
-// added duck). This is the floor of what it reaches: raise it as it improves.
-constexpr double kMinInRange = 0.2;
+// far enough without side effects while the pads share the band; bass mono
+// lands at the top edge of a 0.000-0.002 range). This is the floor of what it
+// reaches: raise it as it improves.
+constexpr double kMinInRange = 0.45;
 constexpr double kMinAgreement = 0.8;
 
 const std::vector<core::SynthFlaw> kFlaws{
