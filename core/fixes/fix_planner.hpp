@@ -7,9 +7,7 @@
 //    share the duck: the more severe one keeps it).
 // 2. Amount: bisection on the simulator (move_simulator.hpp) for the amount
 //    that brings the gap's tuning comparison (parameter_mapper.hpp
-//    principalFeatures) to the reference median (a range narrower than the
-//    unit's smallest meaningful difference: to within half of it of the
-//    range), within the devices' limits.
+//    principalFeatures) to the reference median, within the devices' limits.
 // 3. Validation, alone: analyzeGap on the predicted features; a candidate
 //    that pushes a mix comparison that was in range out of it far enough to
 //    be a gap of medium severity or more and at least 0.75 x the severity of

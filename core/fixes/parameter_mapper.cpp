@@ -255,7 +255,8 @@ std::vector<CandidateFix> mapGap(const gap::Gap& g, const MapContext& ctx) {
         if (id == "low_mid_buildup") {
             const double hz = centreHz(ctx, signalFor(ctx, tracks[0]), 150, 450);
             eqMove(c, ctx, tracks, MoveKind::kBell, hz, 0.7, -1);
-            for (double f : {160.0, 200.0, 250.0, 315.0, 400.0}) {
+            for (double f :
+                 {160.0, 180.0, 200.0, 225.0, 250.0, 280.0, 315.0, 355.0, 400.0, 450.0}) {
                 c.shapes.emplace_back(MoveKind::kBell, f);
             }
             c.fix.title = "Cut the low mids on " + quoted(tracks[0]->name);
