@@ -125,7 +125,7 @@ core::Result<fixes::FixPlan> FixRunner::run(const FixRequest& request,
     in.sim = &sim;
     in.target_conformance = request.target_conformance;
     in.strength = request.strength;
-    in.set_source = request.use_live ? "live" : request.live_set_source;
+    in.set_source = request.use_live ? "live" : "json from the client";
     auto plan = fixes::planFixes(in);
     if (!plan) {
         return plan.status();
