@@ -216,9 +216,16 @@ void predictPlace(std::map<std::string, double>& values, const std::map<std::str
           "tonal_balance_air_db"}) {
         shift(f, f, kFloorDb, 0.0);
     }
-    for (const char* f :
-         {"spectral_centroid_hz", "spectral_rolloff_hz", "bass_spectral_centroid_hz"}) {
+    for (const char* f : {"spectral_centroid_hz", "bass_spectral_centroid_hz"}) {
         shift(f, f, 0.0, 22050.0);
+    }
+    // The roll-off is a threshold crossing: its model level (coarse bins over
+    // the whole band) differs from the analyser's, so it changes by the
+    // model's ratio rather than by its difference in Hz.
+    if (auto it = values.find("spectral_rolloff_hz");
+        it != values.end() && a.at("spectral_rolloff_hz") > 0) {
+        it->second = std::clamp(
+            it->second * b.at("spectral_rolloff_hz") / a.at("spectral_rolloff_hz"), 0.0, 22050.0);
     }
     shift("spectral_tilt_db_per_octave", "spectral_tilt_db_per_octave", -100, 100);
     for (const char* f :

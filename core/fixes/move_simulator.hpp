@@ -16,7 +16,8 @@
 // widths and correlations, fold-down loss, the supersaw side/mid ratio,
 // K-weighted and plain power). Each prediction is the measured value plus
 // the model's change, after - before, so the model's own bias cancels:
-//   tonal_balance_*, *_centroid_hz, spectral_rolloff_hz, tilt: + model delta
+//   tonal_balance_*, *_centroid_hz, tilt: + model delta
+//   spectral_rolloff_hz: x model ratio (after / before; a threshold crossing)
 //   stereo_width*, correlations, mono_fold_loss_db: + model delta, clamped
 //   low_end_mono_ok: the analyser's rule on the predicted values
 //   supersaw_width: the spread whose voice ratio (trance_supersaw.hpp) is the

@@ -72,20 +72,6 @@ core::TrackAnalysis analyse(const core::AudioBuffer& audio, const std::string& n
     return std::move(a).value();
 }
 
-double valueAt(const core::TrackAnalysis& a, const std::string& feature,
-               const std::string& section) {
-    if (section.empty()) {
-        auto it = a.features.values.find(feature);
-        return it != a.features.values.end() ? it->second : std::nan("");
-    }
-    for (const auto& s : a.features.sections) {
-        if (s.label == section && s.values.count(feature)) {
-            return s.values.at(feature);
-        }
-    }
-    return std::nan("");
-}
-
 struct Case {
     std::string name, flaw, moves;
     bool detected = false, planned = false, in_range = false;
@@ -179,23 +165,6 @@ Case runCase(const test::TrackSpec& spec, core::SynthFlaw flaw, const profile::P
         }
     }
     const core::TrackAnalysis after = analyse(mix, spec.name + "-fixed");
-    if (std::getenv("STYLEDNA_FIX_VERBOSE") != nullptr) {
-        std::vector<fixes::Move> all;
-        for (const auto& pm : moves) {
-            all.insert(all.end(), pm.moves.begin(), pm.moves.end());
-        }
-        const auto predicted = fixes::predict(sim, wip, all);
-        for (const auto& [feature, value] : predicted.features.values) {
-            const double m = valueAt(after, feature, "");
-            const double tol = 2 * gap::minimumMeaningfulDifference(feature, "", value);
-            if (std::abs(m - value) > tol &&
-                std::abs(value - wip.features.values.at(feature)) > 0) {
-                std::printf("    %s %s: before %.3f predicted %.3f measured %.3f\n",
-                            spec.name.c_str(), feature.c_str(), wip.features.values.at(feature),
-                            value, m);
-            }
-        }
-    }
     // The flaw's feature: the first out-of-range mix comparison of the gap among
     // its principal features (whole track first), else its first out-of-range one.
     const gap::Comparison* head = nullptr;
@@ -238,23 +207,37 @@ Case runCase(const test::TrackSpec& spec, core::SynthFlaw flaw, const profile::P
     };
     out.measured = compared(head->feature, head->section, head->basis);
     out.in_range = out.measured >= out.low && out.measured <= out.high;
-    out.predicted = out.before;
-    for (const auto& p : fix->predicted) {
-        if (!p.stem.empty()) {
+    // Predicted: the simulator with every planned move (what was rendered),
+    // compared like the measurement.
+    std::vector<fixes::Move> all_moves;
+    for (const auto& pm : moves) {
+        all_moves.insert(all_moves.end(), pm.moves.begin(), pm.moves.end());
+    }
+    auto report_predicted = gap::analyzeGap(fixes::predict(sim, wip, all_moves), profile, options);
+    REQUIRE(report_predicted.isOk());
+    std::map<std::tuple<std::string, std::string, std::string>, double> predicted;
+    for (const auto& c : report_predicted->comparisons) {
+        if (c.stem.empty()) {
+            predicted[{c.feature, c.section, c.basis}] = c.wip_value;
+        }
+    }
+    out.predicted = predicted[{head->feature, head->section, head->basis}];
+    for (const auto& e : flaw_gap->evidence) {
+        const auto it = predicted.find({e.feature, e.section, e.basis});
+        const double measured = compared(e.feature, e.section, e.basis);
+        if (!e.stem.empty() || it == predicted.end() || std::isnan(measured)) {
             continue;
         }
-        if (p.feature == head->feature && p.section == head->section) {
-            out.predicted = p.after;
-        }
-        const double measured = compared(p.feature, p.section, "");
-        const double tol = 2 * gap::minimumMeaningfulDifference(p.feature, p.unit, p.after);
-        if (std::isnan(measured)) {
-            continue;
-        }
+        const double tol = 2 * gap::minimumMeaningfulDifference(e.feature, e.unit, e.target_value);
+        const double err = std::abs(measured - it->second);
         ++out.compared;
-        out.agree += std::abs(measured - p.after) <= tol ? 1 : 0;
-        out.max_error_over_tol =
-            std::max(out.max_error_over_tol, std::abs(measured - p.after) / tol);
+        out.agree += err <= tol ? 1 : 0;
+        out.max_error_over_tol = std::max(out.max_error_over_tol, err / tol);
+        if (err > tol && std::getenv("STYLEDNA_FIX_VERBOSE") != nullptr) {
+            std::printf("    %s: %s [%s] predicted %.3f measured %.3f (tolerance %.3f)\n",
+                        spec.name.c_str(), e.feature.c_str(), e.section.c_str(), it->second,
+                        measured, tol);
+        }
     }
     return out;
 }
