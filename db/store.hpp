@@ -56,6 +56,16 @@ struct ProfileRecord {
     std::string index_blob; // core/index serialisation; "" when none
 };
 
+// Fix plans (core/fixes FixPlan as JSON, fix_plan_json.hpp) and per-set track
+// role maps ("Bass=bass,Lead 1=lead", keyed by core/fixes setKey()).
+struct FixPlanRecord {
+    std::string plan_id;
+    std::string created_at;
+    std::string wip_hash;
+    std::string profile;
+    std::string document;
+};
+
 class Store {
 public:
     // Opens (creating if needed) the database at `path` and migrates it.
@@ -77,6 +87,15 @@ public:
     // created_at is kept on replace unless `profile.created_at` is set.
     Status putProfile(const ProfileRecord& profile);
     Result<bool> deleteProfile(const std::string& name);
+
+    // --- fix plans and track role maps (remediation planning) ---
+    // Inserts the plan (plan ids are unique: an existing id is replaced).
+    Status putFixPlan(const FixPlanRecord& plan);
+    Result<std::optional<FixPlanRecord>> findFixPlan(const std::string& plan_id);
+    // Replaces the set's map; updated_at is now.
+    Status putTrackRoleMap(const std::string& set_key, const std::string& mapping);
+    Result<std::optional<std::string>> findTrackRoleMap(const std::string& set_key);
+    // --- end of fix plans and track role maps ---
 
     // "ok" when PRAGMA integrity_check passes, else its report.
     Result<std::string> integrityCheck();

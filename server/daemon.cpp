@@ -146,6 +146,7 @@ core::Status Daemon::start() {
     }
 
     m_gaps = std::make_unique<GapRunner>(*m_profiles, *m_analysis);
+    m_fixes = std::make_unique<FixRunner>(*m_gaps, *m_store);
     m_stems =
         std::make_unique<StemRunner>(*m_analysis, m_options.data_dir + "/stems", separator_factory);
 
@@ -156,6 +157,7 @@ core::Status Daemon::start() {
     deps.analysis = m_analysis.get();
     deps.profiles = m_profiles.get();
     deps.gaps = m_gaps.get();
+    deps.fixes = m_fixes.get();
     deps.stems = m_stems.get();
     deps.auth_token = m_auth_token;
     deps.request_shutdown = [this] { requestShutdown(); };

@@ -56,6 +56,7 @@ private:
     std::unique_ptr<AnalysisCoordinator> m_analysis;
     std::unique_ptr<ProfileManager> m_profiles;
     std::unique_ptr<GapRunner> m_gaps;
+    std::unique_ptr<FixRunner> m_fixes;
     std::unique_ptr<StemRunner> m_stems;
     std::unique_ptr<StyleDnaService> m_service;
     std::unique_ptr<grpc::Server> m_server;

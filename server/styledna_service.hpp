@@ -10,6 +10,7 @@
 
 #include "db/store.hpp"
 #include "server/analysis_coordinator.hpp"
+#include "server/fix_runner.hpp"
 #include "server/gap_runner.hpp"
 #include "server/job_pool.hpp"
 #include "server/options.hpp"
@@ -27,6 +28,7 @@ struct ServiceDeps {
     ProfileManager* profiles = nullptr;
     GapRunner* gaps = nullptr;
     StemRunner* stems = nullptr;
+    FixRunner* fixes = nullptr;
     std::string auth_token;                 // "" = no token required
     std::function<void()> request_shutdown; // asynchronous
     std::chrono::steady_clock::time_point started_at;

@@ -21,7 +21,6 @@ class ApiTest(DaemonTestCase):
     def test_unimplemented_calls(self):
         s = self.stub
         unary = {
-            "GenerateFixes": lambda: s.GenerateFixes(pb2.GenerateFixesRequest(path="/x.wav")),
             "UndoApply": lambda: s.UndoApply(pb2.UndoApplyRequest(journal_id="j")),
             "GetLiveSet": lambda: s.GetLiveSet(pb2.GetLiveSetRequest()),
             "ApplyFixes": lambda: list(s.ApplyFixes(pb2.ApplyFixesRequest(plan_id="p"))),
