@@ -17,13 +17,16 @@
 //                           breakdowns and buildups are listed but never
 //                           evidence (trance plays no bass there: they
 //                           measure noise);
-//       per stem:           (listed below; a stem's spectral centroid and
+//       per stem:           the stem's whole-track and per-section values,
+//                           when both sides have that stem, against the basis
+//                           cluster's Cluster::stem_stats / stem_section_stats
+//                           (a feature only when at least kMinClusterStemCount
+//                           of its members have it: fewer say little about a
+//                           sub-style's stems) and Profile::stem_stats /
+//                           stem_section_stats; a stem's spectral centroid and
 //                           roll-off say which instruments play and are never
 //                           evidence; nor is the bass stem in breakdowns and
-//                           buildups, where trance has no bass);
-//       per stem:           the stem's whole-track and per-section values
-//                           against stem_stats / stem_section_stats, when both
-//                           sides have that stem.
+//                           buildups, where trance has no bass.
 //     Numbers: target = median; range = [range_low, range_high] (p10-p90,
 //     widened for few references, feature_stats.hpp); robust scale
 //       s = max(IQR / 1.349, (p90 - p10) / 2.5631, minimumMeaningfulDifference)
@@ -45,14 +48,19 @@
 //     (tonal_balance_*_db, shares of the total) are compared balance-matched the same way: the
 //     WIP's bands of one place are shifted by the median over bands of (wip - target), so one
 //     boosted band reads as that band, not also as every other band lowered (wip_value and delta
-//     are the shifted ones; the sentence says "bands level-matched"). key and mode compare
+//     are the shifted ones; the sentence says "bands level-matched"). On a stem the median is
+//     weighted by 1 / s of each band (BandMatching::kSpreadWeightedMedian, gap_compare.hpp): the
+//     bands the references spread widely on (a bright bass stem's high mids) do not set the
+//     offset of the bands they hold tight. key and mode compare
 //     categories: out of range when no reference of the basis has the WIP's value (severity
 //     kCategoricalSeverity x weight).
-//  3. A mix feature judged against both the basis cluster and the whole
-//     profile (whole track, sections) gives one piece of evidence: the
-//     cluster's comparison (its numbers are the headline) with the mean of
-//     the two severities (a cluster of six references is a thin basis alone;
-//     the whole library alone blurs sub-styles). Stems: the profile's.
+//  3. A feature judged against both the basis cluster and the whole profile
+//     (whole track, sections, stems) gives one piece of evidence: the
+//     cluster's comparison (its numbers are the headline, Comparison::basis
+//     "cluster") with the mean of the two severities (a cluster of six
+//     references is a thin basis alone; the whole library alone blurs
+//     sub-styles). A stem feature too few of the cluster's members have is
+//     judged by the profile's comparison alone (basis "profile").
 //  4. Merging. Every out-of-range comparison points at a cause by feature and
 //     direction (causeOf: tonal_balance_low_mid_db above the references
 //     anywhere -> "low_mid_buildup"); the comparisons of one cause are one
@@ -114,6 +122,7 @@ constexpr double kEmbeddingPartWeight = 0.4;
 constexpr double kStyleMargin = 1.0;
 constexpr double kSectionDistanceScale = 0.8;
 constexpr double kStemDistanceScale = 0.6;
+constexpr int kMinClusterStemCount = 6; // members of the basis cluster that have the stem feature
 
 using profile::FeatureStats;
 
@@ -163,6 +172,7 @@ private:
     core::Status chooseBasis();
     const StatsList& basisStats() const { return m_cluster ? m_cluster->stats : m_profile.stats; }
     std::string basisName() const;
+    const StatsList* clusterStemStats(const std::string& stem, const std::string& section) const;
     void compareWholeTrack();
     void compareCategorical();
     void comparePlace(const std::map<std::string, double>& values, const StatsList& stats,
@@ -222,6 +232,23 @@ std::string Analyzer::basisName() const {
     }
     std::string s = "sub-style \"";
     return s.append(m_cluster->label).append("\"");
+}
+
+const StatsList* Analyzer::clusterStemStats(const std::string& stem,
+                                            const std::string& section) const {
+    if (!m_cluster) {
+        return nullptr;
+    }
+    if (section.empty()) {
+        const auto it = m_cluster->stem_stats.find(stem);
+        return it == m_cluster->stem_stats.end() ? nullptr : &it->second;
+    }
+    const auto by_stem = m_cluster->stem_section_stats.find(stem);
+    if (by_stem == m_cluster->stem_section_stats.end()) {
+        return nullptr;
+    }
+    const auto it = by_stem->second.find(section);
+    return it == by_stem->second.end() ? nullptr : &it->second;
 }
 
 bool Analyzer::outsideEveryCluster(const std::string& name, double wip, bool energy) const {
@@ -320,8 +347,10 @@ void Analyzer::comparePlace(const std::map<std::string, double>& values, const S
                             const std::string& stem) {
     const double scale =
         (section.empty() ? 1.0 : kSectionDistanceScale) * (stem.empty() ? 1.0 : kStemDistanceScale);
-    const double cluster_offset = bandOffset(values, cluster_stats);
-    const double profile_offset = bandOffset(values, &stats);
+    const auto matching =
+        stem.empty() ? BandMatching::kMedian : BandMatching::kSpreadWeightedMedian;
+    const double cluster_offset = bandOffset(values, cluster_stats, matching);
+    const double profile_offset = bandOffset(values, &stats, matching);
     for (const auto& [name, wip] : values) {
         const bool band = isTonalBand(name);
         const auto cls = classifyFeature(name);
@@ -330,6 +359,9 @@ void Analyzer::comparePlace(const std::map<std::string, double>& values, const S
         }
         const auto* ps = findStats(stats, name);
         const auto* cs = cluster_stats ? findStats(*cluster_stats, name) : nullptr;
+        if (cs && !stem.empty() && cs->count < kMinClusterStemCount) {
+            cs = nullptr; // too few members with this stem: the whole library judges it
+        }
         std::optional<Comparison> by_cluster, by_profile;
         if (cs && !cs->categorical) {
             by_cluster = compare(name, wip, *cs, "cluster", section, stem, scale,
@@ -566,7 +598,8 @@ core::Result<GapReport> Analyzer::run() {
     }
     for (const auto& [stem, features] : m_wip.stems.stems) {
         if (const auto it = m_profile.stem_stats.find(stem); it != m_profile.stem_stats.end()) {
-            comparePlace(profile::wholeTrackValues(features), it->second, nullptr, "", stem);
+            comparePlace(profile::wholeTrackValues(features), it->second,
+                         clusterStemStats(stem, ""), "", stem);
         }
         const auto sections = m_profile.stem_section_stats.find(stem);
         if (sections == m_profile.stem_section_stats.end()) {
@@ -574,7 +607,7 @@ core::Result<GapReport> Analyzer::run() {
         }
         for (const auto& [label, values] : profile::sectionValues(features)) {
             if (const auto it = sections->second.find(label); it != sections->second.end()) {
-                comparePlace(values, it->second, nullptr, label, stem);
+                comparePlace(values, it->second, clusterStemStats(stem, label), label, stem);
             }
         }
     }

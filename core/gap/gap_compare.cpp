@@ -10,6 +10,15 @@ namespace styledna::gap {
 
 using profile::FeatureStats;
 
+namespace {
+
+// max(IQR / 1.349, (p90 - p10) / kP10P90Sigmas, floor) of the quantiles mapped by t.
+template <class Transform> double robustScale(const FeatureStats& s, double floor, Transform t) {
+    return std::max({(t(s.p75) - t(s.p25)) / 1.349, (t(s.p90) - t(s.p10)) / kP10P90Sigmas, floor});
+}
+
+} // namespace
+
 const FeatureStats* findStats(const StatsList& list, const std::string& name) {
     const auto it = std::lower_bound(
         list.begin(), list.end(), name,
@@ -41,8 +50,7 @@ Judgement judge(const std::string& name, double wip, const FeatureStats& s) {
                              ? std::log2(1.0 + minimumMeaningfulDifference(name, s.unit, s.median) /
                                                    std::max(s.median, 1e-9))
                              : minimumMeaningfulDifference(name, s.unit, s.median);
-    const double scale =
-        std::max({(t(s.p75) - t(s.p25)) / 1.349, (t(s.p90) - t(s.p10)) / kP10P90Sigmas, floor});
+    const double scale = robustScale(s, floor, t);
     const double outside = std::max({t(s.range_low) - t(wip), t(wip) - t(s.range_high), 0.0});
     Judgement j;
     j.z = (t(wip) - t(s.median)) / scale;
@@ -77,12 +85,20 @@ bool isTonalBand(const std::string& name) {
     return name.rfind("tonal_balance_", 0) == 0;
 }
 
-double bandOffset(const std::map<std::string, double>& values, const StatsList* stats) {
-    std::vector<double> d;
+double bandOffset(const std::map<std::string, double>& values, const StatsList* stats,
+                  BandMatching matching) {
+    std::vector<std::pair<double, double>> d; // (wip - target, weight)
+    double total = 0.0;
     for (const auto& [name, v] : values) {
         if (isTonalBand(name) && stats != nullptr) {
             if (const auto* s = findStats(*stats, name)) {
-                d.push_back(v - s->median);
+                double weight = 1.0;
+                if (matching == BandMatching::kSpreadWeightedMedian) {
+                    const double floor = minimumMeaningfulDifference(name, s->unit, s->median);
+                    weight = 1.0 / robustScale(*s, floor, [](double x) { return x; });
+                }
+                d.emplace_back(v - s->median, weight);
+                total += weight;
             }
         }
     }
@@ -90,7 +106,20 @@ double bandOffset(const std::map<std::string, double>& values, const StatsList* 
         return 0.0;
     }
     std::sort(d.begin(), d.end());
-    return profile::quantileSorted(d, 0.5);
+    // The first value at which the cumulative weight passes half the total;
+    // the mean of two when it lands on half exactly (the type-7 median of an
+    // even count, for equal weights).
+    double below = 0.0;
+    for (std::size_t i = 0; i + 1 < d.size(); ++i) {
+        below += d[i].second;
+        if (below > 0.5 * total) {
+            return d[i].first;
+        }
+        if (below == 0.5 * total) {
+            return d[i].first + 0.5 * (d[i + 1].first - d[i].first);
+        }
+    }
+    return d.back().first;
 }
 
 double energyOffset(const std::map<std::string, double>& values, const StatsList& stats) {

@@ -50,11 +50,27 @@ Comparison compare(const std::string& name, double wip, const profile::FeatureSt
                    const std::string& basis, const std::string& section, const std::string& stem,
                    double distance_scale = 1.0, double shift = 0.0);
 
-// Median over the tonal balance bands of one place of (wip - target): the
-// bands are shares of the total, so one boosted band lowers every other one
-// by the same amount; without this offset a muddy bass also reads as dull
-// highs and a thin low end. 0 with fewer than 3 bands or no statistics.
-double bandOffset(const std::map<std::string, double>& values, const StatsList* stats);
+// How the common offset of one place's tonal balance bands is taken.
+enum class BandMatching {
+    // The median over the bands of (wip - target): the mix, whose bands move
+    // as shares of one spectrum.
+    kMedian,
+    // The weighted median, each band weighing 1 / its robust scale (as judge()
+    // computes it, floored at 0.5 dB): the stems. A stem's upper bands are
+    // the sound designer's choice (a bright psy bass reaches the high mids, a
+    // sub bass stops at 250 Hz), so the references spread tens of dB there;
+    // when more than half the bands of a bright stem sit above a dark
+    // majority's medians, the plain median takes their offset and every band
+    // the references hold tight reads as lowered. Equal scales give kMedian.
+    kSpreadWeightedMedian,
+};
+
+// The tonal balance bands of one place are shares of the total, so one
+// boosted band lowers every other one by the same amount; without this offset
+// a muddy bass also reads as dull highs and a thin low end. 0 with fewer than
+// 3 bands or no statistics.
+double bandOffset(const std::map<std::string, double>& values, const StatsList* stats,
+                  BandMatching matching = BandMatching::kMedian);
 
 // Median over the energy curve points of (wip - target): the level offset
 // removed before the curve's shape is compared.

@@ -57,8 +57,16 @@ struct Cluster {
     double variance = 0;         // mean squared distance of members to the centroid
     std::vector<FeatureStats> stats;
     // The members' per-section statistics (section label -> stats, as
-    // Profile::section_stats over the members only); mix only, no stems.
+    // Profile::section_stats over the members only).
     std::map<std::string, std::vector<FeatureStats>> section_stats;
+    // The members' per-stem statistics (as Profile::stem_stats /
+    // stem_section_stats over the members that have the stem; empty when no
+    // member has stems, and in profiles built before them). A sub-style's
+    // stems differ from the library's (a psy bass holds more low mids than an
+    // uplifting one), so the gap analyzer judges stems against these when
+    // enough members have the stem (gap_analyzer.cpp).
+    std::map<std::string, std::vector<FeatureStats>> stem_stats;
+    std::map<std::string, std::map<std::string, std::vector<FeatureStats>>> stem_section_stats;
 };
 
 struct Member {
@@ -180,8 +188,9 @@ struct BuildOptions {
 //  3. trainer (when set) -> head; its dims must match (input_dim = backbone dim).
 //  4. member embedding = embedTrackInSpace() over ALL the track's segments.
 //  5. clusters (clustering.hpp), statistics and weights (feature_stats.hpp,
-//     feature_weight.hpp) of the mix and of each stem, cluster labels (cluster_label.hpp),
-//     validator (validator.hpp).
+//     feature_weight.hpp) of the mix and of each stem, over all members and
+//     over each cluster's, cluster labels (cluster_label.hpp), validator
+//     (validator.hpp).
 // Progress stages: "training_set", "training", "embedding", "clustering",
 // "statistics", "validation", "done". Cancellation is checked between stages,
 // per track and per k-means restart; a cancelled build returns cancelledError.

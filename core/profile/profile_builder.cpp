@@ -191,6 +191,45 @@ core::Status checkHead(const embed::HeadWeights& head, int backbone_dim) {
     return head.validate();
 }
 
+// Per-stem statistics (Profile::stem_stats / stem_section_stats, or a
+// cluster's) over the references that have each stem. Seeds derive from
+// seed_prefix + stem ("stats:stem:" for the whole profile).
+struct StemStats {
+    std::map<std::string, std::vector<FeatureStats>> whole_track;
+    std::map<std::string, std::map<std::string, std::vector<FeatureStats>>> sections;
+};
+
+StemStats stemStats(const std::vector<const Reference*>& refs, const BuildOptions& options,
+                    const std::string& seed_prefix) {
+    std::map<std::string, std::vector<const core::TrackFeatures*>> by_stem;
+    for (const auto* r : refs) {
+        for (const auto& [stem, features] : r->analysis.stems.stems) {
+            by_stem[stem].push_back(&features);
+        }
+    }
+    StemStats out;
+    for (const auto& [stem, tracks] : by_stem) {
+        auto table = wholeTrackTable(tracks);
+        std::erase_if(table.scalars, [](const auto& entry) {
+            return entry.first.rfind(kArrangementPrefix, 0) == 0;
+        });
+        const std::string key = seed_prefix + stem;
+        auto stats =
+            tableStats(table, {deriveSeed(options.seed, key), options.bootstrap_resamples});
+        applyStemWeights(stats, stem, "");
+        out.whole_track[stem] = std::move(stats);
+        for (const auto& [label, section_table] : sectionTables(tracks)) {
+            std::string section_key = key;
+            section_key.append(":section:").append(label);
+            auto section = tableStats(section_table, {deriveSeed(options.seed, section_key),
+                                                      options.bootstrap_resamples});
+            applyStemWeights(section, stem, label);
+            out.sections[stem][label] = std::move(section);
+        }
+    }
+    return out;
+}
+
 Cluster makeCluster(int id, const ClusterChoice& choice, const UnitRows& rows,
                     const std::vector<const Reference*>& refs, const std::vector<Member>& members,
                     const Profile& profile, const BuildOptions& options) {
@@ -198,10 +237,12 @@ Cluster makeCluster(int id, const ClusterChoice& choice, const UnitRows& rows,
     c.id = id;
     std::vector<int> idx;
     std::vector<const core::TrackFeatures*> features, rest;
+    std::vector<const Reference*> member_refs;
     std::vector<std::string> labels;
     for (std::size_t i = 0; i < members.size(); ++i) {
         if (choice.assignment[i] == id) {
             idx.push_back(static_cast<int>(i));
+            member_refs.push_back(refs[i]);
             c.member_hashes.push_back(members[i].content_hash);
             features.push_back(&refs[i]->analysis.features);
             labels.push_back(members[i].label);
@@ -223,38 +264,14 @@ Cluster makeCluster(int id, const ClusterChoice& choice, const UnitRows& rows,
         applyWeights(stats, label);
         c.section_stats[label] = std::move(stats);
     }
+    std::string stem_key = "stats:cluster:";
+    stem_key.append(std::to_string(id)).append(":stem:");
+    auto stems = stemStats(member_refs, options, stem_key);
+    c.stem_stats = std::move(stems.whole_track);
+    c.stem_section_stats = std::move(stems.sections);
     const auto rest_stats = tableStats(wholeTrackTable(rest), {0, 0}); // medians only
     c.label = clusterLabel(id, labels, c.stats, rest_stats, profile.stats);
     return c;
-}
-
-// Profile::stem_stats / stem_section_stats over the references that have each stem.
-void addStemStats(const std::vector<const Reference*>& distinct, const BuildOptions& options,
-                  Profile& profile) {
-    std::map<std::string, std::vector<const core::TrackFeatures*>> by_stem;
-    for (const auto* r : distinct) {
-        for (const auto& [stem, features] : r->analysis.stems.stems) {
-            by_stem[stem].push_back(&features);
-        }
-    }
-    for (const auto& [stem, tracks] : by_stem) {
-        auto table = wholeTrackTable(tracks);
-        std::erase_if(table.scalars, [](const auto& entry) {
-            return entry.first.rfind(kArrangementPrefix, 0) == 0;
-        });
-        auto stats = tableStats(
-            table, {deriveSeed(options.seed, "stats:stem:" + stem), options.bootstrap_resamples});
-        applyStemWeights(stats, stem, "");
-        profile.stem_stats[stem] = std::move(stats);
-        for (const auto& [label, section_table] : sectionTables(tracks)) {
-            std::string key = "stats:stem:";
-            key.append(stem).append(":section:").append(label);
-            auto section = tableStats(section_table,
-                                      {deriveSeed(options.seed, key), options.bootstrap_resamples});
-            applyStemWeights(section, stem, label);
-            profile.stem_section_stats[stem][label] = std::move(section);
-        }
-    }
 }
 
 } // namespace
@@ -377,7 +394,9 @@ core::Result<Profile> buildProfile(const std::string& name, const std::vector<Re
         applyWeights(stats, label);
         profile.section_stats[label] = std::move(stats);
     }
-    addStemStats(distinct, options, profile);
+    auto stems = stemStats(distinct, options, "stats:stem:");
+    profile.stem_stats = std::move(stems.whole_track);
+    profile.stem_section_stats = std::move(stems.sections);
     for (int c = 0; c < choice->k; ++c) {
         if (cancel.isCancelled()) {
             return cancelled("statistics");

@@ -1,6 +1,7 @@
 #include "core/profile/profile_json.hpp"
 
 #include <cmath>
+#include <map>
 #include <set>
 #include <string>
 
@@ -47,6 +48,32 @@ json statsListToJson(const std::vector<FeatureStats>& list) {
         out.push_back(statsToJson(s));
     }
     return out;
+}
+
+using StatsByKey = std::map<std::string, std::vector<FeatureStats>>;
+using StatsByStemAndLabel = std::map<std::string, StatsByKey>;
+
+json statsByKeyToJson(const StatsByKey& by_key) {
+    json out = json::object();
+    for (const auto& [key, list] : by_key) {
+        out[key] = statsListToJson(list);
+    }
+    return out;
+}
+
+// The optional stem keys of a profile or a cluster object, written only when
+// there are stem statistics.
+void addStemStatsJson(json& obj, const StatsByKey& stem_stats,
+                      const StatsByStemAndLabel& stem_section_stats) {
+    if (stem_stats.empty() && stem_section_stats.empty()) {
+        return;
+    }
+    obj["stem_stats"] = statsByKeyToJson(stem_stats);
+    json stem_sections = json::object();
+    for (const auto& [stem, by_label] : stem_section_stats) {
+        stem_sections[stem] = statsByKeyToJson(by_label);
+    }
+    obj["stem_section_stats"] = stem_sections;
 }
 
 json headToJson(const embed::HeadWeights& head, bool include_weights) {
@@ -129,6 +156,37 @@ std::vector<FeatureStats> readStatsList(JsonReader& r, const json& list, const s
         }
     }
     return out;
+}
+
+// {key: [FeatureStats]} at obj[name]; nothing when the key is absent.
+void readOptionalStatsByKey(JsonReader& r, const json& obj, const std::string& where,
+                            const char* name, StatsByKey& out) {
+    if (!r.ok() || !obj.contains(name)) {
+        return;
+    }
+    const std::string at = fieldPath(where, name);
+    if (const json* by_key = r.object(obj, where, name)) {
+        for (auto it = by_key->begin(); it != by_key->end() && r.ok(); ++it) {
+            if (const json* list = r.array(*by_key, at, it.key().c_str())) {
+                out[it.key()] = readStatsList(r, *list, fieldPath(at, it.key().c_str()));
+            }
+        }
+    }
+}
+
+// The optional "stem_stats" and "stem_section_stats" of a profile or a cluster.
+void readOptionalStemStats(JsonReader& r, const json& obj, const std::string& where,
+                           StatsByKey& stem_stats, StatsByStemAndLabel& stem_section_stats) {
+    readOptionalStatsByKey(r, obj, where, "stem_stats", stem_stats);
+    if (!r.ok() || !obj.contains("stem_section_stats")) {
+        return;
+    }
+    const std::string at = fieldPath(where, "stem_section_stats");
+    if (const json* stems = r.object(obj, where, "stem_section_stats")) {
+        for (auto it = stems->begin(); it != stems->end() && r.ok(); ++it) {
+            readOptionalStatsByKey(r, *stems, at, it.key().c_str(), stem_section_stats[it.key()]);
+        }
+    }
 }
 
 void readSpace(JsonReader& r, const json& j, const std::string& where, EmbeddingSpace& space) {
@@ -254,17 +312,9 @@ void readClusters(JsonReader& r, const json& list, std::size_t dim, Profile& p) 
             c.member_hashes.push_back((*hashes)[m].get<std::string>());
         }
         c.stats = readStatsList(r, *stats, fieldPath(where, "stats"));
-        if (r.ok() && j.contains("section_stats")) { // optional: absent before per-section
-            const std::string at = fieldPath(where, "section_stats");
-            if (const json* sections = r.object(j, where, "section_stats")) {
-                for (auto it = sections->begin(); it != sections->end() && r.ok(); ++it) {
-                    if (const json* one = r.array(*sections, at, it.key().c_str())) {
-                        c.section_stats[it.key()] =
-                            readStatsList(r, *one, fieldPath(at, it.key().c_str()));
-                    }
-                }
-            }
-        }
+        // Optional: absent in documents written before per-section and per-stem cluster stats.
+        readOptionalStatsByKey(r, j, where, "section_stats", c.section_stats);
+        readOptionalStemStats(r, j, where, c.stem_stats, c.stem_section_stats);
         p.clusters.push_back(std::move(c));
     }
 }
@@ -312,22 +362,7 @@ nlohmann::json profileToJson(const Profile& p, bool include_head) {
         sections[label] = statsListToJson(list);
     }
     doc["section_stats"] = sections;
-    if (!p.stem_stats.empty() || !p.stem_section_stats.empty()) {
-        json stems = json::object();
-        for (const auto& [stem, list] : p.stem_stats) {
-            stems[stem] = statsListToJson(list);
-        }
-        doc["stem_stats"] = stems;
-        json stem_sections = json::object();
-        for (const auto& [stem, by_label] : p.stem_section_stats) {
-            json labels = json::object();
-            for (const auto& [label, list] : by_label) {
-                labels[label] = statsListToJson(list);
-            }
-            stem_sections[stem] = labels;
-        }
-        doc["stem_section_stats"] = stem_sections;
-    }
+    addStemStatsJson(doc, p.stem_stats, p.stem_section_stats);
     json clusters = json::array();
     for (const auto& c : p.clusters) {
         clusters.push_back({{"id", c.id},
@@ -337,12 +372,9 @@ nlohmann::json profileToJson(const Profile& p, bool include_head) {
                             {"variance", c.variance},
                             {"stats", statsListToJson(c.stats)}});
         if (!c.section_stats.empty()) {
-            json by_label = json::object();
-            for (const auto& [label, list] : c.section_stats) {
-                by_label[label] = statsListToJson(list);
-            }
-            clusters.back()["section_stats"] = by_label;
+            clusters.back()["section_stats"] = statsByKeyToJson(c.section_stats);
         }
+        addStemStatsJson(clusters.back(), c.stem_stats, c.stem_section_stats);
     }
     doc["clusters"] = clusters;
     doc["cluster_silhouette"] = p.cluster_silhouette;
@@ -411,31 +443,7 @@ core::Result<Profile> profileFromJson(const nlohmann::json& doc) {
         }
     }
     // Optional (absent in documents without stems, and in those written before them).
-    if (r.ok() && doc.contains("stem_stats")) {
-        if (const json* stems = r.object(doc, "", "stem_stats")) {
-            for (auto it = stems->begin(); it != stems->end() && r.ok(); ++it) {
-                if (const json* list = r.array(*stems, "stem_stats", it.key().c_str())) {
-                    p.stem_stats[it.key()] =
-                        readStatsList(r, *list, fieldPath("stem_stats", it.key().c_str()));
-                }
-            }
-        }
-    }
-    if (r.ok() && doc.contains("stem_section_stats")) {
-        if (const json* stems = r.object(doc, "", "stem_section_stats")) {
-            for (auto it = stems->begin(); it != stems->end() && r.ok(); ++it) {
-                const std::string where = fieldPath("stem_section_stats", it.key().c_str());
-                if (const json* labels = r.object(*stems, "stem_section_stats", it.key().c_str())) {
-                    for (auto l = labels->begin(); l != labels->end() && r.ok(); ++l) {
-                        if (const json* list = r.array(*labels, where, l.key().c_str())) {
-                            p.stem_section_stats[it.key()][l.key()] =
-                                readStatsList(r, *list, fieldPath(where, l.key().c_str()));
-                        }
-                    }
-                }
-            }
-        }
-    }
+    readOptionalStemStats(r, doc, "", p.stem_stats, p.stem_section_stats);
     if (const json* space = r.object(doc, "", "space")) {
         readSpace(r, *space, "space", p.space);
     }

@@ -11,7 +11,9 @@
 //   "stem_section_stats": {stem: {label: [FeatureStats]}}, (optional)
 //   "clusters": [{"id", "label", "member_hashes": [string], "centroid": F,
 //                 "variance", "stats": [FeatureStats],
-//                 "section_stats": {label: [FeatureStats]} (optional)}],
+//                 "section_stats": {label: [FeatureStats]},     (optional)
+//                 "stem_stats": {stem: [FeatureStats]},         (optional)
+//                 "stem_section_stats": {stem: {label: [FeatureStats]}} (optional)}],
 //   "cluster_silhouette": number,
 //   "validation": [{"severity", "code", "message", "path"}],
 //   "members": [{"content_hash", "path", "label", "cluster", "sample_rate_hz",
@@ -31,10 +33,13 @@
 // double, so they are bit-exact too (profileFromJson(profileToJson(p)) == p).
 //
 // Optional keys, written only when the profile has them and read when
-// present: a cluster's "section_stats" (Cluster::section_stats), "stem_stats"
-// and "stem_section_stats" (Profile::stem_stats / stem_section_stats). A
-// version 2 document without them reads as a profile without them, so the
-// version stays 2 (a reader that predates them ignores keys it does not know).
+// present: a cluster's "section_stats", "stem_stats" and "stem_section_stats"
+// (Cluster::section_stats / stem_stats / stem_section_stats), the profile's
+// "stem_stats" and "stem_section_stats" (Profile::stem_stats /
+// stem_section_stats). A version 2 document without them reads as a profile
+// without them, so the version stays 2 (a reader that predates them ignores
+// keys it does not know; they add statistics, they change no stored value's
+// meaning).
 //
 // include_head = false writes the head's dims with "weights_included": false
 // (the store keeps the weights elsewhere, or an export leaves the model out);

@@ -44,6 +44,15 @@ void printDetails(const gap::GapReport& r, std::size_t n) {
         const auto& g = r.gaps[i];
         std::printf("      %.2f %s [%s/%s] z %.1f: %s\n", g.severity, g.id.c_str(),
                     g.section.c_str(), g.stem.c_str(), g.z_score, g.explanation.c_str());
+        if (std::string(std::getenv("STYLEDNA_GAP_VERBOSE")) == "2") {
+            for (const auto& e : g.evidence) {
+                std::printf("          %.2f %s [%s/%s] %s wip %.3g target %.3g range %.3g..%.3g "
+                            "z %.1f w %.2f\n",
+                            e.severity, e.feature.c_str(), e.section.c_str(), e.stem.c_str(),
+                            e.basis.c_str(), e.wip_value, e.target_value, e.range_low, e.range_high,
+                            e.z_score, e.weight);
+            }
+        }
     }
 }
 
@@ -109,6 +118,16 @@ void checkGapQuality(const std::shared_ptr<const core::stems::Separator>& separa
                 : separator ? ("mix + stems by " + separator->name()).c_str()
                             : "mix + DSP-separated stems");
 
+    if (std::getenv("STYLEDNA_GAP_VERBOSE") != nullptr) {
+        for (const auto& c : profile.clusters) {
+            std::printf("  cluster %d \"%s\":", c.id, c.label.c_str());
+            for (const auto& hash : c.member_hashes) {
+                std::printf(" %s", hash.c_str());
+            }
+            std::printf("\n");
+        }
+    }
+
     std::size_t next = first_wip;
     int total_found = 0, total = 0;
     for (const auto flaw : kFlaws) {
@@ -124,8 +143,8 @@ void checkGapQuality(const std::shared_ptr<const core::stems::Separator>& separa
             const bool ok = rank >= 1 && rank <= 3;
             found += ok ? 1 : 0;
             ++n;
-            std::printf("  %-44s rank %2d %s  top3: %s\n", specs[next].name.c_str(), rank,
-                        ok ? "ok  " : "MISS", topTitles(*report, 3).c_str());
+            std::printf("  %-44s rank %2d %s c%d top3: %s\n", specs[next].name.c_str(), rank,
+                        ok ? "ok  " : "MISS", report->cluster, topTitles(*report, 3).c_str());
             printDetails(*report, ok && std::getenv("STYLEDNA_GAP_VERBOSE_ALL") == nullptr ? 0 : 4);
             if (!ok && rank > 0 && std::getenv("STYLEDNA_GAP_VERBOSE") != nullptr) {
                 const auto& g = report->gaps[static_cast<std::size_t>(rank - 1)];
@@ -146,8 +165,9 @@ void checkGapQuality(const std::shared_ptr<const core::stems::Separator>& separa
                                      [](const gap::Gap& g) { return g.severity_label == "high"; });
         clean_ok += ok ? 1 : 0;
         ++clean_n;
-        std::printf("  %-44s %s conformance %5.1f  top3: %s\n", specs[i].name.c_str(),
-                    ok ? "ok  " : "HIGH", report->conformance_score, topTitles(*report, 3).c_str());
+        std::printf("  %-44s %s conformance %5.1f c%d top3: %s\n", specs[i].name.c_str(),
+                    ok ? "ok  " : "HIGH", report->conformance_score, report->cluster,
+                    topTitles(*report, 3).c_str());
         printDetails(*report, ok ? 0 : 3);
     }
     std::printf("\nflaws found in top 3: %d/%d; clean WIPs without a high gap: %d/%d\n",

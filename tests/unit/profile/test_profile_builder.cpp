@@ -374,13 +374,43 @@ TEST_CASE("per-stem statistics come from the references that have the stem",
     REQUIRE(drop_low_mid != nullptr);
     CHECK(drop_low_mid->count == 4);
     CHECK(drop_low_mid->median == -10.25);
-    // Clusters carry their members' section statistics.
+    // Clusters carry their members' section statistics, and the stem
+    // statistics of the members that have each stem.
+    int other_total = 0;
     for (const auto& c : p->clusters) {
         CHECK_FALSE(c.section_stats.empty());
+        int with_other = 0, with_bass = 0;
+        for (const auto& hash : c.member_hashes) {
+            for (std::size_t i = 0; i < refs.size(); ++i) {
+                if (refs[i].analysis.content_hash == hash) {
+                    with_other += refs[i].analysis.stems.stems.count("other") > 0 ? 1 : 0;
+                    with_bass += refs[i].analysis.stems.stems.count("bass") > 0 ? 1 : 0;
+                }
+            }
+        }
+        other_total += with_other;
+        CHECK(c.stem_stats.count("other") == (with_other > 0 ? 1u : 0u));
+        CHECK(c.stem_stats.count("bass") == (with_bass > 0 ? 1u : 0u));
+        if (with_other > 0) {
+            const auto* depth = find(c.stem_stats.at("other"), "sidechain_depth_db");
+            REQUIRE(depth != nullptr);
+            CHECK(depth->count == with_other);
+            REQUIRE(c.stem_section_stats.count("other") == 1);
+            const auto* drop_other =
+                find(c.stem_section_stats.at("other").at("drop"), "tonal_balance_low_mid_db");
+            REQUIRE(drop_other != nullptr);
+            CHECK(drop_other->count == with_other);
+            CHECK_FALSE(drop_other->weight_basis.empty());
+        }
     }
+    CHECK(other_total == 8);
     // Without stems: none.
     auto plain = buildProfile("plain", test::syntheticReferences(6, 2, false, 9), options);
     REQUIRE(plain.isOk());
     CHECK(plain->stem_stats.empty());
     CHECK(plain->stem_section_stats.empty());
+    for (const auto& c : plain->clusters) {
+        CHECK(c.stem_stats.empty());
+        CHECK(c.stem_section_stats.empty());
+    }
 }

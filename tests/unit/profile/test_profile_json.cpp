@@ -4,6 +4,7 @@
 #include <cstring>
 #include <fstream>
 #include <limits>
+#include <map>
 #include <string>
 
 #include <catch2/catch.hpp>
@@ -64,6 +65,24 @@ void requireSameStats(const std::vector<FeatureStats>& a, const std::vector<Feat
     }
 }
 
+void requireSameStemStats(
+    const std::map<std::string, std::vector<FeatureStats>>& a_whole,
+    const std::map<std::string, std::map<std::string, std::vector<FeatureStats>>>& a_sections,
+    const std::map<std::string, std::vector<FeatureStats>>& b_whole,
+    const std::map<std::string, std::map<std::string, std::vector<FeatureStats>>>& b_sections) {
+    REQUIRE(a_whole.size() == b_whole.size());
+    for (const auto& [stem, list] : a_whole) {
+        requireSameStats(list, b_whole.at(stem));
+    }
+    REQUIRE(a_sections.size() == b_sections.size());
+    for (const auto& [stem, by_label] : a_sections) {
+        REQUIRE(by_label.size() == b_sections.at(stem).size());
+        for (const auto& [label, list] : by_label) {
+            requireSameStats(list, b_sections.at(stem).at(label));
+        }
+    }
+}
+
 void requireSameProfile(const Profile& a, const Profile& b) {
     CHECK(a.name == b.name);
     CHECK(a.created_at == b.created_at);
@@ -86,18 +105,10 @@ void requireSameProfile(const Profile& a, const Profile& b) {
         for (const auto& [label, list] : a.clusters[c].section_stats) {
             requireSameStats(list, b.clusters[c].section_stats.at(label));
         }
+        requireSameStemStats(a.clusters[c].stem_stats, a.clusters[c].stem_section_stats,
+                             b.clusters[c].stem_stats, b.clusters[c].stem_section_stats);
     }
-    REQUIRE(a.stem_stats.size() == b.stem_stats.size());
-    for (const auto& [stem, list] : a.stem_stats) {
-        requireSameStats(list, b.stem_stats.at(stem));
-    }
-    REQUIRE(a.stem_section_stats.size() == b.stem_section_stats.size());
-    for (const auto& [stem, by_label] : a.stem_section_stats) {
-        REQUIRE(by_label.size() == b.stem_section_stats.at(stem).size());
-        for (const auto& [label, list] : by_label) {
-            requireSameStats(list, b.stem_section_stats.at(stem).at(label));
-        }
-    }
+    requireSameStemStats(a.stem_stats, a.stem_section_stats, b.stem_stats, b.stem_section_stats);
     CHECK(sameBits(a.cluster_silhouette, b.cluster_silhouette));
     REQUIRE(a.validation.size() == b.validation.size());
     for (std::size_t i = 0; i < a.validation.size(); ++i) {
@@ -192,6 +203,11 @@ TEST_CASE("profile JSON: stem and cluster section statistics are optional keys",
     REQUIRE_FALSE(p.stem_stats.empty());
     REQUIRE_FALSE(p.stem_section_stats.empty());
     REQUIRE_FALSE(p.clusters.front().section_stats.empty());
+    bool cluster_stems = false;
+    for (const auto& c : p.clusters) {
+        cluster_stems = cluster_stems || !c.stem_stats.empty();
+    }
+    REQUIRE(cluster_stems);
     json doc = profileToJson(p, true);
     REQUIRE(doc.contains("stem_stats"));
     REQUIRE(doc.contains("stem_section_stats"));
@@ -202,13 +218,24 @@ TEST_CASE("profile JSON: stem and cluster section statistics are optional keys",
     old.erase("stem_section_stats");
     for (auto& c : old["clusters"]) {
         c.erase("section_stats");
+        c.erase("stem_stats");
+        c.erase("stem_section_stats");
     }
     auto r = profileFromJson(old);
     REQUIRE(r.isOk());
     CHECK(r->stem_stats.empty());
     CHECK(r->stem_section_stats.empty());
-    CHECK(r->clusters.front().section_stats.empty());
-    CHECK_FALSE(profileToJson(*r, true).contains("stem_stats"));
+    for (const auto& c : r->clusters) {
+        CHECK(c.section_stats.empty());
+        CHECK(c.stem_stats.empty());
+        CHECK(c.stem_section_stats.empty());
+    }
+    const json rewritten = profileToJson(*r, true);
+    CHECK_FALSE(rewritten.contains("stem_stats"));
+    for (const auto& c : rewritten["clusters"]) {
+        CHECK_FALSE(c.contains("stem_stats"));
+        CHECK_FALSE(c.contains("stem_section_stats"));
+    }
 
     json bad = doc;
     bad["stem_stats"] = 3;
@@ -219,6 +246,12 @@ TEST_CASE("profile JSON: stem and cluster section statistics are optional keys",
     bad = doc;
     bad["clusters"][0]["section_stats"]["drop"] = "x";
     expectImportError(bad, "section_stats.drop");
+    bad = doc;
+    bad["clusters"][0]["stem_stats"] = json::array();
+    expectImportError(bad, "clusters[0].stem_stats");
+    bad = doc;
+    bad["clusters"][0]["stem_section_stats"]["bass"]["drop"] = 1;
+    expectImportError(bad, "clusters[0].stem_section_stats.bass.drop");
 }
 
 TEST_CASE("profile JSON without the head keeps its dims, not its weights", "[profile][json]") {
