@@ -149,6 +149,14 @@ core::Status Daemon::start() {
     m_stems =
         std::make_unique<StemRunner>(*m_analysis, m_options.data_dir + "/stems", separator_factory);
 
+    OscWorkerOptions osc;
+    osc.live_host = m_options.live_host;
+    osc.live_port = m_options.live_port;
+    osc.reply_port = m_options.osc_reply_port;
+    osc.attempt_timeout_ms = m_options.live_timeout_ms;
+    m_osc = std::make_unique<OscWorker>(osc);
+    m_live = std::make_unique<LiveBridge>(*m_store, *m_osc);
+
     ServiceDeps deps;
     deps.options = &m_options;
     deps.store = m_store.get();
@@ -157,6 +165,7 @@ core::Status Daemon::start() {
     deps.profiles = m_profiles.get();
     deps.gaps = m_gaps.get();
     deps.stems = m_stems.get();
+    deps.live = m_live.get();
     deps.auth_token = m_auth_token;
     deps.request_shutdown = [this] { requestShutdown(); };
     deps.started_at = m_started_at;

@@ -12,6 +12,7 @@
 #include "server/analysis_coordinator.hpp"
 #include "server/gap_runner.hpp"
 #include "server/job_pool.hpp"
+#include "server/live_bridge.hpp"
 #include "server/options.hpp"
 #include "server/profile_manager.hpp"
 #include "server/stem_runner.hpp"
@@ -27,6 +28,7 @@ struct ServiceDeps {
     ProfileManager* profiles = nullptr;
     GapRunner* gaps = nullptr;
     StemRunner* stems = nullptr;
+    LiveBridge* live = nullptr;
     std::string auth_token;                 // "" = no token required
     std::function<void()> request_shutdown; // asynchronous
     std::chrono::steady_clock::time_point started_at;
