@@ -390,14 +390,16 @@ void OscWorker::handleTimeouts() {
                                         {}});
             continue;
         }
-        if (p.attempts < m_options.read_attempts) {
+        // While Live answers other requests, a lost read gets twice the attempts.
+        const bool heard = m_last_heard >= p.first_sent;
+        if (p.attempts < (heard ? 2 : 1) * m_options.read_attempts) {
             core::logger("osc")->debug("no reply to {} yet: attempt {}",
                                        p.request.message.toString(), p.attempts + 1);
             sendPending(p);
             continue;
         }
         std::string message;
-        if (m_last_heard < p.first_sent) {
+        if (!heard) {
             message = "no reply from AbletonOSC at " + liveAddress() + " within " +
                       secondsText(m_options.attempt_timeout_ms * m_options.read_attempts) +
                       ": is Live running with the AbletonOSC control surface?";

@@ -14,11 +14,11 @@
 //
 // Per request:
 //  - reads: answered or failed. A read without a reply after
-//    attempt_timeout_ms is re-sent, at most read_attempts times in all; one
-//    answered by nobody at all (no datagram from Live since it was sent) fails
-//    with "no reply from AbletonOSC at HOST:PORT within 1 s: is Live running
-//    with the AbletonOSC control surface?". At most one request per
-//    correlation key is in flight (there are no request ids); later ones wait.
+//    attempt_timeout_ms is re-sent, at most read_attempts times in all (twice
+//    that while Live answers other requests: lossy links); one answered by
+//    nobody at all (no datagram from Live since it was sent) fails with "no reply from AbletonOSC
+//    at HOST:PORT within 1 s: is Live running with the AbletonOSC control surface?". At most one
+//    request per correlation key is in flight (there are no request ids); later ones wait.
 //    Duplicated replies and replies to nobody are dropped.
 //  - sets (no reply in the protocol): sent in batch order, reported ok once
 //    sent; they are verified by reading back, never re-sent here.

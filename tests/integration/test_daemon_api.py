@@ -22,9 +22,6 @@ class ApiTest(DaemonTestCase):
         s = self.stub
         unary = {
             "GenerateFixes": lambda: s.GenerateFixes(pb2.GenerateFixesRequest(path="/x.wav")),
-            "UndoApply": lambda: s.UndoApply(pb2.UndoApplyRequest(journal_id="j")),
-            "GetLiveSet": lambda: s.GetLiveSet(pb2.GetLiveSetRequest()),
-            "ApplyFixes": lambda: list(s.ApplyFixes(pb2.ApplyFixesRequest(plan_id="p"))),
         }
         for name, call in unary.items():
             with self.subTest(rpc=name):
@@ -33,6 +30,21 @@ class ApiTest(DaemonTestCase):
                 self.assertEqual(cm.exception.code(), Code.UNIMPLEMENTED, cm.exception.details())
                 self.assertIn(f"{name} is not implemented yet", cm.exception.details())
                 self.assertIn("issue", cm.exception.details())
+        self.assertAlive()
+
+    def test_apply_and_undo_of_unknown_ids(self):
+        # Checked before anything is sent to Live (test_live covers the rest).
+        with self.assertRaises(grpc.RpcError) as cm:
+            list(self.stub.ApplyFixes(pb2.ApplyFixesRequest(plan_id="p"), timeout=RPC_TIMEOUT_S))
+        self.assertEqual(cm.exception.code(), Code.NOT_FOUND, cm.exception.details())
+        self.assertIn("no fix plan 'p'", cm.exception.details())
+        with self.assertRaises(grpc.RpcError) as cm:
+            self.stub.UndoApply(pb2.UndoApplyRequest(journal_id="j"), timeout=RPC_TIMEOUT_S)
+        self.assertEqual(cm.exception.code(), Code.NOT_FOUND, cm.exception.details())
+        self.assertIn("no apply journal 'j'", cm.exception.details())
+        with self.assertRaises(grpc.RpcError) as cm:
+            list(self.stub.ApplyFixes(pb2.ApplyFixesRequest(), timeout=RPC_TIMEOUT_S))
+        self.assertEqual(cm.exception.code(), Code.INVALID_ARGUMENT)
         self.assertAlive()
 
     def test_invalid_profile_names(self):
