@@ -32,6 +32,29 @@ std::vector<live::LiveRequest> unique(std::vector<live::LiveRequest> requests,
     return out;
 }
 
+// The part of a snapshot a request reads: one track's device lists, one
+// device's parameter lists (all of a part are left out when one list fails).
+std::string snapshotPart(const live::LiveRequest& r) {
+    const std::string& a = r.message.address;
+    const auto index = [&](size_t i) {
+        return i < r.message.args.size() ? r.message.args[i].toString() : std::string("?");
+    };
+    if (a.rfind("/live/track/get/devices/", 0) == 0) {
+        return "devices|" + index(0);
+    }
+    if (a.rfind("/live/device/get/parameters/", 0) == 0) {
+        std::string key = "parameters|";
+        return key.append(index(0)).append("|").append(index(1));
+    }
+    return live::correlationKey(r);
+}
+
+bool liveUnreachable(const core::Status& status) {
+    return status.message().rfind("no reply from AbletonOSC at", 0) == 0 ||
+           status.message().rfind("cannot bind", 0) == 0 ||
+           status.message().rfind("interrupted:", 0) == 0;
+}
+
 } // namespace
 
 live::ParameterTarget targetOf(const fixes::ParameterChange& change) {
@@ -68,6 +91,7 @@ core::Result<LiveSnapshot> LiveBridge::snapshot(bool refresh) {
     const std::uint64_t startups = m_worker.startupCount();
     const live::LiveSet known = knownSet();
     live::SetAssembly assembly;
+    std::set<std::string> given_up; // parts Live refused: not asked again
     // Round 1 also reads what the last snapshot knew (a refresh is then one tick).
     std::vector<live::LiveRequest> batch{live::requestTrackNames()};
     for (const auto& track : known.tracks) {
@@ -92,13 +116,27 @@ core::Result<LiveSnapshot> LiveBridge::snapshot(bool refresh) {
         for (size_t i = 0; i < batch.size(); ++i) {
             const auto& reply = result.replies[i];
             if (!reply.status.isOk()) {
-                return reply.status;
+                // Live silent, or the set's own names unreadable: no snapshot. One
+                // part Live answers with an error (a reply over its datagram limit,
+                // a device that vanished) is left out, and logged.
+                if (batch[i].message.address == live::kAddressTrackNames ||
+                    liveUnreachable(reply.status)) {
+                    return reply.status;
+                }
+                core::logger("osc")->warn("left out of the snapshot: {}", reply.status.message());
+                given_up.insert(snapshotPart(batch[i]));
+                continue;
             }
             if (auto s = assembly.accept(batch[i], reply.message); !s.isOk()) {
                 core::logger("osc")->warn("ignored a reply: {}", s.message());
             }
         }
-        batch = assembly.nextFullSnapshotRequests();
+        batch.clear();
+        for (auto& r : assembly.nextFullSnapshotRequests()) {
+            if (given_up.count(snapshotPart(r)) == 0) {
+                batch.push_back(std::move(r));
+            }
+        }
     }
     LiveSnapshot snap;
     snap.set = assembly.set();

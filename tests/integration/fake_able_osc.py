@@ -12,6 +12,7 @@ as a reload does). Faults: --loss (requests and replies), --duplicate
 It stands in for tests/fake_live's styledna-fake-live where that binary is not
 built, with the same options for what the tests use: --set, --port (0 = free),
 --reply-port, --tick-ms, --seed, --loss, --duplicate, --restart-after-sets,
+--reply-limit-bytes (a larger reply fails with "Message too long"),
 --ready-file (PORT written once bound), --dump-state (written on SIGTERM and on
 /fake/dump).
 """
@@ -116,6 +117,8 @@ class FakeLive:
         if self.opts.loss and self.rng.random() < self.opts.loss:
             return
         dgram = encode(address, args)
+        if self.opts.reply_limit_bytes and len(dgram) > self.opts.reply_limit_bytes:
+            raise OSError("[Errno 90] Message too long")
         target = (host or self.reply_host, self.opts.reply_port)
         self.sock.sendto(dgram, target)
         if self.opts.duplicate and self.rng.random() < self.opts.duplicate:
@@ -208,6 +211,8 @@ class FakeLive:
                         return
             except Exception as e:  # AbletonOSC ends the drain here
                 text = "list index out of range" if isinstance(e, IndexError) else str(e)
+                if isinstance(e, OSError):
+                    text = str(e)
                 self.error(f"Error handling OSC message: {text}")
                 return
 
@@ -236,6 +241,7 @@ def main():
     ap.add_argument("--loss", type=float, default=0.0)
     ap.add_argument("--duplicate", type=float, default=0.0)
     ap.add_argument("--restart-after-sets", type=int, default=0)
+    ap.add_argument("--reply-limit-bytes", type=int, default=0)
     ap.add_argument("--ready-file", default="")
     ap.add_argument("--dump-state", default="")
     opts = ap.parse_args()

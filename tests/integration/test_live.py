@@ -243,6 +243,21 @@ class RestartMidApplyTest(LiveTestCase):
         self.assertAlive()
 
 
+class ReplyLimitTest(LiveTestCase):
+    # EQ Eight's 84 parameter names do not fit: Live answers "Message too long".
+    fake_args = ("--reply-limit-bytes", "1200")
+
+    def test_a_part_live_cannot_send_is_left_out_not_fatal(self):
+        _, doc = self.cli_json("live", "show")
+        bass = doc["tracks"][1]
+        self.assertEqual([d["class_name"] for d in bass["devices"]],
+                         ["Operator", "Eq8", "Compressor2"])
+        self.assertEqual(len(bass["devices"][0]["parameters"]), 2)
+        self.assertEqual(len(bass["devices"][1]["parameters"]), 0)
+        self.assertIn("Message too long", self.daemon.log_tail(200))
+        self.assertAlive()
+
+
 class LiveAbsentTest(LiveTestCase):
     start_fake = False
 
