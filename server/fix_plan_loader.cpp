@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/fixes/fix_plan_json.hpp"
+
 namespace styledna::server {
 namespace {
 
@@ -76,59 +78,10 @@ fixes::ParameterChange parseChange(const json& j, const std::string& where) {
     return c;
 }
 
-std::string indexed(const std::string& where, const char* key, size_t i) {
-    std::string out = path(where, key);
-    out.append("[").append(std::to_string(i)).append("]");
-    return out;
-}
-
 } // namespace
 
 core::Result<fixes::FixPlan> fixPlanFromDocument(std::string_view json_text) {
-    json doc = json::parse(json_text.begin(), json_text.end(), nullptr, false);
-    if (doc.is_discarded() || !doc.is_object()) {
-        return core::invalidArgument("fix plan document: not a JSON object");
-    }
-    try {
-        fixes::FixPlan plan;
-        read(doc, "plan_id", "", plan.plan_id);
-        read(doc, "strength", "", plan.strength);
-        read(doc, "profile", "", plan.profile);
-        read(doc, "set_source", "", plan.set_source);
-        if (auto fx = doc.find("fixes"); fx != doc.end() && !fx->is_null()) {
-            if (!fx->is_array()) {
-                throw ParseError{"fixes: expected an array"};
-            }
-            for (size_t i = 0; i < fx->size(); ++i) {
-                const json& jf = (*fx)[i];
-                const std::string where = indexed("", "fixes", i);
-                if (!jf.is_object()) {
-                    throw ParseError{where + ": expected an object"};
-                }
-                fixes::Fix fix;
-                read(jf, "id", where, fix.id);
-                read(jf, "title", where, fix.title);
-                read(jf, "gap_feature", where, fix.gap_feature);
-                read(jf, "confidence", where, fix.confidence);
-                read(jf, "strength", where, fix.strength);
-                read(jf, "manual_step", where, fix.manual_step);
-                if (auto ch = jf.find("changes"); ch != jf.end() && !ch->is_null()) {
-                    if (!ch->is_array()) {
-                        throw ParseError{where + ".changes: expected an array"};
-                    }
-                    for (size_t k = 0; k < ch->size(); ++k) {
-                        fix.changes.push_back(parseChange((*ch)[k], indexed(where, "changes", k)));
-                    }
-                }
-                plan.fixes.push_back(std::move(fix));
-            }
-        }
-        return plan;
-    } catch (const ParseError& e) {
-        return core::invalidArgument("fix plan document: " + e.message);
-    } catch (const json::exception& e) {
-        return core::invalidArgument(std::string("fix plan document: ") + e.what());
-    }
+    return fixes::fixPlanFromJson(json_text);
 }
 
 core::Result<fixes::FixPlan> loadFixPlan(db::Store& store, const std::string& plan_id) {

@@ -2,12 +2,10 @@
 // Loading a stored FixPlan for ApplyFixes, and a ParameterChange as the JSON
 // kept in apply_journal_entries.change.
 //
-// loadFixPlan() reads fix_plans.document by plan_id and parses it with the
-// parser below: the keys are the struct members' names (fix_plan.hpp), the
-// same document core/fixes/fix_plan_json writes. Only what applying needs is
-// read (plan id and strength; each fix's id, title, confidence, strength,
-// manual step and changes); a missing key keeps the default, a key of the
-// wrong type is an invalidArgument naming its path.
+// loadFixPlan() reads fix_plans.document by plan_id and parses it with
+// core/fixes/fix_plan_json (fixPlanFromJson), the same code GenerateFixes
+// writes it with. The journal keeps each ParameterChange as a JSON object
+// with the same keys (changeToJson / changeFromJson).
 // Threads: any; the store serialises access.
 
 #include <string>

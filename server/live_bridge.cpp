@@ -355,7 +355,8 @@ void LiveBridge::recordAfterRestart(std::vector<SetItem>& items, const std::stri
         } else if (live::sameParameterValue(info.value, item.before, item.min, item.max,
                                             item.quantized)) {
             item.state = "failed";
-            item.change.error = "interrupted: Live restarted before this change reached it";
+            item.change.error = "interrupted: Live restarted; it holds the previous value (the "
+                                "change did not reach it or the restart reverted it)";
         } else {
             item.state = "unconfirmed";
             item.change.error = "interrupted: Live restarted; it now holds another value";

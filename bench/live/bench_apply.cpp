@@ -6,7 +6,8 @@
 //     names, devices, parameters = 3 round trips) and warm refresh (the last
 //     snapshot's indices asked in the first round).
 //  2. Apply of a 20-parameter plan (EQ Eight gains and frequencies on two
-//     tracks), median of kRuns, undone between runs: cold (no snapshot cached,
+//     tracks), median of --runs, each started at a random phase of the tick,
+//     undone between runs: cold (no snapshot cached,
 //     the plan's indices as hints) and warm (after a snapshot). Printed with
 //     the emulator tick and the ratios to the target (<= 2 ticks +
 //     50 ms) and the seed's (100 ms per parameter).
@@ -26,6 +27,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <random>
 #include <string>
 #include <thread>
 #include <vector>
@@ -268,11 +270,15 @@ int main(int argc, char** argv) {
         request.plan_id = "bench";
         std::vector<double> cold, warm;
         size_t applied = 0;
+        std::mt19937 rng(1);
+        std::uniform_int_distribution<int> phase(0, tick_ms * 1000);
         for (int i = 0; i < 2 * runs; ++i) {
             const bool with_snapshot = i % 2 == 1;
             if (with_snapshot) {
                 (void)bridge.snapshot(true);
             }
+            // A user's apply starts at a random phase of Live's tick.
+            std::this_thread::sleep_for(std::chrono::microseconds(phase(rng)));
             auto outcome = bridge.apply(request, nullptr);
             if (!outcome) {
                 std::fprintf(stderr, "bench_apply: %s\n", outcome.status().message().c_str());
@@ -284,13 +290,15 @@ int main(int argc, char** argv) {
         }
         const double target_ms = 2.0 * tick_ms + 50.0;
         const double seed_ms = 100.0 * kParameters;
-        for (auto [label, v] : {std::pair{"cold (no snapshot cached)", median(cold)},
-                                std::pair{"warm (after a snapshot)", median(warm)}}) {
-            std::printf("apply %d parameters %s: median %.0f ms = %.2f ticks (%zu applied); "
+        for (auto [label, runs_ms] : {std::pair{"cold (no snapshot cached)", cold},
+                                      std::pair{"warm (after a snapshot)", warm}}) {
+            const double v = median(runs_ms);
+            std::printf("apply %d parameters %s: median %.0f ms (max %.0f) = %.2f ticks (%zu "
+                        "applied); "
                         "vs target %.0f ms (2 ticks + 50 ms): %.2fx; vs seed %.0f ms (100 ms per "
                         "parameter): %.3fx\n",
-                        kParameters, label, v, v / tick_ms, applied, target_ms, v / target_ms,
-                        seed_ms, v / seed_ms);
+                        kParameters, label, v, *std::max_element(runs_ms.begin(), runs_ms.end()),
+                        v / tick_ms, applied, target_ms, v / target_ms, seed_ms, v / seed_ms);
         }
         return 0;
     });

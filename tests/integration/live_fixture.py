@@ -10,6 +10,7 @@ import json
 import os
 import socket
 import sqlite3
+import struct
 import subprocess
 import time
 
@@ -179,13 +180,21 @@ class FakeLive:
             return "(no log)"
 
 
+def float32(x):
+    return struct.unpack(">f", struct.pack(">f", float(x)))[0]
+
+
 def values_of(dumped):
-    """{(track, device, parameter): value} of a set document."""
+    """{(track, device, parameter): value} of a set document, as float32.
+
+    OSC carries parameter values as float32 (so does Live internally); an
+    emulator may hold a set file's doubles (0.598) until the first set, so
+    values compare exactly at float32 precision."""
     out = {}
     for t in dumped["tracks"]:
         for d in t.get("devices", []):
             for p in d.get("parameters", []):
-                out[(t["name"], d["name"], p["name"])] = p["value"]
+                out[(t["name"], d["name"], p["name"])] = float32(p["value"])
     return out
 
 

@@ -229,7 +229,7 @@ class RestartMidApplyTest(LiveTestCase):
             for e in entries:
                 if e["state"] != "applied":
                     self.assertEqual(e["state"], "failed")
-                    self.assertIn("Live restarted before this change reached it",
+                    self.assertIn("Live restarted; it holds the previous value",
                                   e["change"]["error"])
         dumped = lf.values_of(self.fake.dump())
         for e in entries:
