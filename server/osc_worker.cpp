@@ -376,7 +376,11 @@ void OscWorker::handleTimeouts() {
         }
     }
     for (const auto& key : due) {
-        Pending& p = m_by_key[key].front();
+        auto it = m_by_key.find(key);
+        if (it == m_by_key.end() || it->second.empty()) {
+            continue;
+        }
+        Pending& p = it->second.front();
         if (!p.send_error.empty()) {
             completeFront(key,
                           OscReply{core::Status(core::StatusCode::kUnavailable, p.send_error), {}});
