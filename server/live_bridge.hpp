@@ -15,7 +15,11 @@
 //    the target: quantized exactly, else within 1e-4 of the range), failed
 //    (Live holds another value, or Live's error), or unconfirmed (no read-back).
 //    A set whose read-back still shows the previous value is re-sent (at most
-//    kSetAttempts in all). Journal rows are updated after every round. A
+//    kSetAttempts in all). Each read-back batch also reads the parameter name
+//    and the track's device classes at the set's indices: a set that landed
+//    on another parameter (the layout changed mid-apply) is reported failed,
+//    and changes whose indices Live refused are re-resolved by name, checked
+//    and re-sent there. Journal rows are updated after every round. A
 //    `/live/startup` mid-apply makes the apply "interrupted": after the
 //    restart the journal's parameters are read again to record which changes
 //    reached Live. dry_run only resolves and reports (no journal).
@@ -109,6 +113,12 @@ private:
     // above, and updates the journal after each round.
     SendOutcome sendAndVerify(std::vector<SetItem>& items, const std::string& journal_id,
                               const LiveProgressFn& progress);
+    // Classifies a value read from the item's parameter: applied, still the
+    // previous value (stays pending: sent again), or another value (failed).
+    static void judge(SetItem& item, double value, const std::string& display, bool last_attempt);
+    // Re-resolves by name the items whose indices Live refused (the layout
+    // changed mid-apply) and judges the values found there.
+    void relocate(std::vector<SetItem>& items, const std::vector<size_t>& which, bool last_attempt);
     // After a /live/startup: reads the items' parameters again (by name) and
     // records which changes reached Live.
     void recordAfterRestart(std::vector<SetItem>& items, const std::string& journal_id);

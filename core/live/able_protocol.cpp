@@ -95,6 +95,10 @@ LiveRequest requestParameterValueString(int track, int device, int parameter) {
     return read(kAddressParameterValueString, {track, device, parameter});
 }
 
+LiveRequest requestParameterName(int track, int device, int parameter) {
+    return read(kAddressParameterName, {track, device, parameter});
+}
+
 LiveRequest setParameterValue(int track, int device, int parameter, double value) {
     LiveRequest r = read(kAddressSetParameterValue, {track, device, parameter});
     r.message.args.push_back(OscArg::real(value));

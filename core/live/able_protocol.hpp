@@ -34,6 +34,7 @@ inline constexpr const char* kAddressTrackNames = "/live/song/get/track_names";
 inline constexpr const char* kAddressParameterValue = "/live/device/get/parameter/value";
 inline constexpr const char* kAddressParameterValueString =
     "/live/device/get/parameter/value_string";
+inline constexpr const char* kAddressParameterName = "/live/device/get/parameter/name";
 inline constexpr const char* kAddressSetParameterValue = "/live/device/set/parameter/value";
 
 struct LiveRequest {
@@ -58,6 +59,8 @@ LiveRequest requestParameters(int track, int device, ParameterProperty property)
 LiveRequest requestParameterValue(int track, int device, int parameter);
 // /live/device/get/parameter/value_string (t, d, p) -> (t, d, p, "2500 Hz")
 LiveRequest requestParameterValueString(int track, int device, int parameter);
+// /live/device/get/parameter/name (t, d, p) -> (t, d, p, "3 Gain A")
+LiveRequest requestParameterName(int track, int device, int parameter);
 // /live/device/set/parameter/value (t, d, p, value): no reply.
 LiveRequest setParameterValue(int track, int device, int parameter, double value);
 

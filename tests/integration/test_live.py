@@ -16,7 +16,11 @@ import unittest
 import grpc
 
 import live_fixture as lf
-from daemon_fixture import CLI, DaemonTestCase, make_tmpdir, pb2
+from daemon_fixture import CLI, SOURCE_DIR, DaemonTestCase, make_tmpdir, pb2
+
+FIXTURES = os.path.join(SOURCE_DIR, "tests", "fixtures", "live")
+NEEDS_EMULATOR = unittest.skipUnless(lf.emulator_kind() == "styledna-fake-live",
+                                     "needs styledna-fake-live (delays, device deletion)")
 
 
 def live_name(parameter_name):
@@ -29,11 +33,15 @@ class LiveTestCase(DaemonTestCase):
 
     fake_args = ()
     start_fake = True
+    set_file = None  # a fixture under tests/fixtures/live; None = live_fixture.trance_set()
 
     def setUp(self):
         self.tmp = make_tmpdir("live")
         self.addCleanup(shutil.rmtree, self.tmp, True)
-        self.set_path = lf.write_set(os.path.join(self.tmp, "set.json"))
+        if self.set_file:
+            self.set_path = os.path.join(FIXTURES, self.set_file)
+        else:
+            self.set_path = lf.write_set(os.path.join(self.tmp, "set.json"))
         self.reply_port = lf.free_udp_port()
         self.fake = None
         if self.start_fake:
@@ -255,6 +263,102 @@ class ReplyLimitTest(LiveTestCase):
         self.assertEqual(len(bass["devices"][0]["parameters"]), 2)
         self.assertEqual(len(bass["devices"][1]["parameters"]), 0)
         self.assertIn("Message too long", self.daemon.log_tail(200))
+        self.assertAlive()
+
+
+def fixture_changes():
+    """Moves named as Live 12.4 names them, on the trance fixture."""
+    return [
+        lf.change("fix-1.1", "Bass", "EQ Eight", "Eq8", "3 Q A", 0.5, 0.7),
+        lf.change("fix-1.2", "Bass", "EQ Eight", "Eq8", "Output", 0.0, -1.5),
+        lf.change("fix-1.3", "Supersaw Pad", "Utility", "StereoGain", "Output", -0.114286, -0.2),
+        lf.change("fix-1.4", "Supersaw Pad", "Utility", "StereoGain", "Stereo Width", 1.6, 1.2),
+        lf.change("fix-1.5", "Mix Bus", "Glue Compressor", "GlueCompressor", "Threshold", -6, -9),
+        lf.change("fix-1.6", "Mix Bus", "Glue Compressor", "GlueCompressor", "Attack", 4, 3),
+    ]
+
+
+class Live12FixtureTest(LiveTestCase):
+    set_file = "trance_set_live12.json"
+    expected = ["3 Q A", "Output", "Output", "Stereo Width", "Threshold", "Attack"]
+
+    def test_fixture_set_apply_and_undo(self):
+        before = lf.values_of(self.fake.dump())
+        plan_id = self.store(lf.plan("plan-f", [("fix-1", fixture_changes())]))
+        _, r = self.cli_json("apply", plan_id)
+        self.assertTrue(r["verified"], r)
+        self.assertEqual(len(r["applied"]), 6)
+        after = self.fake.dump()
+        names = {}
+        for t in after["tracks"]:
+            for d in t["devices"]:
+                for index, prm in enumerate(d["parameters"]):
+                    names[(t["name"], d["name"], index)] = prm["name"]
+        values = lf.values_of(after)
+        for c, live_parameter in zip(r["applied"], self.expected):
+            self.assertEqual(names[(c["track_name"], c["device_name"], c["parameter_index"])],
+                             live_parameter)
+            self.assertAlmostEqual(values[(c["track_name"], c["device_name"], live_parameter)],
+                                   c["to_value"], places=5)
+        rc, _, err, _ = self.cli("undo", r["journal_id"])
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(lf.values_of(self.fake.dump()), before)
+        self.assertAlive()
+
+
+class Live11FixtureTest(Live12FixtureTest):
+    # The same plan (Live 12 names) on a Live 11 set: "3 Resonance A", "Output Gain", "Gain".
+    set_file = "trance_set_live11.json"
+    expected = ["3 Resonance A", "Output Gain", "Gain", "Stereo Width", "Threshold", "Attack"]
+
+
+@NEEDS_EMULATOR
+class DelayedRepliesTest(LiveTestCase):
+    fake_args = ("--delay-ms-max", "150", "--duplicate", "0.3", "--loss", "0.1", "--seed", "3")
+
+    def test_reordered_duplicated_replies_still_verify(self):
+        _, doc = self.cli_json("live", "show", "--refresh")
+        self.assertEqual(len(doc["tracks"]), 5)
+        plan_id = self.store(lf.plan("plan-d", [("fix-1", eq_changes())]))
+        rc, out, err, _ = self.cli("apply", plan_id, "--json")
+        self.assertIn(rc, (0, 1), err)
+        r = json.loads(out)
+        self.assertEqual(len(r["applied"]) + len(r["failed"]), 6, r)
+        dumped = lf.values_of(self.fake.dump())
+        for c in r["applied"]:
+            key = (c["track_name"], c["device_name"], live_name(c["parameter_name"]))
+            self.assertAlmostEqual(dumped[key], c["to_value"], places=5)
+        self.assertAlive()
+
+
+@NEEDS_EMULATOR
+class DeviceDeletedMidApplyTest(LiveTestCase):
+    # Bass's Operator goes after the 2nd set: the EQ and the Compressor move down one index.
+    fake_args = ("--delete-device", "Bass/Operator", "--delete-after-sets", "2")
+
+    def test_changes_after_the_deletion_are_relocated_or_reported(self):
+        plan_id = self.store(lf.plan("plan-del", [("fix-1", eq_changes())]))
+        rc, out, err, _ = self.cli("apply", plan_id, "--json")
+        self.assertEqual(rc, 1, err)
+        r = json.loads(out)
+        reported = {c["change_id"] for c in r["applied"] + r["failed"] + r["rejected"]}
+        self.assertEqual(len(reported), 6, r)
+        # Sets 1-2 landed before the deletion (found again by name), set 3 went to
+        # (1, 1, 5), now the Compressor's Release: reported, not read back as applied.
+        # Sets 4.. hit indices Live refused: re-resolved by name and sent again.
+        self.assertEqual([c["change_id"] for c in r["failed"]], ["fix-1.3"], r)
+        self.assertIn("may have landed there", r["failed"][0]["error"])
+        self.assertIn("'Release'", r["failed"][0]["error"])
+        dumped = lf.values_of(self.fake.dump())
+        for c in r["applied"]:
+            key = (c["track_name"], c["device_name"], live_name(c["parameter_name"]))
+            self.assertAlmostEqual(dumped[key], c["to_value"], places=5)
+            if c["track_name"] == "Bass" and c["device_name"] == "EQ Eight":
+                self.assertEqual(c["device_index"], 0)
+        # a second apply re-resolves by name on the new layout
+        _, again = self.cli_json("apply", plan_id)
+        bass = [c for c in again["applied"] if c["track_name"] == "Bass"]
+        self.assertTrue(bass and all(c["device_index"] in (0, 1) for c in bass), again)
         self.assertAlive()
 
 
