@@ -98,9 +98,13 @@ core::Result<ApplyOutcome> LiveBridge::apply(const ApplyRequest& request,
         targets.push_back(targetOf(c));
     }
     auto resolved = resolve(targets);
+    if (!resolved && m_worker.startupCount() != startups) {
+        resolved = resolve(targets); // Live restarted before anything was sent: read again
+    }
     if (!resolved) {
         return resolved.status();
     }
+    const std::uint64_t startups_resolved = m_worker.startupCount();
     const double strength = request.strength > 0 ? request.strength : 1.0;
     std::vector<SetItem> items;
     for (size_t i = 0; i < selected.size(); ++i) {
@@ -168,12 +172,12 @@ core::Result<ApplyOutcome> LiveBridge::apply(const ApplyRequest& request,
     }
     invalidate(); // the cached values are about to change
     SendOutcome sent;
-    if (m_worker.startupCount() != startups) {
+    if (m_worker.startupCount() != startups_resolved) {
         sent.interrupted = true;
     } else if (!items.empty()) {
         sent = sendAndVerify(items, outcome.journal_id, progress);
     }
-    if (sent.interrupted || m_worker.startupCount() != startups) {
+    if (sent.interrupted || m_worker.startupCount() != startups_resolved) {
         if (progress) {
             progress(0.9, "Live restarted: reading back what reached it");
         }

@@ -49,6 +49,10 @@ std::string snapshotPart(const live::LiveRequest& r) {
     return live::correlationKey(r);
 }
 
+bool isRestart(const core::Status& status) {
+    return status.message().rfind("interrupted: Live restarted", 0) == 0;
+}
+
 bool liveUnreachable(const core::Status& status) {
     return status.message().rfind("no reply from AbletonOSC at", 0) == 0 ||
            status.message().rfind("cannot bind", 0) == 0 ||
@@ -87,6 +91,14 @@ core::Result<LiveSnapshot> LiveBridge::snapshot(bool refresh) {
         }
     }
     std::lock_guard live_lock(m_live_mutex);
+    auto snap = readSet();
+    if (!snap && isRestart(snap.status())) {
+        snap = readSet(); // the script answers again right after /live/startup
+    }
+    return snap;
+}
+
+core::Result<LiveSnapshot> LiveBridge::readSet() {
     const auto t0 = std::chrono::steady_clock::now();
     const std::uint64_t startups = m_worker.startupCount();
     const live::LiveSet known = knownSet();

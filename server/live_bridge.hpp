@@ -106,6 +106,8 @@ private:
         std::vector<std::string> live_errors;
     };
 
+    // One full read of the set (snapshot() retries it once after a restart).
+    core::Result<LiveSnapshot> readSet();
     // Resolves targets by name in Live's current set (a few pipelined rounds).
     core::Result<std::vector<live::ParameterResolution>>
     resolve(const std::vector<live::ParameterTarget>& targets);

@@ -177,6 +177,10 @@ class FakeLive:
                 self.send("/live/application/get/average_process_usage", [])
                 raise AbortTick()
             return None
+        if address == "/live/api/reload":
+            self.send("/live/startup", [])
+            self.send("/live/application/get/average_process_usage", [])
+            return None
         if address == "/fake/dump":
             self.dump()
             return ["ok"]

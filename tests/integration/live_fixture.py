@@ -161,6 +161,12 @@ class FakeLive:
                     time.sleep(0.02)
         raise RuntimeError("the emulator wrote no state dump")
 
+    def reload(self):
+        """/live/api/reload: the script reloads and sends /live/startup."""
+        from fake_able_osc import encode
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            s.sendto(encode("/live/api/reload", []), ("127.0.0.1", self.port))
+
     def stop(self):
         if self.proc.poll() is None:
             self.proc.terminate()

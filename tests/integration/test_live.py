@@ -103,6 +103,16 @@ class LiveShowTest(LiveTestCase):
         self.assertIn("3 Gain A", out)
         _, again = self.cli_json("live", "show", "--refresh")
         self.assertEqual([t["name"] for t in again["tracks"]], names)
+        reads = self.daemon.log_tail(500).count("read the Live set")
+        self.cli_json("live", "show")  # cached
+        self.assertEqual(self.daemon.log_tail(500).count("read the Live set"), reads)
+        self.fake.reload()  # /live/startup: the cached snapshot is stale
+        deadline = time.monotonic() + 5
+        while "/live/startup" not in self.daemon.log_tail(500) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        _, fresh = self.cli_json("live", "show")
+        self.assertEqual(len(fresh["tracks"]), 5)
+        self.assertEqual(self.daemon.log_tail(500).count("read the Live set"), reads + 1)
         self.assertAlive()
 
 
