@@ -46,9 +46,12 @@ int freeUdpPort() {
     return port;
 }
 
+// Called from the responder's thread too: no Catch macros (Catch is single-threaded).
 void sendTo(int fd, const OscMessage& m, int port, const char* host = "127.0.0.1") {
     auto bytes = live::encodeOsc(m);
-    REQUIRE(bytes.isOk());
+    if (!bytes) {
+        return;
+    }
     sockaddr_in to{};
     to.sin_family = AF_INET;
     to.sin_port = htons(static_cast<uint16_t>(port));
