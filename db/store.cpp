@@ -237,6 +237,73 @@ Status Store::putProfile(const ProfileRecord& profile) {
     return tx->commit();
 }
 
+// --- fix plans and track role maps (remediation planning) ---
+Status Store::putFixPlan(const FixPlanRecord& plan) {
+    std::lock_guard lock(m_mutex);
+    auto stmt = Statement::prepare(
+        m_conn, "INSERT OR REPLACE INTO fix_plans (plan_id, created_at, wip_hash, profile, "
+                "document) VALUES (?1, ?2, ?3, ?4, ?5)");
+    if (!stmt) {
+        return stmt.status();
+    }
+    stmt->bind(1, plan.plan_id)
+        .bind(2, plan.created_at.empty() ? isoTimestampUtc() : plan.created_at)
+        .bind(3, plan.wip_hash)
+        .bind(4, plan.profile)
+        .bind(5, plan.document);
+    return stmt->run();
+}
+
+Result<std::optional<FixPlanRecord>> Store::findFixPlan(const std::string& plan_id) {
+    std::lock_guard lock(m_mutex);
+    auto stmt = Statement::prepare(
+        m_conn, "SELECT created_at, wip_hash, profile, document FROM fix_plans WHERE plan_id = ?1");
+    if (!stmt) {
+        return stmt.status();
+    }
+    stmt->bind(1, plan_id);
+    auto row = stmt->step();
+    if (!row) {
+        return row.status();
+    }
+    if (!*row) {
+        return std::optional<FixPlanRecord>{};
+    }
+    return std::optional<FixPlanRecord>(FixPlanRecord{plan_id, stmt->columnText(0),
+                                                      stmt->columnText(1), stmt->columnText(2),
+                                                      stmt->columnText(3)});
+}
+
+Status Store::putTrackRoleMap(const std::string& set_key, const std::string& mapping) {
+    std::lock_guard lock(m_mutex);
+    auto stmt = Statement::prepare(m_conn, "INSERT OR REPLACE INTO track_role_maps (set_key, "
+                                           "mapping, updated_at) VALUES (?1, ?2, ?3)");
+    if (!stmt) {
+        return stmt.status();
+    }
+    stmt->bind(1, set_key).bind(2, mapping).bind(3, isoTimestampUtc());
+    return stmt->run();
+}
+
+Result<std::optional<std::string>> Store::findTrackRoleMap(const std::string& set_key) {
+    std::lock_guard lock(m_mutex);
+    auto stmt =
+        Statement::prepare(m_conn, "SELECT mapping FROM track_role_maps WHERE set_key = ?1");
+    if (!stmt) {
+        return stmt.status();
+    }
+    stmt->bind(1, set_key);
+    auto row = stmt->step();
+    if (!row) {
+        return row.status();
+    }
+    if (!*row) {
+        return std::optional<std::string>{};
+    }
+    return std::optional<std::string>(stmt->columnText(0));
+}
+// --- end of fix plans and track role maps ---
+
 Result<bool> Store::deleteProfile(const std::string& name) {
     std::lock_guard lock(m_mutex);
     auto stmt = Statement::prepare(m_conn, "DELETE FROM profiles WHERE name = ?1");

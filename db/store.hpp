@@ -56,6 +56,16 @@ struct ProfileRecord {
     std::string index_blob; // core/index serialisation; "" when none
 };
 
+// Fix plans (core/fixes FixPlan as JSON, fix_plan_json.hpp) and per-set track
+// role maps ("Bass=bass,Lead 1=lead", keyed by core/fixes setKey()).
+struct FixPlanRecord {
+    std::string plan_id;
+    std::string created_at;
+    std::string wip_hash;
+    std::string profile;
+    std::string document;
+};
+
 // ---- apply journals (the Live bridge: ApplyFixes / UndoApply) ----
 // A journal row per apply or undo; an entry per ParameterChange sent, written
 // before anything is sent to Live and updated as Live confirms each change.
@@ -98,6 +108,14 @@ public:
     Status putProfile(const ProfileRecord& profile);
     Result<bool> deleteProfile(const std::string& name);
 
+    // --- fix plans and track role maps (remediation planning) ---
+    // Inserts the plan (plan ids are unique: an existing id is replaced).
+    Status putFixPlan(const FixPlanRecord& plan);
+    Result<std::optional<FixPlanRecord>> findFixPlan(const std::string& plan_id);
+    // Replaces the set's map; updated_at is now.
+    Status putTrackRoleMap(const std::string& set_key, const std::string& mapping);
+    Result<std::optional<std::string>> findTrackRoleMap(const std::string& set_key);
+    // --- end of fix plans and track role maps ---
     // ---- apply journals ----
     // Inserts the journal and all its entries in one transaction.
     Status createJournal(const JournalRecord& journal);

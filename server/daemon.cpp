@@ -146,6 +146,7 @@ core::Status Daemon::start() {
     }
 
     m_gaps = std::make_unique<GapRunner>(*m_profiles, *m_analysis);
+    m_fixes = std::make_unique<FixRunner>(*m_gaps, *m_store);
     m_stems =
         std::make_unique<StemRunner>(*m_analysis, m_options.data_dir + "/stems", separator_factory);
 
@@ -156,6 +157,14 @@ core::Status Daemon::start() {
     osc.attempt_timeout_ms = m_options.live_timeout_ms;
     m_osc = std::make_unique<OscWorker>(osc);
     m_live = std::make_unique<LiveBridge>(*m_store, *m_osc);
+    m_fixes->setLiveSetProvider(
+        [this](const std::function<bool()>&) -> core::Result<live::LiveSet> {
+            auto snapshot = m_live->snapshot(true);
+            if (!snapshot) {
+                return snapshot.status();
+            }
+            return snapshot->set;
+        });
 
     ServiceDeps deps;
     deps.options = &m_options;
@@ -164,6 +173,7 @@ core::Status Daemon::start() {
     deps.analysis = m_analysis.get();
     deps.profiles = m_profiles.get();
     deps.gaps = m_gaps.get();
+    deps.fixes = m_fixes.get();
     deps.stems = m_stems.get();
     deps.live = m_live.get();
     deps.auth_token = m_auth_token;

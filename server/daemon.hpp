@@ -59,6 +59,7 @@ private:
     std::unique_ptr<AnalysisCoordinator> m_analysis;
     std::unique_ptr<ProfileManager> m_profiles;
     std::unique_ptr<GapRunner> m_gaps;
+    std::unique_ptr<FixRunner> m_fixes;
     std::unique_ptr<StemRunner> m_stems;
     std::unique_ptr<OscWorker> m_osc; // binds its reply port lazily (first Live request)
     std::unique_ptr<LiveBridge> m_live;

@@ -93,6 +93,8 @@ core::Result<GapOutcome> GapRunner::run(const GapRequest& request,
         }
         out.html_path = request.html_path;
     }
+    out.wip = std::move(wip);
+    out.profile = *loaded;
     return out;
 }
 

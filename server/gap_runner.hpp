@@ -35,6 +35,9 @@ struct GapOutcome {
     double analysis_s = 0; // 0 when the analysis was cached
     bool analysis_cached = false;
     double gap_ms = 0;
+    // What the report was made from (GenerateFixes plans on them).
+    core::TrackAnalysis wip;
+    std::shared_ptr<const LoadedProfile> profile;
 };
 
 class GapRunner {

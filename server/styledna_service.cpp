@@ -8,6 +8,7 @@
 #include "core/features/registry.hpp"
 #include "core/profile/profile.hpp"
 #include "server/cancel_watcher.hpp"
+#include "server/fix_proto.hpp"
 #include "server/gap_proto.hpp"
 #include "server/live_proto.hpp"
 #include "server/profile_proto.hpp"
@@ -18,17 +19,6 @@
 #include "server/synth_runner.hpp"
 
 namespace styledna::server {
-namespace {
-
-grpc::Status notYet(const char* rpc, const char* issue) {
-    return {grpc::StatusCode::UNIMPLEMENTED,
-            std::string(rpc) + " is not implemented yet (arrives with " + issue + ")"};
-}
-
-constexpr const char* kFixIssue = "the remediation issue (fixes, OSC worker)";
-
-} // namespace
-
 grpc::Status StyleDnaService::authorize(const grpc::ServerContext* ctx) const {
     if (m_deps.auth_token.empty()) {
         return grpc::Status::OK;
@@ -369,11 +359,34 @@ grpc::Status StyleDnaService::TrainSeparator(grpc::ServerContext* ctx,
 }
 
 grpc::Status StyleDnaService::GenerateFixes(grpc::ServerContext* ctx,
-                                            const v1::GenerateFixesRequest*, v1::FixPlan*) {
+                                            const v1::GenerateFixesRequest* req,
+                                            v1::FixPlan* resp) {
     if (auto a = authorize(ctx); !a.ok()) {
         return a;
     }
-    return notYet("GenerateFixes", kFixIssue);
+    if (auto s = profile::validateProfileName(req->profile()); !s.isOk()) {
+        return toGrpcStatus(s);
+    }
+    if (req->path().empty()) {
+        return {grpc::StatusCode::INVALID_ARGUMENT, "GenerateFixes needs the path of a track"};
+    }
+    FixRequest request;
+    request.path = req->path();
+    request.profile = req->profile();
+    request.stems_dir = req->stems_dir();
+    request.cluster = req->use_cluster() ? req->cluster() : -1;
+    request.live_set_json = req->live_set_json();
+    request.use_live = req->use_live();
+    request.target_conformance = req->target_conformance();
+    request.strength = req->strength() == 0 ? 1.0 : req->strength();
+    request.track_map = req->track_map();
+    request.master_track = req->master_track();
+    auto plan = m_deps.fixes->run(request, [ctx] { return ctx->IsCancelled(); });
+    if (!plan) {
+        return toGrpcStatus(plan.status());
+    }
+    toProto(*plan, resp);
+    return grpc::Status::OK;
 }
 
 grpc::Status StyleDnaService::ApplyFixes(grpc::ServerContext* ctx, const v1::ApplyFixesRequest* req,

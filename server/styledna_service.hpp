@@ -10,6 +10,7 @@
 
 #include "db/store.hpp"
 #include "server/analysis_coordinator.hpp"
+#include "server/fix_runner.hpp"
 #include "server/gap_runner.hpp"
 #include "server/job_pool.hpp"
 #include "server/live_bridge.hpp"
@@ -29,6 +30,7 @@ struct ServiceDeps {
     GapRunner* gaps = nullptr;
     StemRunner* stems = nullptr;
     LiveBridge* live = nullptr;
+    FixRunner* fixes = nullptr;
     std::string auth_token;                 // "" = no token required
     std::function<void()> request_shutdown; // asynchronous
     std::chrono::steady_clock::time_point started_at;

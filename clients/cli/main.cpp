@@ -11,6 +11,7 @@
 #include <CLI/CLI.hpp>
 
 #include "client.hpp"
+#include "fix_commands.hpp"
 #include "gap_commands.hpp"
 #include "live_commands.hpp"
 #include "output.hpp"
@@ -334,6 +335,27 @@ int main(int argc, char** argv) {
                   "with --json: include every feature comparison");
     gap->add_flag("--json", g.json, "JSON output");
 
+    cli::FixCommandOptions fix_opts;
+    auto* fix = app.add_subcommand("fix", "turn the gaps into mixer moves on your Live set");
+    fix->add_option("file", fix_opts.file, "the work in progress (audio file)")->required();
+    fix->add_option("--profile", fix_opts.profile, "profile name")->required();
+    fix->add_option("--set", fix_opts.set_file, "the Live set as JSON (styledna live show --json)");
+    fix->add_flag("--live", fix_opts.live, "read the set from Live over OSC");
+    fix->add_option("--target", fix_opts.target,
+                    "plan the fewest fixes that reach this conformance (0-100)")
+        ->check(CLI::Range(0.0, 100.0));
+    fix->add_option("--strength", fix_opts.strength, "share of each move, 0-1 (default 1)")
+        ->check(CLI::Range(0.01, 1.0));
+    fix->add_option("--map", fix_opts.map,
+                    "track roles, e.g. 'Bass=bass,Lead 1=lead' (remembered for the set)");
+    fix->add_option("--master-track", fix_opts.master_track,
+                    "the bus track standing in for the master (OSC cannot reach the master)");
+    fix->add_option("--stems", fix_opts.stems_dir,
+                    "folder with your exported stems: drums.wav, bass.wav, other.wav");
+    fix->add_option("--cluster", fix_opts.cluster, "sub-style cluster id (default: the nearest)")
+        ->check(CLI::Range(0, 1000));
+    fix->add_flag("--json", g.json, "JSON output");
+
     cli::GapCommandOptions report_opts;
     std::string report_out;
     auto* report =
@@ -459,6 +481,9 @@ int main(int argc, char** argv) {
             gap_opts.top = 0;
         }
         return cli::cmdGap(g, gap_opts);
+    }
+    if (*fix) {
+        return cli::cmdFix(g, fix_opts);
     }
     if (*report) {
         return cli::cmdReport(g, report_opts, report_out);

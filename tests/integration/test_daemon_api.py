@@ -1,4 +1,4 @@
-"""The daemon's API surface: UNIMPLEMENTED calls, profile-name validation,
+"""The daemon's API surface: apply/undo of unknown ids, profile-name validation,
 TCP listening, bearer tokens, grpc.health.v1."""
 
 import os
@@ -18,20 +18,6 @@ TOKEN = "integration-test-token-0123456789"
 
 
 class ApiTest(DaemonTestCase):
-    def test_unimplemented_calls(self):
-        s = self.stub
-        unary = {
-            "GenerateFixes": lambda: s.GenerateFixes(pb2.GenerateFixesRequest(path="/x.wav")),
-        }
-        for name, call in unary.items():
-            with self.subTest(rpc=name):
-                with self.assertRaises(grpc.RpcError) as cm:
-                    call()
-                self.assertEqual(cm.exception.code(), Code.UNIMPLEMENTED, cm.exception.details())
-                self.assertIn(f"{name} is not implemented yet", cm.exception.details())
-                self.assertIn("issue", cm.exception.details())
-        self.assertAlive()
-
     def test_apply_and_undo_of_unknown_ids(self):
         # Checked before anything is sent to Live (test_live covers the rest).
         with self.assertRaises(grpc.RpcError) as cm:

@@ -372,6 +372,34 @@ class DeviceDeletedMidApplyTest(LiveTestCase):
         self.assertAlive()
 
 
+class FixThenApplyTest(LiveTestCase):
+    """styledna fix --live (GenerateFixes reads the set over OSC) -> apply -> undo."""
+    set_file = "trance_set_live12.json"
+
+    def test_generated_plan_applies_and_undoes(self):
+        import test_gap
+        lib = test_gap.library()
+        self.cli_json("profile", "build", "trance", lib["lib"], "--labels-from-folders",
+                      "--seed", "3", "--no-head", )
+        before = lf.values_of(self.fake.dump())
+        _, plan = self.cli_json("fix", lib["wip"], "--profile", "trance", "--live",
+                                "--master-track", "Mix Bus")
+        changes = [c for f in plan["fixes"] for c in f["changes"]]
+        self.assertTrue(changes, plan)
+        _, r = self.cli_json("apply", plan["plan_id"])
+        self.assertEqual(r["state"], "complete", r)
+        self.assertTrue(r["verified"], r)
+        self.assertEqual(len(r["applied"]), len(changes), r)
+        after = lf.values_of(self.fake.dump())
+        for c in r["applied"]:
+            self.assertAlmostEqual(after[(c["track_name"], c["device_name"], c["parameter_name"])],
+                                   c["to_value"], places=4)
+        rc, _, err, _ = self.cli("undo", r["journal_id"])
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(lf.values_of(self.fake.dump()), before)
+        self.assertAlive()
+
+
 class LiveAbsentTest(LiveTestCase):
     start_fake = False
 

@@ -1,0 +1,12 @@
+#pragma once
+// core/fixes FixPlan -> styledna.v1.FixPlan (field for field; see fix_plan.hpp
+// for units). Threads: pure functions.
+
+#include "core/fixes/fix_plan.hpp"
+#include "styledna/v1/styledna.pb.h"
+
+namespace styledna::server {
+
+void toProto(const fixes::FixPlan& plan, v1::FixPlan* out);
+
+} // namespace styledna::server
