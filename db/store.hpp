@@ -66,6 +66,26 @@ struct FixPlanRecord {
     std::string document;
 };
 
+// ---- apply journals (the Live bridge: ApplyFixes / UndoApply) ----
+// A journal row per apply or undo; an entry per ParameterChange sent, written
+// before anything is sent to Live and updated as Live confirms each change.
+// States: journal "sending" | "complete" | "interrupted" | "failed" | "undone";
+// entry "pending" | "applied" | "failed" | "unconfirmed" | "reverted" | "not_sent".
+struct JournalEntryRecord {
+    int seq = 0;
+    std::string change_json; // the ParameterChange as resolved (names, indices, display)
+    std::string state;
+    double previous_value = 0; // read from Live right before sending
+    double target_value = 0;
+    std::optional<double> read_back_value;
+};
+
+struct JournalRecord {
+    std::string journal_id, plan_id, created_at, state, kind, message; // kind: apply | undo
+    std::vector<JournalEntryRecord> entries;
+};
+// ---- end apply journals ----
+
 class Store {
 public:
     // Opens (creating if needed) the database at `path` and migrates it.
@@ -96,6 +116,19 @@ public:
     Status putTrackRoleMap(const std::string& set_key, const std::string& mapping);
     Result<std::optional<std::string>> findTrackRoleMap(const std::string& set_key);
     // --- end of fix plans and track role maps ---
+    // ---- apply journals ----
+    // Inserts the journal and all its entries in one transaction.
+    Status createJournal(const JournalRecord& journal);
+    // Updates the state and read-back of the given entries (by seq) in one transaction.
+    Status updateJournalEntries(const std::string& journal_id,
+                                const std::vector<JournalEntryRecord>& entries);
+    Status setJournalState(const std::string& journal_id, const std::string& state,
+                           const std::string& message);
+    // The journal with its entries in seq order; nullopt when absent.
+    Result<std::optional<JournalRecord>> findJournal(const std::string& journal_id);
+    // fix_plans.document of a plan (the FixPlan JSON); nullopt when absent.
+    Result<std::optional<std::string>> findFixPlanDocument(const std::string& plan_id);
+    // ---- end apply journals ----
 
     // "ok" when PRAGMA integrity_check passes, else its report.
     Result<std::string> integrityCheck();

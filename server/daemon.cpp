@@ -150,6 +150,22 @@ core::Status Daemon::start() {
     m_stems =
         std::make_unique<StemRunner>(*m_analysis, m_options.data_dir + "/stems", separator_factory);
 
+    OscWorkerOptions osc;
+    osc.live_host = m_options.live_host;
+    osc.live_port = m_options.live_port;
+    osc.reply_port = m_options.osc_reply_port;
+    osc.attempt_timeout_ms = m_options.live_timeout_ms;
+    m_osc = std::make_unique<OscWorker>(osc);
+    m_live = std::make_unique<LiveBridge>(*m_store, *m_osc);
+    m_fixes->setLiveSetProvider(
+        [this](const std::function<bool()>&) -> core::Result<live::LiveSet> {
+            auto snapshot = m_live->snapshot(true);
+            if (!snapshot) {
+                return snapshot.status();
+            }
+            return snapshot->set;
+        });
+
     ServiceDeps deps;
     deps.options = &m_options;
     deps.store = m_store.get();
@@ -159,6 +175,7 @@ core::Status Daemon::start() {
     deps.gaps = m_gaps.get();
     deps.fixes = m_fixes.get();
     deps.stems = m_stems.get();
+    deps.live = m_live.get();
     deps.auth_token = m_auth_token;
     deps.request_shutdown = [this] { requestShutdown(); };
     deps.started_at = m_started_at;

@@ -1,8 +1,9 @@
 #pragma once
 // Daemon: the one composition root. Owns, in construction order, the store,
 // the job pool, the analysis coordinator, the profile manager
-// (profiles, heads and indexes, loaded at start), the gRPC service and server (and,
-// with later issues, models, indexes and the OSC worker), each by unique_ptr.
+// (profiles, heads and indexes, loaded at start), the gap and stem runners,
+// the OSC worker and the Live bridge, the gRPC service and server, each by
+// unique_ptr.
 //
 // Lifecycle: create() validates options, takes the single-instance lock,
 // opens the store and starts listening; waitForTermination() blocks until
@@ -23,7 +24,9 @@
 #include "server/analysis_coordinator.hpp"
 #include "server/gap_runner.hpp"
 #include "server/job_pool.hpp"
+#include "server/live_bridge.hpp"
 #include "server/options.hpp"
+#include "server/osc_worker.hpp"
 #include "server/profile_manager.hpp"
 #include "server/stem_runner.hpp"
 #include "server/styledna_service.hpp"
@@ -58,6 +61,8 @@ private:
     std::unique_ptr<GapRunner> m_gaps;
     std::unique_ptr<FixRunner> m_fixes;
     std::unique_ptr<StemRunner> m_stems;
+    std::unique_ptr<OscWorker> m_osc; // binds its reply port lazily (first Live request)
+    std::unique_ptr<LiveBridge> m_live;
     std::unique_ptr<StyleDnaService> m_service;
     std::unique_ptr<grpc::Server> m_server;
     // shutdown handshake

@@ -30,6 +30,16 @@ int main(int argc, char** argv) {
         ->check(CLI::IsMember({"auto", "dsp", "learned"}));
     app.add_option("--separator-weights", options.separator_weights,
                    "weights of the learned separator (default: the ones shipped with the build)");
+    app.add_option("--live-host", options.live_host,
+                   "host of Ableton Live's AbletonOSC (default 127.0.0.1)");
+    app.add_option("--live-port", options.live_port, "AbletonOSC's port (default 11000)")
+        ->check(CLI::Range(1, 65535));
+    app.add_option("--osc-reply-port", options.osc_reply_port,
+                   "port AbletonOSC replies to, bound on first use (default 11001)")
+        ->check(CLI::Range(1, 65535));
+    app.add_option("--live-timeout-ms", options.live_timeout_ms,
+                   "wait per OSC read attempt before re-sending (4 attempts; default 250)")
+        ->check(CLI::Range(20, 10000));
     CLI11_PARSE(app, argc, argv);
 
     sigset_t signals;

@@ -19,6 +19,11 @@ struct DaemonOptions {
     double max_duration_s = 20.0 * 60.0;
     std::string separator = "auto"; // stems for analyses: auto | dsp | learned
     std::string separator_weights;  // "" = the weights shipped with the build
+    // Ableton Live over AbletonOSC (server/osc_worker.hpp)
+    std::string live_host = "127.0.0.1"; // where Live's AbletonOSC listens
+    int live_port = 11000;
+    int osc_reply_port = 11001; // AbletonOSC replies to this port of our host
+    int live_timeout_ms = 250;  // per read attempt; 4 attempts before "no reply"
 };
 
 // $XDG_RUNTIME_DIR/styledna/stylednad.sock, else /tmp/styledna-$UID/stylednad.sock

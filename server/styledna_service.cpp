@@ -10,6 +10,7 @@
 #include "server/cancel_watcher.hpp"
 #include "server/fix_proto.hpp"
 #include "server/gap_proto.hpp"
+#include "server/live_proto.hpp"
 #include "server/profile_proto.hpp"
 #include "server/proto_convert.hpp"
 #include "server/separator_factory.hpp"
@@ -18,17 +19,6 @@
 #include "server/synth_runner.hpp"
 
 namespace styledna::server {
-namespace {
-
-grpc::Status notYet(const char* rpc, const char* issue) {
-    return {grpc::StatusCode::UNIMPLEMENTED,
-            std::string(rpc) + " is not implemented yet (arrives with " + issue + ")"};
-}
-
-constexpr const char* kFixIssue = "the remediation issue (fixes, OSC worker)";
-
-} // namespace
-
 grpc::Status StyleDnaService::authorize(const grpc::ServerContext* ctx) const {
     if (m_deps.auth_token.empty()) {
         return grpc::Status::OK;
@@ -399,28 +389,58 @@ grpc::Status StyleDnaService::GenerateFixes(grpc::ServerContext* ctx,
     return grpc::Status::OK;
 }
 
-grpc::Status StyleDnaService::ApplyFixes(grpc::ServerContext* ctx, const v1::ApplyFixesRequest*,
-                                         grpc::ServerWriter<v1::ApplyFixesEvent>*) {
+grpc::Status StyleDnaService::ApplyFixes(grpc::ServerContext* ctx, const v1::ApplyFixesRequest* req,
+                                         grpc::ServerWriter<v1::ApplyFixesEvent>* writer) {
     if (auto a = authorize(ctx); !a.ok()) {
         return a;
     }
-    return notYet("ApplyFixes", kFixIssue);
+    if (req->plan_id().empty()) {
+        return {grpc::StatusCode::INVALID_ARGUMENT, "ApplyFixes needs a plan_id"};
+    }
+    ApplyRequest request;
+    request.plan_id = req->plan_id();
+    request.fix_ids.assign(req->fix_ids().begin(), req->fix_ids().end());
+    request.dry_run = req->dry_run();
+    request.min_confidence = req->min_confidence();
+    request.strength = req->strength();
+    StreamProgress<v1::ApplyFixesEvent> progress(writer, 0.0, req->plan_id());
+    auto outcome = m_deps.live->apply(request, std::ref(progress));
+    if (!outcome) {
+        return toGrpcStatus(outcome.status());
+    }
+    v1::ApplyFixesEvent ev;
+    applyOutcomeToProto(*outcome, ev.mutable_result());
+    progress.write(ev);
+    return grpc::Status::OK;
 }
 
-grpc::Status StyleDnaService::UndoApply(grpc::ServerContext* ctx, const v1::UndoApplyRequest*,
-                                        v1::UndoApplyResponse*) {
+grpc::Status StyleDnaService::UndoApply(grpc::ServerContext* ctx, const v1::UndoApplyRequest* req,
+                                        v1::UndoApplyResponse* resp) {
     if (auto a = authorize(ctx); !a.ok()) {
         return a;
     }
-    return notYet("UndoApply", kFixIssue);
+    if (req->journal_id().empty()) {
+        return {grpc::StatusCode::INVALID_ARGUMENT, "UndoApply needs a journal_id"};
+    }
+    auto outcome = m_deps.live->undo(req->journal_id());
+    if (!outcome) {
+        return toGrpcStatus(outcome.status());
+    }
+    undoOutcomeToProto(*outcome, resp);
+    return grpc::Status::OK;
 }
 
-grpc::Status StyleDnaService::GetLiveSet(grpc::ServerContext* ctx, const v1::GetLiveSetRequest*,
-                                         v1::LiveSet*) {
+grpc::Status StyleDnaService::GetLiveSet(grpc::ServerContext* ctx, const v1::GetLiveSetRequest* req,
+                                         v1::LiveSet* resp) {
     if (auto a = authorize(ctx); !a.ok()) {
         return a;
     }
-    return notYet("GetLiveSet", kFixIssue);
+    auto snapshot = m_deps.live->snapshot(req->refresh());
+    if (!snapshot) {
+        return toGrpcStatus(snapshot.status());
+    }
+    liveSetToProto(*snapshot, resp);
+    return grpc::Status::OK;
 }
 
 grpc::Status StyleDnaService::GetStatus(grpc::ServerContext* ctx, const v1::GetStatusRequest*,

@@ -13,6 +13,7 @@
 #include "server/fix_runner.hpp"
 #include "server/gap_runner.hpp"
 #include "server/job_pool.hpp"
+#include "server/live_bridge.hpp"
 #include "server/options.hpp"
 #include "server/profile_manager.hpp"
 #include "server/stem_runner.hpp"
@@ -28,6 +29,7 @@ struct ServiceDeps {
     ProfileManager* profiles = nullptr;
     GapRunner* gaps = nullptr;
     StemRunner* stems = nullptr;
+    LiveBridge* live = nullptr;
     FixRunner* fixes = nullptr;
     std::string auth_token;                 // "" = no token required
     std::function<void()> request_shutdown; // asynchronous

@@ -13,6 +13,7 @@
 #include "client.hpp"
 #include "fix_commands.hpp"
 #include "gap_commands.hpp"
+#include "live_commands.hpp"
 #include "output.hpp"
 #include "profile_commands.hpp"
 
@@ -401,6 +402,32 @@ int main(int argc, char** argv) {
         ->check(CLI::Range(0.0, 1e7));
     train->add_flag("--json", g.json, "JSON output");
 
+    // live show / apply / undo (Ableton Live over the daemon's OSC worker)
+    bool live_refresh = false;
+    bool live_verbose = false;
+    auto* live = app.add_subcommand("live", "read the Ableton Live set (AbletonOSC)");
+    live->require_subcommand(1);
+    auto* live_show = live->add_subcommand("show", "tracks, devices and parameters of the set");
+    live_show->add_flag("--refresh", live_refresh, "read the set again instead of the cached one");
+    live_show->add_flag("-v,--verbose", live_verbose, "every parameter with its value and range");
+    live_show->add_flag("--json", g.json, "JSON output");
+    cli::ApplyCommandOptions apply_opts;
+    auto* apply = app.add_subcommand("apply", "apply a fix plan's changes to Ableton Live");
+    apply->add_option("plan_id", apply_opts.plan_id, "plan id (styledna fix)")->required();
+    apply->add_option("--fix", apply_opts.fix_ids, "only these fixes (repeatable)");
+    apply->add_option("--min-confidence", apply_opts.min_confidence, "skip changes below it")
+        ->check(CLI::Range(0.0, 1.0));
+    apply
+        ->add_option("--strength", apply_opts.strength,
+                     "share of each planned move, from its planned start (default: as planned)")
+        ->check(CLI::Range(0.0, 4.0));
+    apply->add_flag("--dry-run", apply_opts.dry_run, "resolve and report; send nothing");
+    apply->add_flag("--json", g.json, "JSON output");
+    std::string undo_journal;
+    auto* undo = app.add_subcommand("undo", "restore the values an apply replaced");
+    undo->add_option("journal_id", undo_journal, "journal id printed by apply")->required();
+    undo->add_flag("--json", g.json, "JSON output");
+
     std::string action;
     auto* daemon = app.add_subcommand("daemon", "start, stop or query the daemon");
     daemon->add_option("action", action, "start|stop|status")
@@ -472,6 +499,15 @@ int main(int argc, char** argv) {
     }
     if (*separate) {
         return cli::cmdSeparate(g, separate_file, separate_out, separator);
+    }
+    if (*live) {
+        return cli::cmdLiveShow(g, live_refresh, live_verbose);
+    }
+    if (*apply) {
+        return cli::cmdApply(g, apply_opts);
+    }
+    if (*undo) {
+        return cli::cmdUndo(g, undo_journal);
     }
     if (*synth) {
         synth_req.set_out_dir(absolutePath(out_dir));

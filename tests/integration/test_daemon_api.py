@@ -1,4 +1,4 @@
-"""The daemon's API surface: UNIMPLEMENTED calls, profile-name validation,
+"""The daemon's API surface: apply/undo of unknown ids, profile-name validation,
 TCP listening, bearer tokens, grpc.health.v1."""
 
 import os
@@ -18,20 +18,19 @@ TOKEN = "integration-test-token-0123456789"
 
 
 class ApiTest(DaemonTestCase):
-    def test_unimplemented_calls(self):
-        s = self.stub
-        unary = {
-            "UndoApply": lambda: s.UndoApply(pb2.UndoApplyRequest(journal_id="j")),
-            "GetLiveSet": lambda: s.GetLiveSet(pb2.GetLiveSetRequest()),
-            "ApplyFixes": lambda: list(s.ApplyFixes(pb2.ApplyFixesRequest(plan_id="p"))),
-        }
-        for name, call in unary.items():
-            with self.subTest(rpc=name):
-                with self.assertRaises(grpc.RpcError) as cm:
-                    call()
-                self.assertEqual(cm.exception.code(), Code.UNIMPLEMENTED, cm.exception.details())
-                self.assertIn(f"{name} is not implemented yet", cm.exception.details())
-                self.assertIn("issue", cm.exception.details())
+    def test_apply_and_undo_of_unknown_ids(self):
+        # Checked before anything is sent to Live (test_live covers the rest).
+        with self.assertRaises(grpc.RpcError) as cm:
+            list(self.stub.ApplyFixes(pb2.ApplyFixesRequest(plan_id="p"), timeout=RPC_TIMEOUT_S))
+        self.assertEqual(cm.exception.code(), Code.NOT_FOUND, cm.exception.details())
+        self.assertIn("no fix plan 'p'", cm.exception.details())
+        with self.assertRaises(grpc.RpcError) as cm:
+            self.stub.UndoApply(pb2.UndoApplyRequest(journal_id="j"), timeout=RPC_TIMEOUT_S)
+        self.assertEqual(cm.exception.code(), Code.NOT_FOUND, cm.exception.details())
+        self.assertIn("no apply journal 'j'", cm.exception.details())
+        with self.assertRaises(grpc.RpcError) as cm:
+            list(self.stub.ApplyFixes(pb2.ApplyFixesRequest(), timeout=RPC_TIMEOUT_S))
+        self.assertEqual(cm.exception.code(), Code.INVALID_ARGUMENT)
         self.assertAlive()
 
     def test_invalid_profile_names(self):

@@ -3,7 +3,7 @@
 whose changes name tracks, devices and parameters of the set with raw values
 inside their ranges; --strength halves the moves in their own units; --target
 stops early or says how close it gets; a bad set file, an unknown --map track,
-an unknown --master-track and --live without an OSC worker give clear errors;
+an unknown --master-track and --live without Live running give clear errors;
 the daemon stays up after each."""
 
 import json
@@ -21,6 +21,10 @@ SET11 = os.path.join(SOURCE, "tests", "fixtures", "live", "trance_set_live11.jso
 
 
 class FixTest(DaemonTestCase):
+    def daemon_arguments(self):
+        from live_fixture import free_udp_port
+        return ["--live-port", str(free_udp_port()), "--osc-reply-port", str(free_udp_port())]
+
     def setUp(self):
         super().setUp()
         self.lib = test_gap.library()
@@ -134,9 +138,10 @@ class FixTest(DaemonTestCase):
         r = self.cli_json("fix", self.lib["wip"], "--profile", "trance", "--set", SET12,
                           "--master-track", "Master", expect_rc=1)
         self.assertIn("Master", r["error"]["message"])
+        # No Live on the (free) port this daemon was given: the OSC worker says so.
         r = self.cli_json("fix", self.lib["wip"], "--profile", "trance", "--live", expect_rc=1)
-        self.assertEqual(r["error"]["code"], "FAILED_PRECONDITION")
-        self.assertIn("OSC worker", r["error"]["message"])
+        self.assertEqual(r["error"]["code"], "DEADLINE_EXCEEDED")
+        self.assertIn("no reply from AbletonOSC", r["error"]["message"])
         self.assertTrue(self.daemon.running)
         # A map is remembered for the set: the next plan without --map uses it.
         plan = self.fix("--map", "Sub=other")

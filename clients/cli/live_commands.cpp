@@ -1,0 +1,165 @@
+#include "live_commands.hpp"
+
+#include <cstdio>
+#include <optional>
+
+#include "output.hpp"
+
+namespace styledna::cli {
+namespace {
+
+const char* deviceType(int type) {
+    switch (type) {
+    case 1:
+        return "instrument";
+    case 2:
+        return "audio effect";
+    case 4:
+        return "MIDI effect";
+    default:
+        return "device";
+    }
+}
+
+// "0.39 (200 Hz)": the raw value and Live's display string when there is one.
+std::string shown(double raw, const std::string& display) {
+    std::string out = formatValue(raw, "");
+    if (!display.empty()) {
+        out.append(" (").append(display).append(")");
+    }
+    return out;
+}
+
+void printChange(const char* label, const v1::ParameterChange& c) {
+    std::printf("  %-10s %s / %s / %s: %s -> %s", label, c.track_name().c_str(),
+                c.device_name().empty() ? c.device_class().c_str() : c.device_name().c_str(),
+                c.parameter_name().c_str(), shown(c.from_value(), c.display_from()).c_str(),
+                shown(c.to_value(), c.display_to()).c_str());
+    if (c.status() == "applied" || c.status() == "reverted") {
+        std::printf("  [read back %s]", shown(c.read_back_value(), c.read_back_string()).c_str());
+    }
+    if (!c.error().empty()) {
+        std::printf("  - %s", c.error().c_str());
+    }
+    std::printf("\n");
+}
+
+} // namespace
+
+int cmdLiveShow(const GlobalOptions& g, bool refresh, bool verbose) {
+    std::string error;
+    auto stub = connect(g, error);
+    if (!stub) {
+        return fail(g, "UNAVAILABLE", error);
+    }
+    grpc::ClientContext ctx;
+    v1::GetLiveSetRequest req;
+    req.set_refresh(refresh);
+    v1::LiveSet set;
+    if (auto s = stub->GetLiveSet(&ctx, req, &set); !s.ok()) {
+        return failStatus(g, s);
+    }
+    if (g.json) {
+        std::printf("%s\n", protoJson(set).dump(2).c_str());
+        return 0;
+    }
+    std::printf("Live set at %s: %d tracks (read in %.0f ms)\n", set.source().c_str(),
+                set.tracks_size(), set.read_ms());
+    for (const auto& t : set.tracks()) {
+        std::printf("[%d] %s  (%d devices)\n", t.index(), t.name().c_str(), t.devices_size());
+        for (const auto& d : t.devices()) {
+            std::printf("    [%d] %-20s %-16s %-12s %3d parameters\n", d.index(), d.name().c_str(),
+                        d.class_name().c_str(), deviceType(d.type()), d.parameters_size());
+            if (!verbose) {
+                continue;
+            }
+            for (const auto& p : d.parameters()) {
+                std::printf("        [%2d] %-22s %10s  [%s .. %s]%s%s%s\n", p.index(),
+                            p.name().c_str(), formatValue(p.value(), "").c_str(),
+                            formatValue(p.min(), "").c_str(), formatValue(p.max(), "").c_str(),
+                            p.is_quantized() ? " quantized" : "",
+                            p.value_string().empty() ? "" : "  ", p.value_string().c_str());
+            }
+        }
+    }
+    return 0;
+}
+
+int cmdApply(const GlobalOptions& g, const ApplyCommandOptions& o) {
+    std::string error;
+    auto stub = connect(g, error);
+    if (!stub) {
+        return fail(g, "UNAVAILABLE", error);
+    }
+    v1::ApplyFixesRequest req;
+    req.set_plan_id(o.plan_id);
+    for (const auto& id : o.fix_ids) {
+        req.add_fix_ids(id);
+    }
+    req.set_min_confidence(o.min_confidence);
+    req.set_strength(o.strength);
+    req.set_dry_run(o.dry_run);
+    grpc::ClientContext ctx;
+    auto reader = stub->ApplyFixes(&ctx, req);
+    std::optional<v1::ApplyResult> result;
+    const grpc::Status s = readProgressStream(*reader, "apply", result);
+    if (!s.ok()) {
+        return failStatus(g, s);
+    }
+    if (!result) {
+        return fail(g, "INTERNAL", "the daemon returned no apply result");
+    }
+    const v1::ApplyResult& r = *result;
+    if (g.json) {
+        std::printf("%s\n", protoJson(r).dump(2).c_str());
+    } else {
+        std::printf("%s plan %s: %s\n", r.dry_run() ? "Dry run of" : "Applied", r.plan_id().c_str(),
+                    r.message().c_str());
+        for (const auto& c : r.applied()) {
+            printChange(r.dry_run() ? "would set" : "applied", c);
+        }
+        for (const auto& c : r.failed()) {
+            printChange(c.status().c_str(), c);
+        }
+        for (const auto& c : r.rejected()) {
+            printChange("rejected", c);
+        }
+        if (!r.journal_id().empty()) {
+            std::printf("journal %s (%.0f ms)%s; undo with: styledna undo %s\n",
+                        r.journal_id().c_str(), r.apply_ms(),
+                        r.verified() ? ", every change read back" : "", r.journal_id().c_str());
+        }
+    }
+    return (r.failed_size() == 0 && r.state() != "interrupted") ? 0 : 1;
+}
+
+int cmdUndo(const GlobalOptions& g, const std::string& journal_id) {
+    std::string error;
+    auto stub = connect(g, error);
+    if (!stub) {
+        return fail(g, "UNAVAILABLE", error);
+    }
+    grpc::ClientContext ctx;
+    v1::UndoApplyRequest req;
+    req.set_journal_id(journal_id);
+    v1::UndoApplyResponse resp;
+    if (auto s = stub->UndoApply(&ctx, req, &resp); !s.ok()) {
+        return failStatus(g, s);
+    }
+    if (g.json) {
+        std::printf("%s\n", protoJson(resp).dump(2).c_str());
+    } else {
+        std::printf("Undo of %s: %d reverted, %d failed%s\n", resp.journal_id().c_str(),
+                    resp.reverted_size(), resp.failed_size(),
+                    resp.verified() ? " (every value read back)" : "");
+        for (const auto& c : resp.reverted()) {
+            printChange("reverted", c);
+        }
+        for (const auto& c : resp.failed()) {
+            printChange("failed", c);
+        }
+    }
+    return resp.failed_size() == 0 ? 0 : 1;
+}
+
+} // namespace styledna::cli
