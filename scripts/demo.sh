@@ -14,7 +14,16 @@ OUT="${STYLEDNA_DEMO_DIR:-$PWD/demo-out}"
 mkdir -p "$OUT"
 export STYLEDNA_SOCKET="$OUT/stylednad.sock"
 export STYLEDNA_DATA_DIR="$OUT/data"
-trap '"$BIN/styledna" daemon stop >/dev/null 2>&1 || true' EXIT
+# The Live set is played by styledna-fake-live (the AbletonOSC emulator) on
+# ports of its own, so a real Live with AbletonOSC on 11000/11001 is left alone.
+export STYLEDNA_LIVE_PORT="${STYLEDNA_DEMO_LIVE_PORT:-11100}"
+export STYLEDNA_OSC_REPLY_PORT=$((STYLEDNA_LIVE_PORT + 1))
+fake_live_pid=""
+cleanup() {
+  "$BIN/styledna" daemon stop >/dev/null 2>&1 || true
+  if [ -n "$fake_live_pid" ]; then kill "$fake_live_pid" 2>/dev/null || true; wait "$fake_live_pid" 2>/dev/null || true; fi
+}
+trap cleanup EXIT
 
 echo "== starting the daemon"
 "$BIN/styledna" daemon start
@@ -100,3 +109,46 @@ echo "== export and re-import the profile (statistics, clusters and head; no aud
 echo "== re-analysing is a cache hit"
 "$BIN/styledna" --json analyze "$wip" | /usr/bin/python3 -c 'import json,sys; print("  cached:", json.load(sys.stdin)["cached"])'
 "$BIN/styledna" status
+
+echo "== a Live set to fix: styledna-fake-live (the AbletonOSC emulator) plays a trance project"
+rm -f "$OUT/fake-live.ready"
+"$BIN/styledna-fake-live" --set tests/fixtures/live/trance_set_live12.json \
+  --port "$STYLEDNA_LIVE_PORT" --reply-port "$STYLEDNA_OSC_REPLY_PORT" \
+  --ready-file "$OUT/fake-live.ready" --dump-state "$OUT/live-set-after-demo.json" &
+fake_live_pid=$!
+for _ in $(seq 50); do [ -s "$OUT/fake-live.ready" ] && break; sleep 0.1; done
+"$BIN/styledna" live show --refresh
+"$BIN/styledna" --json live show > "$OUT/live-set-before.json"
+echo "== fixes for the work in progress on that set (validated by offline simulation; 'Mix Bus' stands in for the master)"
+"$BIN/styledna" fix "$wip" --profile trance --live --master-track "Mix Bus" --target 80 | tee "$OUT/wip-fix-plan.txt"
+plan_id=$(sed -n 's/^Fix plan \(plan-[0-9a-f]*\):.*/\1/p' "$OUT/wip-fix-plan.txt")
+echo "== applying plan $plan_id to Live: one pipelined batch, every value read back, journaled"
+"$BIN/styledna" --json apply "$plan_id" > "$OUT/wip-apply.json"
+/usr/bin/python3 - "$OUT/wip-apply.json" "$OUT/wip-fix-plan.txt" <<'PY'
+import json, re, sys
+result, plan_text = json.load(open(sys.argv[1])), open(sys.argv[2]).read()
+print(f"  {len(result.get('applied', []))} applied, {len(result.get('failed', []))} failed, "
+      f"{len(result.get('rejected', []))} rejected in {result.get('apply_ms', 0):.0f} ms "
+      f"(journal {result['journal_id']})")
+for ch in result.get("applied", []) + result.get("failed", []):
+    print(f"  {ch['status']:10s} {ch['track_name']} / {ch['device_name']} / {ch['parameter_name']}: "
+          f"before {ch['display_from']}, after {ch.get('read_back_string') or ch['display_to']}")
+m = re.search(r"conformance ([0-9.]+) -> ([0-9.]+) predicted", plan_text)
+if m:
+    print(f"  conformance to the profile: {m.group(1)} now, {m.group(2)} predicted with these moves")
+PY
+journal=$(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["journal_id"])' "$OUT/wip-apply.json")
+echo "== undo: journal $journal restores the previous values exactly"
+"$BIN/styledna" undo "$journal"
+"$BIN/styledna" --json live show --refresh > "$OUT/live-set-after-undo.json"
+/usr/bin/python3 - "$OUT/live-set-before.json" "$OUT/live-set-after-undo.json" <<'PY'
+import json, sys
+def values(path):
+    return {(t["name"], d["name"], p["name"]): p["value"]
+            for t in json.load(open(path))["tracks"] for d in t["devices"] for p in d["parameters"]}
+before, after = values(sys.argv[1]), values(sys.argv[2])
+changed = [k for k in before if before[k] != after.get(k)]
+print(f"  {len(before)} parameters compared with the set before the apply: "
+      + ("all equal" if not changed else f"{len(changed)} differ: {changed[:3]}"))
+sys.exit(1 if changed else 0)
+PY

@@ -31,11 +31,14 @@ int main(int argc, char** argv) {
     app.add_option("--separator-weights", options.separator_weights,
                    "weights of the learned separator (default: the ones shipped with the build)");
     app.add_option("--live-host", options.live_host,
-                   "host of Ableton Live's AbletonOSC (default 127.0.0.1)");
+                   "host of Ableton Live's AbletonOSC (default 127.0.0.1)")
+        ->envname("STYLEDNA_LIVE_HOST");
     app.add_option("--live-port", options.live_port, "AbletonOSC's port (default 11000)")
+        ->envname("STYLEDNA_LIVE_PORT")
         ->check(CLI::Range(1, 65535));
     app.add_option("--osc-reply-port", options.osc_reply_port,
                    "port AbletonOSC replies to, bound on first use (default 11001)")
+        ->envname("STYLEDNA_OSC_REPLY_PORT")
         ->check(CLI::Range(1, 65535));
     app.add_option("--live-timeout-ms", options.live_timeout_ms,
                    "wait per OSC read attempt before re-sending (4 attempts; default 250)")

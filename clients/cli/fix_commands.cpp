@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
+#include <vector>
 
 #include "output.hpp"
 
@@ -37,9 +38,11 @@ void printFix(const v1::Fix& f, const Palette& c, bool rejected) {
     }
     std::printf(")\n");
     for (const auto& ch : f.changes()) {
-        std::printf("      %s / %s / %s: %s -> %s%s\n", ch.track_name().c_str(),
+        const bool unchanged = ch.display_from() == ch.display_to();
+        std::printf("      %s / %s / %s: %s%s%s%s\n", ch.track_name().c_str(),
                     ch.device_name().c_str(), ch.parameter_name().c_str(),
-                    ch.display_from().c_str(), ch.display_to().c_str(),
+                    ch.display_from().c_str(), unchanged ? " (already)" : " -> ",
+                    unchanged ? "" : ch.display_to().c_str(),
                     ch.confidence() < 0.5 ? "  (low confidence)" : "");
     }
     if (!f.manual_step().empty()) {
@@ -49,14 +52,30 @@ void printFix(const v1::Fix& f, const Palette& c, bool rejected) {
         std::printf("      %srejected: %s%s\n", c.dim, f.rejection_reason().c_str(), c.reset);
         return;
     }
-    for (const auto& p : f.predicted()) {
-        if (!p.stem().empty()) {
-            continue;
+    // Whole-track predictions first, then per section; the rest is in --json.
+    constexpr int kMaxPredictionLines = 6;
+    std::vector<const v1::PredictedFeature*> shown;
+    for (int pass = 0; pass < 2; ++pass) {
+        for (const auto& p : f.predicted()) {
+            if (p.stem().empty() && p.section().empty() == (pass == 0)) {
+                shown.push_back(&p);
+            }
         }
+    }
+    const int total = static_cast<int>(shown.size());
+    if (total > kMaxPredictionLines) {
+        shown.resize(kMaxPredictionLines);
+    }
+    for (const auto* p : shown) {
         std::printf("      %spredicted %s%s%s: %.2f -> %.2f %s (range %.2f..%.2f)%s%s\n", c.dim,
-                    p.feature().c_str(), p.section().empty() ? "" : " in the ", p.section().c_str(),
-                    p.before(), p.after(), p.unit().c_str(), p.range_low(), p.range_high(),
-                    p.in_range_after() ? ", in range" : "", c.reset);
+                    p->feature().c_str(), p->section().empty() ? "" : " in the ",
+                    p->section().c_str(), p->before(), p->after(), p->unit().c_str(),
+                    p->range_low(), p->range_high(), p->in_range_after() ? ", in range" : "",
+                    c.reset);
+    }
+    if (total > kMaxPredictionLines) {
+        std::printf("      %s(+%d more predictions; --json lists them all)%s\n", c.dim,
+                    total - kMaxPredictionLines, c.reset);
     }
 }
 
@@ -96,7 +115,7 @@ void printPlan(const std::string& file, const v1::FixPlan& p) {
             printFix(f, c, true);
         }
     }
-    std::printf("\n  %s(planning %.0f ms; apply with: styledna live apply %s)%s\n", c.dim,
+    std::printf("\n  %s(planning %.0f ms; apply with: styledna apply %s)%s\n", c.dim,
                 p.generation_ms(), p.plan_id().c_str(), c.reset);
 }
 

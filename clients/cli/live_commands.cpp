@@ -66,7 +66,8 @@ int cmdLiveShow(const GlobalOptions& g, bool refresh, bool verbose) {
     std::printf("Live set at %s: %d tracks (read in %.0f ms)\n", set.source().c_str(),
                 set.tracks_size(), set.read_ms());
     for (const auto& t : set.tracks()) {
-        std::printf("[%d] %s  (%d devices)\n", t.index(), t.name().c_str(), t.devices_size());
+        std::printf("[%d] %s  (%d device%s)\n", t.index(), t.name().c_str(), t.devices_size(),
+                    t.devices_size() == 1 ? "" : "s");
         for (const auto& d : t.devices()) {
             std::printf("    [%d] %-20s %-16s %-12s %3d parameters\n", d.index(), d.name().c_str(),
                         d.class_name().c_str(), deviceType(d.type()), d.parameters_size());
