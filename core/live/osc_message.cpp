@@ -1,6 +1,7 @@
 #include "core/live/osc_message.hpp"
 
 #include <cstdio>
+#include <cstring>
 #include <exception>
 
 #include <oscpack/osc/OscOutboundPacketStream.h>
@@ -40,22 +41,115 @@ core::Status appendMessage(const osc::ReceivedMessage& in, std::vector<OscMessag
     return core::Status::ok();
 }
 
-core::Status appendPacket(const osc::ReceivedPacket& packet, std::vector<OscMessage>& out,
-                          int depth) {
+// oscpack 1.1.0 trusts the datagram's layout: a blob length or a type tag it
+// does not check walks its pointers out of the buffer (a crash the fuzzer
+// found with a few bytes). So the layout is checked here first, with bounds on
+// every step, and only then handed to oscpack. Blobs and the other types
+// StyleDNA never receives are refused before oscpack sees them.
+
+// Length of the padded OSC string starting at data (terminator within size),
+// or 0 when it runs past the end.
+size_t paddedStringSize(const char* data, size_t size) {
+    for (size_t i = 0; i < size; ++i) {
+        if (data[i] == '\0') {
+            const size_t padded = (i + 4) & ~size_t{3};
+            return padded <= size ? padded : 0;
+        }
+    }
+    return 0;
+}
+
+core::Status checkMessageLayout(const char* data, size_t size) {
+    const size_t address_size = paddedStringSize(data, size);
+    if (address_size == 0 || data[0] != '/') {
+        return core::invalidArgument("malformed OSC message: bad address");
+    }
+    size_t at = address_size;
+    if (at == size) {
+        return core::Status::ok(); // no type tags: no arguments
+    }
+    const size_t tags_size = paddedStringSize(data + at, size - at);
+    if (tags_size == 0 || data[at] != ',') {
+        return core::invalidArgument("malformed OSC message: bad type tags");
+    }
+    const char* tags = data + at + 1;
+    at += tags_size;
+    for (; *tags != '\0'; ++tags) {
+        size_t need = 0;
+        switch (*tags) {
+        case 'i':
+        case 'f':
+            need = 4;
+            break;
+        case 'h':
+        case 'd':
+            need = 8;
+            break;
+        case 's':
+        case 'S':
+            need = paddedStringSize(data + at, size - at);
+            if (need == 0) {
+                return core::invalidArgument("malformed OSC message: unterminated string");
+            }
+            break;
+        case 'T':
+        case 'F':
+        case 'N':
+            break;
+        default:
+            return core::invalidArgument(std::string("OSC message: unsupported argument type '") +
+                                         *tags + "'");
+        }
+        if (need > size - at) {
+            return core::invalidArgument("malformed OSC message: arguments past the end");
+        }
+        at += need;
+    }
+    return core::Status::ok();
+}
+
+int32_t readBigEndianInt32(const char* p) {
+    const auto* u = reinterpret_cast<const unsigned char*>(p);
+    return static_cast<int32_t>((uint32_t{u[0]} << 24) | (uint32_t{u[1]} << 16) |
+                                (uint32_t{u[2]} << 8) | uint32_t{u[3]});
+}
+
+core::Status appendPacket(const char* data, size_t size, std::vector<OscMessage>& out, int depth) {
     if (depth > 8) {
         return core::invalidArgument("OSC bundle nested deeper than 8 levels");
     }
-    if (packet.IsMessage()) {
-        return appendMessage(osc::ReceivedMessage(packet), out);
+    if (size == 0 || size % 4 != 0) {
+        return core::invalidArgument("malformed OSC packet: size not a positive multiple of 4");
     }
-    osc::ReceivedBundle bundle(packet);
-    for (auto it = bundle.ElementsBegin(); it != bundle.ElementsEnd(); ++it) {
-        osc::ReceivedPacket element(it->Contents(), it->Size());
-        if (auto status = appendPacket(element, out, depth + 1); !status.isOk()) {
-            return status;
+    static constexpr char kBundleTag[8] = {'#', 'b', 'u', 'n', 'd', 'l', 'e', '\0'};
+    if (data[0] == '#') {
+        if (size < 16 || std::memcmp(data, kBundleTag, sizeof kBundleTag) != 0) {
+            return core::invalidArgument("malformed OSC bundle header");
         }
+        size_t at = 16; // tag + time tag
+        while (at < size) {
+            if (size - at < 4) {
+                return core::invalidArgument("malformed OSC bundle: truncated element size");
+            }
+            const int32_t element_size = readBigEndianInt32(data + at);
+            at += 4;
+            if (element_size <= 0 || static_cast<size_t>(element_size) > size - at) {
+                return core::invalidArgument("malformed OSC bundle: bad element size");
+            }
+            if (auto status =
+                    appendPacket(data + at, static_cast<size_t>(element_size), out, depth + 1);
+                !status.isOk()) {
+                return status;
+            }
+            at += static_cast<size_t>(element_size);
+        }
+        return core::Status::ok();
     }
-    return core::Status::ok();
+    if (auto status = checkMessageLayout(data, size); !status.isOk()) {
+        return status;
+    }
+    osc::ReceivedPacket packet(data, static_cast<osc::osc_bundle_element_size_t>(size));
+    return appendMessage(osc::ReceivedMessage(packet), out);
 }
 
 } // namespace
@@ -192,8 +286,7 @@ core::Result<std::vector<OscMessage>> decodeOscPacket(const char* data, size_t s
     }
     std::vector<OscMessage> out;
     try {
-        osc::ReceivedPacket packet(data, static_cast<osc::osc_bundle_element_size_t>(size));
-        if (auto status = appendPacket(packet, out, 0); !status.isOk()) {
+        if (auto status = appendPacket(data, size, out, 0); !status.isOk()) {
             return status;
         }
     } catch (const std::exception& e) {

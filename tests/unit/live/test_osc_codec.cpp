@@ -51,6 +51,27 @@ TEST_CASE("OSC codec: float32 on the wire, size limit, malformed datagrams", "[l
     CHECK_FALSE(decodeOscPacket(nullptr, 0).isOk());
 }
 
+TEST_CASE("datagrams oscpack would walk out of bounds are refused before it parses them",
+          "[live][osc]") {
+    // Found by fuzz_osc_reply: blob tags with lengths near 2^26 made oscpack
+    // 1.1.0's ReceivedMessage::Init read far past the datagram.
+    const unsigned char blob_lengths[] = {
+        '/', 'l', 'i', 'v', 'e', '/', 'd', 'e', '/', 0, 0, 0, ',', 'i', 'i', 'f', 'f', 'b',
+        'b', 'b', 'b', 'b', 'b', 4,   4,   4,   9,   4, 4, 4, 0,   0,   0,   0,   0,   0,
+        0,   0,   0,   0,   0,   0,   0,   0,   0,   0, 0, 0, 0,   0,   0,   0,   0,   0};
+    auto decoded = decodeOscPacket(reinterpret_cast<const char*>(blob_lengths), 52);
+    REQUIRE_FALSE(decoded.isOk());
+    CHECK(decoded.status().code() == styledna::core::StatusCode::kInvalidArgument);
+
+    // A bundle element claiming more bytes than the datagram holds.
+    const unsigned char bundle[] = {'#', 'b', 'u', 'n', 'd', 'l', 'e', 0, 0,   0,   0, 0,
+                                    0,   0,   0,   1,   0,   0,   1,   0, '/', 'x', 0, 0};
+    CHECK_FALSE(decodeOscPacket(reinterpret_cast<const char*>(bundle), sizeof bundle).isOk());
+    // An unterminated string argument.
+    const char string_past_end[] = {'/', 'x', 0, 0, ',', 's', 0, 0, 'a', 'b', 'c', 'd'};
+    CHECK_FALSE(decodeOscPacket(string_past_end, sizeof string_past_end).isOk());
+}
+
 TEST_CASE("LiveSet JSON errors name the path into the document", "[live][json]") {
     auto missing_name =
         liveSetFromJson(R"({"tracks":[{"name":"Bass","devices":[{"class_name":"Eq8"}]}]})");
