@@ -1,7 +1,6 @@
 #include "server/fix_proto.hpp"
 
 namespace styledna::server {
-namespace {
 
 void toProto(const fixes::ParameterChange& c, v1::ParameterChange* out) {
     out->set_change_id(c.change_id);
@@ -29,6 +28,8 @@ void toProto(const fixes::ParameterChange& c, v1::ParameterChange* out) {
     out->set_read_back_string(c.read_back_string);
 }
 
+namespace {
+
 void toProto(const fixes::Fix& f, v1::Fix* out) {
     out->set_id(f.id);
     out->set_gap_id(f.gap_id);
@@ -43,7 +44,7 @@ void toProto(const fixes::Fix& f, v1::Fix* out) {
     out->set_predicted_conformance(f.predicted_conformance);
     out->set_rejection_reason(f.rejection_reason);
     for (const auto& c : f.changes) {
-        toProto(c, out->add_changes());
+        server::toProto(c, out->add_changes());
     }
     for (const auto& p : f.predicted) {
         auto* q = out->add_predicted();

@@ -8,5 +8,7 @@
 namespace styledna::server {
 
 void toProto(const fixes::FixPlan& plan, v1::FixPlan* out);
+// One change, planned or with its apply / undo outcome (status, read-back).
+void toProto(const fixes::ParameterChange& change, v1::ParameterChange* out);
 
 } // namespace styledna::server

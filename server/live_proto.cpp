@@ -1,5 +1,7 @@
 #include "server/live_proto.hpp"
 
+#include "server/fix_proto.hpp"
+
 namespace styledna::server {
 
 void liveSetToProto(const LiveSnapshot& snapshot, v1::LiveSet* out) {
@@ -29,32 +31,6 @@ void liveSetToProto(const LiveSnapshot& snapshot, v1::LiveSet* out) {
     }
 }
 
-void liveChangeToProto(const fixes::ParameterChange& c, v1::ParameterChange* out) {
-    out->set_change_id(c.change_id);
-    out->set_track_index(c.track_index);
-    out->set_track_name(c.track_name);
-    out->set_device_index(c.device_index);
-    out->set_device_name(c.device_name);
-    out->set_device_class(c.device_class);
-    out->set_parameter_index(c.parameter_index);
-    out->set_parameter_name(c.parameter_name);
-    out->set_from_value(c.from_value);
-    out->set_to_value(c.to_value);
-    out->set_display_from(c.display_from);
-    out->set_display_to(c.display_to);
-    out->set_reason(c.reason);
-    out->set_unit(c.unit);
-    out->set_from_unit_value(c.from_unit_value);
-    out->set_to_unit_value(c.to_unit_value);
-    out->set_confidence(c.confidence);
-    out->set_gap_feature(c.gap_feature);
-    out->set_predicted_effect(c.predicted_effect);
-    out->set_status(c.status);
-    out->set_error(c.error);
-    out->set_read_back_value(c.read_back_value);
-    out->set_read_back_string(c.read_back_string);
-}
-
 void applyOutcomeToProto(const ApplyOutcome& o, v1::ApplyResult* out) {
     out->set_journal_id(o.journal_id);
     out->set_plan_id(o.plan_id);
@@ -64,13 +40,13 @@ void applyOutcomeToProto(const ApplyOutcome& o, v1::ApplyResult* out) {
     out->set_apply_ms(o.apply_ms);
     out->set_dry_run(o.dry_run);
     for (const auto& c : o.applied) {
-        liveChangeToProto(c, out->add_applied());
+        toProto(c, out->add_applied());
     }
     for (const auto& c : o.failed) {
-        liveChangeToProto(c, out->add_failed());
+        toProto(c, out->add_failed());
     }
     for (const auto& c : o.rejected) {
-        liveChangeToProto(c, out->add_rejected());
+        toProto(c, out->add_rejected());
     }
 }
 
@@ -78,10 +54,10 @@ void undoOutcomeToProto(const UndoOutcome& o, v1::UndoApplyResponse* out) {
     out->set_journal_id(o.journal_id);
     out->set_verified(o.verified);
     for (const auto& c : o.reverted) {
-        liveChangeToProto(c, out->add_reverted());
+        toProto(c, out->add_reverted());
     }
     for (const auto& c : o.failed) {
-        liveChangeToProto(c, out->add_failed());
+        toProto(c, out->add_failed());
     }
 }
 

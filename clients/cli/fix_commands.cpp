@@ -13,22 +13,6 @@
 namespace styledna::cli {
 namespace {
 
-struct Palette {
-    const char* bold = "";
-    const char* dim = "";
-    const char* reset = "";
-};
-
-Palette palette() {
-    Palette p;
-    if (::isatty(STDOUT_FILENO) && std::getenv("NO_COLOR") == nullptr) {
-        p.bold = "\033[1m";
-        p.dim = "\033[2m";
-        p.reset = "\033[0m";
-    }
-    return p;
-}
-
 void printFix(const v1::Fix& f, const Palette& c, bool rejected) {
     std::printf("\n  %s%s%s %s%s%s  (%s, confidence %.2f", c.bold, rejected ? "x" : f.id().c_str(),
                 c.reset, c.bold, f.title().c_str(), c.reset, f.gap_id().c_str(), f.confidence());
@@ -80,7 +64,7 @@ void printFix(const v1::Fix& f, const Palette& c, bool rejected) {
 }
 
 void printPlan(const std::string& file, const v1::FixPlan& p) {
-    const Palette c = palette();
+    const Palette c = terminalPalette();
     std::printf("%sFix plan%s %s: %s vs profile '%s' (set: %s, strength %.2f)\n", c.bold, c.reset,
                 p.plan_id().c_str(), file.c_str(), p.profile().c_str(), p.set_source().c_str(),
                 p.strength());

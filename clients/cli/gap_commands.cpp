@@ -14,28 +14,6 @@
 namespace styledna::cli {
 namespace {
 
-struct Palette {
-    const char* bold = "";
-    const char* dim = "";
-    const char* reset = "";
-    const char* high = "";
-    const char* medium = "";
-    const char* low = "";
-};
-
-Palette palette() {
-    Palette p;
-    if (::isatty(STDOUT_FILENO) && std::getenv("NO_COLOR") == nullptr) {
-        p.bold = "\033[1m";
-        p.dim = "\033[2m";
-        p.reset = "\033[0m";
-        p.high = "\033[1;31m";
-        p.medium = "\033[33m";
-        p.low = "\033[32m";
-    }
-    return p;
-}
-
 std::string categoryName(const std::string& c) {
     std::string out = c;
     std::replace(out.begin(), out.end(), '_', ' ');
@@ -93,7 +71,7 @@ std::string wrap(const std::string& text, std::size_t width, std::size_t indent)
 }
 
 void printReport(const std::string& file, const v1::GapReport& r, int top) {
-    const Palette c = palette();
+    const Palette c = terminalPalette();
     std::printf("%sGap report%s: %s vs profile '%s'\n", c.bold, c.reset, file.c_str(),
                 r.profile().c_str());
     if (r.cluster() >= 0) {

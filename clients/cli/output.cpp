@@ -3,7 +3,9 @@
 #include <cmath>
 
 #include <cstdio>
+#include <cstdlib>
 #include <google/protobuf/util/json_util.h>
+#include <unistd.h>
 
 namespace styledna::cli {
 namespace {
@@ -228,6 +230,19 @@ std::string formatValue(double v, const std::string& unit) {
         std::snprintf(buf, sizeof(buf), "%.2f", v);
     }
     return unit.empty() ? std::string(buf) : std::string(buf) + " " + unit;
+}
+
+Palette terminalPalette() {
+    Palette p;
+    if (::isatty(STDOUT_FILENO) && std::getenv("NO_COLOR") == nullptr) {
+        p.bold = "\033[1m";
+        p.dim = "\033[2m";
+        p.reset = "\033[0m";
+        p.high = "\033[1;31m";
+        p.medium = "\033[33m";
+        p.low = "\033[32m";
+    }
+    return p;
 }
 
 } // namespace styledna::cli

@@ -24,4 +24,16 @@ nlohmann::json protoJson(const google::protobuf::Message& m);
 // A number with sensible precision for its size, then the unit ("118 Hz", "-7.25 dB").
 std::string formatValue(double v, const std::string& unit);
 
+// Terminal colours: escape codes when stdout is a terminal and NO_COLOR is
+// unset, else empty strings (pipes and files get plain text).
+struct Palette {
+    const char* bold = "";
+    const char* dim = "";
+    const char* reset = "";
+    const char* high = "";
+    const char* medium = "";
+    const char* low = "";
+};
+Palette terminalPalette();
+
 } // namespace styledna::cli
