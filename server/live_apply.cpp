@@ -44,6 +44,29 @@ std::string formatNumber(double v) {
     return text;
 }
 
+// A journal about to be sent: one entry per item, each with Live's value
+// before the set (what undo restores) and the target.
+template <class Items>
+db::JournalRecord newJournal(const std::string& plan_id, const char* kind, std::string message,
+                             const Items& items) {
+    db::JournalRecord journal;
+    journal.journal_id = newJournalId();
+    journal.plan_id = plan_id;
+    journal.state = "sending";
+    journal.kind = kind;
+    journal.message = std::move(message);
+    for (const auto& item : items) {
+        db::JournalEntryRecord e;
+        e.seq = item.seq;
+        e.change_json = changeToJson(item.change);
+        e.state = item.state;
+        e.previous_value = item.before;
+        e.target_value = item.target;
+        journal.entries.push_back(std::move(e));
+    }
+    return journal;
+}
+
 } // namespace
 
 core::Result<ApplyOutcome> LiveBridge::apply(const ApplyRequest& request,
@@ -152,21 +175,8 @@ core::Result<ApplyOutcome> LiveBridge::apply(const ApplyRequest& request,
         return outcome;
     }
 
-    outcome.journal_id = newJournalId();
-    db::JournalRecord journal;
-    journal.journal_id = outcome.journal_id;
-    journal.plan_id = request.plan_id;
-    journal.state = "sending";
-    journal.kind = "apply";
-    for (const auto& item : items) {
-        db::JournalEntryRecord e;
-        e.seq = item.seq;
-        e.change_json = changeToJson(item.change);
-        e.state = item.state;
-        e.previous_value = item.before;
-        e.target_value = item.target;
-        journal.entries.push_back(std::move(e));
-    }
+    db::JournalRecord journal = newJournal(request.plan_id, "apply", "", items);
+    outcome.journal_id = journal.journal_id;
     if (auto s = m_store.createJournal(journal); !s.isOk()) {
         return s; // nothing was sent
     }
@@ -278,21 +288,8 @@ core::Result<UndoOutcome> LiveBridge::undo(const std::string& journal_id) {
         item.state = "pending";
         items.push_back(std::move(item));
     }
-    db::JournalRecord undo_journal;
-    undo_journal.journal_id = newJournalId();
-    undo_journal.plan_id = journal.plan_id;
-    undo_journal.state = "sending";
-    undo_journal.kind = "undo";
-    undo_journal.message = "undo of " + journal_id;
-    for (const auto& item : items) {
-        db::JournalEntryRecord e;
-        e.seq = item.seq;
-        e.change_json = changeToJson(item.change);
-        e.state = item.state;
-        e.previous_value = item.before;
-        e.target_value = item.target;
-        undo_journal.entries.push_back(std::move(e));
-    }
+    db::JournalRecord undo_journal =
+        newJournal(journal.plan_id, "undo", "undo of " + journal_id, items);
     if (auto s = m_store.createJournal(undo_journal); !s.isOk()) {
         return s;
     }

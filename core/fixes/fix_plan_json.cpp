@@ -208,4 +208,25 @@ core::Result<FixPlan> fixPlanFromJson(std::string_view json_text) {
     return plan;
 }
 
+std::string parameterChangeToJson(const ParameterChange& change) {
+    ParameterChange copy = change;
+    return Writer::write(copy).dump();
+}
+
+core::Result<ParameterChange> parameterChangeFromJson(std::string_view json_text) {
+    json document = json::parse(json_text, nullptr, false);
+    if (document.is_discarded()) {
+        return core::invalidArgument("change: not valid JSON");
+    }
+    ParameterChange change;
+    try {
+        Reader::read(document, "change", change);
+    } catch (const ParseError& e) {
+        return core::invalidArgument(e.message);
+    } catch (const json::exception& e) {
+        return core::invalidArgument(std::string("change: ").append(e.what()));
+    }
+    return change;
+}
+
 } // namespace styledna::fixes

@@ -31,4 +31,9 @@ namespace styledna::fixes {
 std::string fixPlanToJson(const FixPlan& plan, int indent = -1);
 core::Result<FixPlan> fixPlanFromJson(std::string_view json_text);
 
+// One change alone, with the same keys as in a plan's "changes" (the apply
+// journal keeps each change this way). Errors start "change: ".
+std::string parameterChangeToJson(const ParameterChange& change);
+core::Result<ParameterChange> parameterChangeFromJson(std::string_view json_text);
+
 } // namespace styledna::fixes
