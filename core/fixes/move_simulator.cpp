@@ -4,6 +4,7 @@
 #include <cmath>
 #include <complex>
 #include <numbers>
+#include <set>
 
 #include "core/dsp/biquad_cascade.hpp"
 #include "core/stems/real_fft.hpp"
@@ -20,6 +21,8 @@ namespace {
 
 constexpr double kClipCeilingDbfs = -0.087; // 20 log10(0.99): the limiter / clipper ceiling
 constexpr double kFloorDb = -100.0;
+// TranceSidechainParams::min_significant_db: a fitted duck under it may read 0.
+constexpr double kSignificantDuckDb = 2.0;
 
 double db(double power) {
     return power > 0 ? 10.0 * std::log10(power) : kFloorDb;
@@ -203,7 +206,8 @@ double duckedShare(const SimulationInput& in, const std::vector<Move>& moves) {
 }
 
 void predictPlace(std::map<std::string, double>& values, const std::map<std::string, double>& a,
-                  const std::map<std::string, double>& b, double mix_gain_db, double duck_db) {
+                  const std::map<std::string, double>& b, double mix_gain_db, double duck_db,
+                  bool kicked) {
     auto shift = [&](const char* feature, const char* model, double lo, double hi) {
         auto it = values.find(feature);
         if (it != values.end() && a.count(model) && b.count(model)) {
@@ -273,12 +277,59 @@ void predictPlace(std::map<std::string, double>& values, const std::map<std::str
         values.count("loudness_integrated_lufs")) {
         values["plr_db"] = values["true_peak_dbtp"] - values["loudness_integrated_lufs"];
     }
-    if (auto it = values.find("sidechain_depth_db"); it != values.end() && it->second > 0) {
-        it->second += duck_db;
+    if (auto it = values.find("sidechain_depth_db"); it != values.end() && duck_db > 0) {
+        if (it->second > 0) {
+            it->second += duck_db;
+        } else if (kicked) {
+            // No duck read: whatever is there is under the analyser's
+            // significance floor (0..2 dB); its middle plus the new duck.
+            it->second = duck_db > 0 ? duck_db + 0.5 * kSignificantDuckDb : 0.0;
+        }
+        if (auto rate = values.find("sidechain_rate_per_beat"); rate != values.end()) {
+            // A duck the analyser reports pumps at least once per beat.
+            if (it->second >= kSignificantDuckDb) {
+                rate->second = std::max(rate->second, 1.0);
+            }
+        }
     }
 }
 
 } // namespace
+
+bool predictsFeature(std::string_view feature, std::string_view stem) {
+    static const std::set<std::string, std::less<>> kMix{"tonal_balance_sub_db",
+                                                         "tonal_balance_low_db",
+                                                         "tonal_balance_low_mid_db",
+                                                         "tonal_balance_mid_db",
+                                                         "tonal_balance_high_mid_db",
+                                                         "tonal_balance_high_db",
+                                                         "tonal_balance_air_db",
+                                                         "spectral_centroid_hz",
+                                                         "bass_spectral_centroid_hz",
+                                                         "spectral_rolloff_hz",
+                                                         "spectral_tilt_db_per_octave",
+                                                         "stereo_width",
+                                                         "stereo_width_low",
+                                                         "stereo_width_mid",
+                                                         "stereo_width_high",
+                                                         "stereo_correlation",
+                                                         "low_end_correlation",
+                                                         "mono_fold_loss_db",
+                                                         "low_end_mono_ok",
+                                                         "supersaw_width",
+                                                         "loudness_integrated_lufs",
+                                                         "loudness_short_term_max_lufs",
+                                                         "loudness_momentary_max_lufs",
+                                                         "rms_dbfs",
+                                                         "mean_energy_db",
+                                                         "sample_peak_dbfs",
+                                                         "true_peak_dbtp",
+                                                         "crest_factor_db",
+                                                         "plr_db",
+                                                         "sidechain_depth_db",
+                                                         "sidechain_rate_per_beat"};
+    return stem.empty() && kMix.count(feature) > 0;
+}
 
 double supersawRatio(double spread) {
     double num = 0, den = 0;
@@ -456,12 +507,16 @@ core::TrackAnalysis predict(const SimulationInput& in, const core::TrackAnalysis
     }
     duck_db *= duckedShare(in, moves);
     const GainTable gains = gainTable(in, moves);
+    // A depth of 0 where the kick plays (the whole track, the drops) is a duck
+    // too weak to read; elsewhere there is no kick to key one.
     auto place = [&](int section, std::map<std::string, double>& values) {
         const Spectra after = placeSpectra(in, section, moves, &gains);
         const auto& base = in.base_models.at(static_cast<std::size_t>(section + 1));
+        const bool kicked =
+            section < 0 || out.features.sections[static_cast<std::size_t>(section)].label == "drop";
         predictPlace(values, base,
                      model(after.mid, after.side, in.rate_hz, in.fft_size, *in.weights),
-                     mix_gain_db, duck_db);
+                     mix_gain_db, duck_db, kicked);
     };
     place(-1, out.features.values);
     for (std::size_t s = 0; s < out.features.sections.size() && s < in.mix.section_mid.size();

@@ -35,6 +35,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/analysis/track_analysis.hpp"
@@ -72,6 +73,10 @@ SimulationInput summarise(const core::AudioBuffer& mix,
 // replaced by their predicted values after `moves`.
 core::TrackAnalysis predict(const SimulationInput& input, const core::TrackAnalysis& wip,
                             const std::vector<Move>& moves);
+
+// Whether predict() changes `feature` on `stem` ("" the mix): the features
+// listed above (sidechain_rate_per_beat with the duck's depth).
+bool predictsFeature(std::string_view feature, std::string_view stem);
 
 // The model's feature values of a mid/side spectrum pair (exposed for tests).
 std::map<std::string, double> spectralModel(const std::vector<double>& mid,

@@ -171,15 +171,39 @@ void eqMove(CandidateFix& c, const MapContext& ctx,
     }
 }
 
+// A sidechain depth of 0 outside the drops is a place without a kick: a
+// compressor keyed by the kick cannot deepen it (whole track and drops: a duck
+// too weak to read, which the simulator deepens).
+bool movable(const gap::Comparison& e) {
+    return e.feature != "sidechain_depth_db" || e.wip_value > 0 || e.section.empty() ||
+           e.section == "drop";
+}
+
 gap::Comparison tuneComparison(const gap::Gap& g) {
+    // The headline, what the report told the producer, when the simulator
+    // predicts it; ducks per beat follow the duck's depth, tuned on that.
+    for (const auto& e : g.evidence) {
+        if (e.feature == g.feature && e.section == g.section && e.stem == g.stem &&
+            e.wip_value == g.wip_value && e.target_value == g.target_value) {
+            if (e.feature == "sidechain_rate_per_beat") {
+                for (const auto& d : g.evidence) {
+                    if (d.feature == "sidechain_depth_db" && d.section == e.section &&
+                        d.stem == e.stem && !d.in_range) {
+                        return d;
+                    }
+                }
+            }
+            if (!e.in_range && movable(e) && predictsFeature(e.feature, e.stem)) {
+                return e;
+            }
+            break;
+        }
+    }
     for (const auto& feature : principalFeatures(g.id)) {
         for (bool whole : {true, false}) {
             for (const auto& e : g.evidence) {
-                // A sidechain depth of 0 is a place without a measured duck (no
-                // kick there): a compressor keyed by the kick cannot deepen it.
-                const bool movable = e.feature != "sidechain_depth_db" || e.wip_value > 0;
                 if (e.stem.empty() && !e.in_range && e.feature == feature &&
-                    e.section.empty() == whole && movable) {
+                    e.section.empty() == whole && movable(e)) {
                     return e;
                 }
             }

@@ -103,6 +103,30 @@ Case runCase(const test::TrackSpec& spec, core::SynthFlaw flaw, const profile::P
     if (!out.detected) {
         return out;
     }
+    // The flaw's feature: the gap's headline comparison (feature, section,
+    // stem), the numbers the report gave the producer.
+    const gap::Comparison* head = &flaw_gap->evidence.front();
+    for (const auto& e : flaw_gap->evidence) {
+        if (e.feature == flaw_gap->feature && e.section == flaw_gap->section &&
+            e.stem == flaw_gap->stem && e.wip_value == flaw_gap->wip_value &&
+            e.target_value == flaw_gap->target_value) {
+            head = &e;
+            break;
+        }
+    }
+    out.feature = head->feature;
+    out.section = head->section;
+    out.before = head->wip_value;
+    out.low = head->range_low;
+    out.high = head->range_high;
+    if (std::getenv("STYLEDNA_FIX_VERBOSE") != nullptr) {
+        for (const auto& e : flaw_gap->evidence) {
+            std::printf("  %s evidence %s [%s] {%s} %s %.4f range %.4f..%.4f sev %.2f%s\n",
+                        spec.name.c_str(), e.feature.c_str(), e.section.c_str(), e.stem.c_str(),
+                        e.basis.c_str(), e.wip_value, e.range_low, e.range_high, e.severity,
+                        &e == head ? " HEADLINE" : "");
+        }
+    }
     const auto sim = fixes::summarise(
         track->mix, {{"bass", &track->bass}, {"drums", &track->drums}, {"other", &track->other}},
         wip.features);
@@ -165,47 +189,22 @@ Case runCase(const test::TrackSpec& spec, core::SynthFlaw flaw, const profile::P
         }
     }
     const core::TrackAnalysis after = analyse(mix, spec.name + "-fixed");
-    // The flaw's feature: the first out-of-range mix comparison of the gap among
-    // its principal features (whole track first), else its first out-of-range one.
-    const gap::Comparison* head = nullptr;
-    for (const auto& feature : fixes::principalFeatures(family)) {
-        for (bool whole : {true, false}) {
-            for (const auto& e : flaw_gap->evidence) {
-                if (head == nullptr && e.stem.empty() && !e.in_range && e.feature == feature &&
-                    e.section.empty() == whole) {
-                    head = &e;
-                }
-            }
-        }
-    }
-    for (const auto& e : flaw_gap->evidence) {
-        if (head == nullptr && e.stem.empty() && !e.in_range) {
-            head = &e;
-        }
-    }
-    head = head != nullptr ? head : &flaw_gap->evidence.front();
-    out.feature = head->feature;
-    out.section = head->section;
-    out.before = head->wip_value;
-    out.low = head->range_low;
-    out.high = head->range_high;
     gap::GapOptions options;
     options.cluster = report->cluster;
     auto report_after = gap::analyzeGap(after, profile, options);
     REQUIRE(report_after.isOk());
     // Values as the gap analyzer compares them (tonal bands relative to the
     // track's median band offset), the same space as the plan's predictions.
-    auto compared = [&](const std::string& feature, const std::string& section,
-                        const std::string& basis) {
+    auto compared = [&](const gap::Comparison& e) {
         for (const auto& c : report_after->comparisons) {
-            if (c.feature == feature && c.section == section && c.stem.empty() &&
-                (basis.empty() || c.basis == basis)) {
+            if (c.feature == e.feature && c.section == e.section && c.stem == e.stem &&
+                c.basis == e.basis) {
                 return c.wip_value;
             }
         }
         return std::nan("");
     };
-    out.measured = compared(head->feature, head->section, head->basis);
+    out.measured = compared(*head);
     out.in_range = out.measured >= out.low && out.measured <= out.high;
     // Predicted: the simulator with every planned move (what was rendered),
     // compared like the measurement.
@@ -215,17 +214,15 @@ Case runCase(const test::TrackSpec& spec, core::SynthFlaw flaw, const profile::P
     }
     auto report_predicted = gap::analyzeGap(fixes::predict(sim, wip, all_moves), profile, options);
     REQUIRE(report_predicted.isOk());
-    std::map<std::tuple<std::string, std::string, std::string>, double> predicted;
+    std::map<std::tuple<std::string, std::string, std::string, std::string>, double> predicted;
     for (const auto& c : report_predicted->comparisons) {
-        if (c.stem.empty()) {
-            predicted[{c.feature, c.section, c.basis}] = c.wip_value;
-        }
+        predicted[{c.feature, c.section, c.stem, c.basis}] = c.wip_value;
     }
-    out.predicted = predicted[{head->feature, head->section, head->basis}];
+    out.predicted = predicted[{head->feature, head->section, head->stem, head->basis}];
     for (const auto& e : flaw_gap->evidence) {
-        const auto it = predicted.find({e.feature, e.section, e.basis});
-        const double measured = compared(e.feature, e.section, e.basis);
-        if (!e.stem.empty() || it == predicted.end() || std::isnan(measured)) {
+        const auto it = predicted.find({e.feature, e.section, e.stem, e.basis});
+        const double measured = compared(e);
+        if (it == predicted.end() || std::isnan(measured)) {
             continue;
         }
         const double tol = 2 * gap::minimumMeaningfulDifference(e.feature, e.unit, e.target_value);
