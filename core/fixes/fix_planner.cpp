@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <map>
 #include <tuple>
 
@@ -140,6 +141,9 @@ public:
 
     // Amount bringing the tuning comparison to its target (bisection).
     double tune(const CandidateFix& c) const {
+        if (c.fixed_amount) {
+            return c.amount;
+        }
         const double lo0 = c.amount_unit == "%"    ? c.from_width_percent
                            : c.amount_unit == "Hz" ? 50
                                                    : 0;
@@ -254,6 +258,12 @@ planFixesWithMoves(const PlanInputs& in) {
                     std::abs(after - cand.fix.tune.target_value) >= std::abs(cand.fix.tune.delta)) {
                     cand.rejection =
                         "no predicted improvement of " + gap::featureWords(cand.fix.tune.feature);
+                }
+                if (std::getenv("STYLEDNA_FIX_DEBUG") != nullptr) {
+                    std::fprintf(stderr, "[plan] %s tune %s [%s] tuned %.3f share %.2f: %s\n",
+                                 cand.fix.fix.gap_id.c_str(), cand.fix.tune.feature.c_str(),
+                                 cand.fix.tune.section.c_str(), tuned, share,
+                                 cand.rejection.c_str());
                 }
                 if (cand.rejection.empty()) {
                     break;

@@ -232,12 +232,27 @@ void predictPlace(std::map<std::string, double>& values, const std::map<std::str
             it->second * b.at("spectral_rolloff_hz") / a.at("spectral_rolloff_hz"), 0.0, 22050.0);
     }
     shift("spectral_tilt_db_per_octave", "spectral_tilt_db_per_octave", -100, 100);
+    // Side shares scale with the model's ratio (a side removed is gone from
+    // the measurement too: 0 stays 0, a mono result reads exactly mono);
+    // correlations through 1 - correlation, which is about twice the share.
+    auto scale = [&](const char* feature, const char* model, double sign) {
+        auto it = values.find(feature);
+        const double before = 0.5 * (1 - sign) + sign * a.at(model);
+        const double after = 0.5 * (1 - sign) + sign * b.at(model);
+        const double top = sign > 0 ? 1.0 : 2.0;
+        if (it == values.end() || before <= 1e-9) {
+            shift(feature, model, sign > 0 ? 0.0 : -1.0, 1.0);
+            return;
+        }
+        const double measured = 0.5 * (1 - sign) + sign * it->second;
+        it->second = 0.5 * (1 - sign) + sign * std::clamp(measured * after / before, 0.0, top);
+    };
     for (const char* f :
          {"stereo_width", "stereo_width_low", "stereo_width_mid", "stereo_width_high"}) {
-        shift(f, f, 0.0, 1.0);
+        scale(f, f, 1.0);
     }
-    shift("stereo_correlation", "stereo_correlation", -1, 1);
-    shift("low_end_correlation", "low_end_correlation", -1, 1);
+    scale("stereo_correlation", "stereo_correlation", -1.0);
+    scale("low_end_correlation", "low_end_correlation", -1.0);
     shift("mono_fold_loss_db", "mono_fold_loss_db", kFloorDb, 0.0);
     if (values.count("low_end_mono_ok") && values.count("low_end_correlation") &&
         values.count("stereo_width_low")) {

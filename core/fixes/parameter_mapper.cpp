@@ -114,6 +114,29 @@ double centreHz(const MapContext& ctx, const std::string& signal, double lo, dou
     return total > 0 ? std::exp2(weighted / total) : std::sqrt(lo * hi);
 }
 
+// The comparison's raw value (not balance-matched) after `moves`.
+double predictedValue(const MapContext& ctx, const std::vector<Move>& moves,
+                      const gap::Comparison& c) {
+    if (ctx.sim == nullptr || ctx.wip == nullptr) {
+        return c.wip_value;
+    }
+    const core::TrackAnalysis after = predict(*ctx.sim, *ctx.wip, moves);
+    const std::map<std::string, double>* values = nullptr;
+    if (c.section.empty()) {
+        values = &after.features.values;
+    }
+    for (const auto& s : after.features.sections) {
+        if (values == nullptr && s.label == c.section) {
+            values = &s.values;
+        }
+    }
+    if (values == nullptr) {
+        return c.wip_value;
+    }
+    const auto it = values->find(c.feature);
+    return it != values->end() ? it->second : c.wip_value;
+}
+
 // EQ move on each track: a band (existing bell near freq for kBell, else the
 // first band that is off) set to type/freq/q with its gain as the amount.
 void eqMove(CandidateFix& c, const MapContext& ctx,
@@ -341,16 +364,40 @@ std::vector<CandidateFix> mapGap(const gap::Gap& g, const MapContext& ctx) {
         const auto* t = tracks[0];
         c.moves.push_back({MoveKind::kBassMono, signalFor(ctx, t), 120, 0, 0.71, 1, 150});
         const live::LiveDevice* u = findDevice(*t, DeviceKind::kUtility);
-        if (u == nullptr ||
-            !addChange(c, *t, *u, Param::kUtilityBassMono, 0, AmountUse::kPlace, 1) ||
-            !addChange(c, *t, *u, Param::kUtilityBassFreq, 0, AmountUse::kPlaceAmount, 1)) {
-            c.changes.clear();
-            c.fix.manual_step = "add Utility to " + quoted(t->name) + " and turn Bass Mono on";
-        }
         c.fix.title = "Mono the low end of " + quoted(t->name);
         c.amount = 120;
         c.amount_max = 500;
         c.amount_unit = "Hz";
+        // Bass Mono's crossover leaves some side under it; where the
+        // references' low end is strictly mono (a range ending at
+        // correlation 1 / width 0) and even 500 Hz misses it, the bass
+        // track itself goes mono (Utility Stereo Width 0 %), as trance
+        // basses are.
+        const double at_max = predictedValue(ctx, movesAt(c, c.amount_max, 1.0), c.tune);
+        const bool mono_track =
+            signalFor(ctx, t) != "mix" && (at_max < c.tune.range_low || at_max > c.tune.range_high);
+        if (mono_track) {
+            c.moves = {{MoveKind::kWidth, signalFor(ctx, t), 0, 0, 0.71, 1, 150}};
+            c.fix.title = "Make " + quoted(t->name) + " mono";
+            c.amount = 0;
+            c.amount_max = 0;
+            c.amount_unit = "%";
+            c.fixed_amount = true;
+            if (u == nullptr ||
+                !addChange(c, *t, *u, Param::kUtilityWidth, 0, AmountUse::kSet, 1)) {
+                c.changes.clear();
+                c.fix.manual_step =
+                    "add Utility to " + quoted(t->name) + " and set Stereo Width to 0 %";
+            } else {
+                c.from_width_percent =
+                    toUnit(Curve::kUtilityWidth, c.changes.back().change.from_value);
+            }
+        } else if (u == nullptr ||
+                   !addChange(c, *t, *u, Param::kUtilityBassMono, 0, AmountUse::kPlace, 1) ||
+                   !addChange(c, *t, *u, Param::kUtilityBassFreq, 0, AmountUse::kPlaceAmount, 1)) {
+            c.changes.clear();
+            c.fix.manual_step = "add Utility to " + quoted(t->name) + " and turn Bass Mono on";
+        }
     } else if (id == "weak_sidechain" || id == "kick_bass_clash") {
         std::string missing;
         for (const char* role : {kRoleBass, kRolePad, kRoleLead}) {

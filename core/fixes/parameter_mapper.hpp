@@ -22,7 +22,10 @@
 //                       so the cut does not take the air out of range
 //   dull_highs          EQ Eight high shelf boost at 5 kHz, same tracks
 //   wide_low_end        Utility Bass Mono on + Bass Freq (amount: Hz) on the
-//                       bass, else a bus
+//                       bass, else a bus; when the simulator says even 500 Hz
+//                       leaves the tuning comparison out of range (references
+//                       whose low end is strictly mono), Utility Stereo Width
+//                       0 % on the bass track instead (fixed_amount)
 //   weak_sidechain,     deeper duck (amount: extra gain reduction, dB) on every
 //   kick_bass_clash     track of bass / lead / pad role whose Compressor has
 //                       S/C On: threshold lower by amount / (1 - 1/ratio)
@@ -74,7 +77,8 @@ struct CandidateFix {
     std::string amount_unit; // "dB", "%", "Hz"
     // The comparison the amount is tuned on (mix, whole track or a section).
     gap::Comparison tune;
-    double from_width_percent = 100; // narrow_stereo: the current width
+    double from_width_percent = 100; // narrow_stereo, mono bass: the current width
+    bool fixed_amount = false;       // not tuned: `amount` is the move (a mono bass)
     // EQ shapes the planner chooses from by simulation (kind, frequency Hz):
     // where the excess is, found by the move that best closes the gap.
     // Empty: the shape is fixed (an existing band is adjusted).
