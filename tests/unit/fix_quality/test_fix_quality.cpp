@@ -205,7 +205,16 @@ Case runCase(const test::TrackSpec& spec, core::SynthFlaw flaw, const profile::P
         return std::nan("");
     };
     out.measured = compared(*head);
-    out.in_range = out.measured >= out.low && out.measured <= out.high;
+    // In range; a value outside by under 1 % of the unit's smallest meaningful
+    // difference is a numerical tie (a mono low end reads a correlation of
+    // 1 - 2e-8 against references at exactly 1), severity ~0.
+    const double tie =
+        0.01 * gap::minimumMeaningfulDifference(head->feature, head->unit, head->target_value);
+    out.in_range = out.measured >= out.low - tie && out.measured <= out.high + tie;
+    if (std::getenv("STYLEDNA_FIX_VERBOSE") != nullptr) {
+        std::printf("  %s headline measured %.7g range %.7g..%.7g\n", spec.name.c_str(),
+                    out.measured, out.low, out.high);
+    }
     // Predicted: the simulator with every planned move (what was rendered),
     // compared like the measurement.
     std::vector<fixes::Move> all_moves;
