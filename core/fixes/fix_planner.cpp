@@ -140,7 +140,7 @@ public:
     }
 
     // Amount bringing the tuning comparison to its target (bisection).
-    double tune(const CandidateFix& c) const {
+    double tune(const CandidateFix& c, const std::vector<Move>& others = {}) const {
         if (c.fixed_amount) {
             return c.amount;
         }
@@ -148,7 +148,13 @@ public:
                            : c.amount_unit == "Hz" ? 50
                                                    : 0;
         const gap::Comparison& t = c.tune;
-        auto value = [&](double a) { return comparedValue(movesAt(c, a, 1.0), t); };
+        auto value = [&](double a) {
+            auto moves = others;
+            for (const auto& m : movesAt(c, a, 1.0)) {
+                moves.push_back(m);
+            }
+            return comparedValue(moves, t);
+        };
         const double sign = t.wip_value > t.target_value ? -1.0 : 1.0; // direction to move
         // Aim at the median (halfway from the near edge did worse on the
         // acceptance set: 11/24 against 12/24 in range).
@@ -276,7 +282,7 @@ planFixesWithMoves(const PlanInputs& in) {
     // 4: greedy joint selection at the requested strength.
     std::vector<PlannedMoves> planned;
     std::vector<Move> chosen_moves;
-    std::vector<Candidate*> pool;
+    std::vector<Candidate*> pool, chosen;
     for (auto& c : candidates) {
         if (c.rejection.empty()) {
             pool.push_back(&c);
@@ -334,9 +340,55 @@ planFixesWithMoves(const PlanInputs& in) {
         if (best == pool.size()) {
             break;
         }
-        Candidate& c = *pool[best];
+        const auto moves = movesAt(pool[best]->fix, pool[best]->amount, in.strength);
+        chosen_moves.insert(chosen_moves.end(), moves.begin(), moves.end());
+        conformance = best_outcome.report.conformance_score;
+        chosen.push_back(pool[best]);
+        pool.erase(pool.begin() + static_cast<long>(best));
+    }
+
+    // 5: joint re-tune. Each fix was tuned alone; the others move its feature
+    // too (an EQ cut lowers the level a master gain was tuned on). One pass in
+    // order: each amount re-tuned with the other chosen moves in place, kept
+    // when the joint prediction pushes nothing out and the score does not drop.
+    auto jointMoves = [&](std::size_t skip) {
+        std::vector<Move> out;
+        for (std::size_t k = 0; k < chosen.size(); ++k) {
+            if (k != skip) {
+                for (const auto& m : movesAt(chosen[k]->fix, chosen[k]->amount, in.strength)) {
+                    out.push_back(m);
+                }
+            }
+        }
+        return out;
+    };
+    for (std::size_t k = 0; k < chosen.size() && chosen.size() > 1 && in.strength == 1; ++k) {
+        Candidate& c = *chosen[k];
+        const auto others = jointMoves(k);
+        const double retuned = planner.tune(c.fix, others);
+        if (std::abs(retuned - c.amount) < 1e-3) {
+            continue;
+        }
+        auto moves = others;
+        for (const auto& m : movesAt(c.fix, retuned, 1.0)) {
+            moves.push_back(m);
+        }
+        const Outcome o = planner.evaluate(moves, c.severity);
+        if (o.pushed.empty() && o.report.conformance_score >= conformance) {
+            c.amount = retuned;
+            conformance = o.report.conformance_score;
+        }
+    }
+
+    // 6: the plan, each fix's predictions with the fixes before it.
+    conformance = plan.conformance_before;
+    chosen_moves.clear();
+    for (Candidate* cp : chosen) {
+        Candidate& c = *cp;
         const auto moves = movesAt(c.fix, c.amount, in.strength);
         chosen_moves.insert(chosen_moves.end(), moves.begin(), moves.end());
+        Outcome best_outcome = planner.evaluate(chosen_moves, c.severity);
+        const double best_gain = best_outcome.report.conformance_score - conformance;
         Fix f = c.fix.fix;
         f.id = "fix-" + std::to_string(plan.fixes.size() + 1);
         f.strength = in.strength;
@@ -359,7 +411,6 @@ planFixesWithMoves(const PlanInputs& in) {
         current = std::move(best_outcome.report);
         plan.fixes.push_back(std::move(f));
         planned.push_back({plan.fixes.back().id, moves});
-        pool.erase(pool.begin() + static_cast<long>(best));
     }
     for (Candidate* c : pool) {
         if (!c->rejection.empty() || in.target_conformance <= 0) {
