@@ -281,8 +281,7 @@ planFixesWithMoves(const PlanInputs& in) {
 
     // 4: greedy joint selection at the requested strength.
     std::vector<PlannedMoves> planned;
-    std::vector<Move> chosen_moves;
-    std::vector<Candidate*> pool, chosen;
+    std::vector<Candidate*> pool;
     for (auto& c : candidates) {
         if (c.rejection.empty()) {
             pool.push_back(&c);
@@ -293,96 +292,129 @@ planFixesWithMoves(const PlanInputs& in) {
             plan.rejected.push_back(std::move(f));
         }
     }
-    double conformance = plan.conformance_before;
-    gap::GapReport current = *in.report;
-    auto reached = [&] {
-        return in.target_conformance > 0 && conformance >= in.target_conformance;
-    };
-    while (!pool.empty() && !reached()) {
-        double best_gain = 0.05;
-        std::size_t best = pool.size();
-        Outcome best_outcome;
-        for (std::size_t i = 0; i < pool.size(); ++i) {
-            auto moves = chosen_moves;
-            for (const auto& m : movesAt(pool[i]->fix, pool[i]->amount, in.strength)) {
-                moves.push_back(m);
-            }
-            Outcome o = planner.evaluate(moves, pool[i]->severity);
-            if (!o.pushed.empty()) {
-                pool[i]->rejection = "together with the fixes before it, would push " + o.pushed;
-                continue;
-            }
-            const double gain = o.report.conformance_score - conformance;
-            if (gain > best_gain) {
-                best_gain = gain;
-                best = i;
-                best_outcome = std::move(o);
-            }
-        }
-        if (best == pool.size() && in.target_conformance <= 0) {
-            // No target: a fix that does not lower the score still closes its own gap.
-            for (std::size_t i = 0; i < pool.size() && best == pool.size(); ++i) {
-                if (!pool[i]->rejection.empty()) {
-                    continue;
-                }
+    // Greedy selection at `strength` over `pool` (what is left stays in it),
+    // then the joint re-tune of the chosen amounts when `retune`.
+    auto select = [&](double strength, std::vector<Candidate*>& left, bool retune) {
+        std::vector<Candidate*> chosen;
+        std::vector<Move> chosen_moves;
+        double conformance = plan.conformance_before;
+        auto reached = [&] {
+            return in.target_conformance > 0 && conformance >= in.target_conformance;
+        };
+        while (!left.empty() && !reached()) {
+            double best_gain = 0.05;
+            std::size_t best = left.size();
+            Outcome best_outcome;
+            for (std::size_t i = 0; i < left.size(); ++i) {
                 auto moves = chosen_moves;
-                for (const auto& m : movesAt(pool[i]->fix, pool[i]->amount, in.strength)) {
+                for (const auto& m : movesAt(left[i]->fix, left[i]->amount, strength)) {
                     moves.push_back(m);
                 }
-                Outcome o = planner.evaluate(moves, pool[i]->severity);
-                if (o.pushed.empty() && o.report.conformance_score >= conformance - kMaxLoss) {
+                Outcome o = planner.evaluate(moves, left[i]->severity);
+                if (!o.pushed.empty()) {
+                    left[i]->rejection =
+                        "together with the fixes before it, would push " + o.pushed;
+                    continue;
+                }
+                const double gain = o.report.conformance_score - conformance;
+                if (gain > best_gain) {
+                    best_gain = gain;
                     best = i;
-                    best_gain = o.report.conformance_score - conformance;
                     best_outcome = std::move(o);
                 }
             }
-        }
-        if (best == pool.size()) {
-            break;
-        }
-        const auto moves = movesAt(pool[best]->fix, pool[best]->amount, in.strength);
-        chosen_moves.insert(chosen_moves.end(), moves.begin(), moves.end());
-        conformance = best_outcome.report.conformance_score;
-        chosen.push_back(pool[best]);
-        pool.erase(pool.begin() + static_cast<long>(best));
-    }
-
-    // 5: joint re-tune. Each fix was tuned alone; the others move its feature
-    // too (an EQ cut lowers the level a master gain was tuned on). One pass in
-    // order: each amount re-tuned with the other chosen moves in place, kept
-    // when the joint prediction pushes nothing out and the score does not drop.
-    auto jointMoves = [&](std::size_t skip) {
-        std::vector<Move> out;
-        for (std::size_t k = 0; k < chosen.size(); ++k) {
-            if (k != skip) {
-                for (const auto& m : movesAt(chosen[k]->fix, chosen[k]->amount, in.strength)) {
-                    out.push_back(m);
+            if (best == left.size() && in.target_conformance <= 0) {
+                // No target: a fix that does not lower the score still closes its own gap.
+                for (std::size_t i = 0; i < left.size() && best == left.size(); ++i) {
+                    if (!left[i]->rejection.empty()) {
+                        continue;
+                    }
+                    auto moves = chosen_moves;
+                    for (const auto& m : movesAt(left[i]->fix, left[i]->amount, strength)) {
+                        moves.push_back(m);
+                    }
+                    Outcome o = planner.evaluate(moves, left[i]->severity);
+                    if (o.pushed.empty() && o.report.conformance_score >= conformance - kMaxLoss) {
+                        best = i;
+                        best_gain = o.report.conformance_score - conformance;
+                        best_outcome = std::move(o);
+                    }
                 }
             }
+            if (best == left.size()) {
+                break;
+            }
+            const auto moves = movesAt(left[best]->fix, left[best]->amount, strength);
+            chosen_moves.insert(chosen_moves.end(), moves.begin(), moves.end());
+            conformance = best_outcome.report.conformance_score;
+            chosen.push_back(left[best]);
+            left.erase(left.begin() + static_cast<long>(best));
         }
-        return out;
+
+        if (!retune) {
+            return chosen;
+        }
+        // 5: joint re-tune. Each fix was tuned alone; the others move its feature
+        // too (an EQ cut lowers the level a master gain was tuned on). One pass in
+        // order, at full strength (amounts are full moves; strength scales them
+        // afterwards): each amount re-tuned with the other chosen moves in place,
+        // kept when the joint prediction pushes nothing out and the score holds.
+        auto jointMoves = [&](std::size_t skip) {
+            std::vector<Move> out;
+            for (std::size_t k = 0; k < chosen.size(); ++k) {
+                if (k != skip) {
+                    for (const auto& m : movesAt(chosen[k]->fix, chosen[k]->amount, 1.0)) {
+                        out.push_back(m);
+                    }
+                }
+            }
+            return out;
+        };
+        double joint_score =
+            chosen.size() > 1
+                ? planner.evaluate(jointMoves(chosen.size()), 0).report.conformance_score
+                : 0.0;
+        for (std::size_t k = 0; k < chosen.size() && chosen.size() > 1; ++k) {
+            Candidate& c = *chosen[k];
+            const auto others = jointMoves(k);
+            const double retuned = planner.tune(c.fix, others);
+            if (std::abs(retuned - c.amount) < 1e-3) {
+                continue;
+            }
+            auto moves = others;
+            for (const auto& m : movesAt(c.fix, retuned, 1.0)) {
+                moves.push_back(m);
+            }
+            const Outcome o = planner.evaluate(moves, c.severity);
+            if (o.pushed.empty() && o.report.conformance_score >= joint_score) {
+                c.amount = retuned;
+                joint_score = o.report.conformance_score;
+            }
+        }
+
+        return chosen;
     };
-    for (std::size_t k = 0; k < chosen.size() && chosen.size() > 1 && in.strength == 1; ++k) {
-        Candidate& c = *chosen[k];
-        const auto others = jointMoves(k);
-        const double retuned = planner.tune(c.fix, others);
-        if (std::abs(retuned - c.amount) < 1e-3) {
-            continue;
+    std::vector<Candidate*> chosen;
+    if (in.strength < 1) {
+        // Amounts come from the full-strength plan (strength scales them).
+        std::vector<std::string> rejections;
+        for (auto& c : candidates) {
+            rejections.push_back(c.rejection);
         }
-        auto moves = others;
-        for (const auto& m : movesAt(c.fix, retuned, 1.0)) {
-            moves.push_back(m);
+        auto full_pool = pool;
+        select(1.0, full_pool, true);
+        for (std::size_t i = 0; i < candidates.size(); ++i) {
+            candidates[i].rejection = rejections[i];
         }
-        const Outcome o = planner.evaluate(moves, c.severity);
-        if (o.pushed.empty() && o.report.conformance_score >= conformance) {
-            c.amount = retuned;
-            conformance = o.report.conformance_score;
-        }
+        chosen = select(in.strength, pool, false);
+    } else {
+        chosen = select(1.0, pool, true);
     }
 
     // 6: the plan, each fix's predictions with the fixes before it.
-    conformance = plan.conformance_before;
-    chosen_moves.clear();
+    double conformance = plan.conformance_before;
+    gap::GapReport current = *in.report;
+    std::vector<Move> chosen_moves;
     for (Candidate* cp : chosen) {
         Candidate& c = *cp;
         const auto moves = movesAt(c.fix, c.amount, in.strength);
