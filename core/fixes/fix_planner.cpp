@@ -250,7 +250,16 @@ planFixesWithMoves(const PlanInputs& in) {
             }
             seen.push_back(shape);
             Candidate cand{planner.chooseShape(std::move(c), g.severity), 0, "", g.severity};
-            const double tuned = planner.tune(cand.fix);
+            double tuned = planner.tune(cand.fix);
+            for (const auto& wider : CandidateFix(cand.fix).fallbacks) {
+                const gap::Comparison& t = cand.fix.tune;
+                const double v = planner.comparedValue(movesAt(cand.fix, tuned, 1.0), t);
+                if (v >= t.range_low && v <= t.range_high) {
+                    break;
+                }
+                cand.fix = planner.chooseShape(wider, g.severity);
+                tuned = planner.tune(cand.fix);
+            }
             for (double share : {1.0, 0.5, 0.25}) {
                 cand.amount =
                     tuned * share +

@@ -512,6 +512,28 @@ std::vector<CandidateFix> mapGap(const gap::Gap& g, const MapContext& ctx) {
     }
     c.fix.confidence = std::clamp(directness * (0.5 + 0.5 * g.severity), 0.0, 1.0);
     c.amount = std::min(c.amount, c.amount_max);
+    if (id == "low_mid_buildup") {
+        // The pads share the band: the same bell on them too, for the planner
+        // to take when the bass alone cannot bring the comparison into range.
+        const auto pads = tracksFor(ctx, {kRolePad});
+        if (!pads.empty() && !c.moves.empty()) {
+            CandidateFix wider = c;
+            const Move& bell = c.moves.front();
+            eqMove(wider, ctx, pads, bell.kind, bell.freq_hz, bell.q, -1);
+            if (!wider.shapes.empty()) {
+                int fresh = 0, gains = 0;
+                for (const auto& ch : wider.changes) {
+                    fresh += ch.param == Param::kEqBandFrequency ? 1 : 0;
+                    gains += ch.param == Param::kEqBandGain ? 1 : 0;
+                }
+                if (fresh != gains) {
+                    wider.shapes.clear();
+                }
+            }
+            wider.fix.title += " and " + quoted(pads[0]->name);
+            c.fallbacks.push_back(std::move(wider));
+        }
+    }
     return {c};
 }
 

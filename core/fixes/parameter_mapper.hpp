@@ -9,7 +9,9 @@
 // Gap -> move (track roles from track_roles.hpp):
 //   low_mid_buildup     EQ Eight bell cut (dB) on the bass at the power-weighted
 //                       log-frequency centre of 150-450 Hz of the bass (stem,
-//                       else mix), Q 0.7 (a broad excess): an
+//                       else mix), Q 0.7 (a broad excess), with a fallback that
+//                       puts the same bell on the pads too (they share the band;
+//                       the planner takes it when the bass alone falls short): an
 //                       existing bell within half an octave that is on, else
 //                       the first band that is off (Filter On, Type Bell,
 //                       Frequency, Gain, Q)
@@ -79,6 +81,10 @@ struct CandidateFix {
     gap::Comparison tune;
     double from_width_percent = 100; // narrow_stereo, mono bass: the current width
     bool fixed_amount = false;       // not tuned: `amount` is the move (a mono bass)
+    // Wider versions of the move (low_mid_buildup: the bell on the pads too),
+    // taken by the planner, in order, when even amount_max leaves the tuning
+    // comparison out of range.
+    std::vector<CandidateFix> fallbacks;
     // EQ shapes the planner chooses from by simulation (kind, frequency Hz):
     // where the excess is, found by the move that best closes the gap.
     // Empty: the shape is fixed (an existing band is adjusted).
