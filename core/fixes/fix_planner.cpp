@@ -28,11 +28,19 @@ std::string fmt(const char* format, double v) {
 }
 
 double valueAt(const core::TrackAnalysis& a, const gap::Comparison& c) {
-    if (c.section.empty()) {
-        auto it = a.features.values.find(c.feature);
-        return it != a.features.values.end() ? it->second : c.wip_value;
+    const core::TrackFeatures* features = &a.features;
+    if (!c.stem.empty()) {
+        const auto stem = a.stems.stems.find(c.stem);
+        if (stem == a.stems.stems.end()) {
+            return c.wip_value;
+        }
+        features = &stem->second;
     }
-    for (const auto& s : a.features.sections) {
+    if (c.section.empty()) {
+        auto it = features->values.find(c.feature);
+        return it != features->values.end() ? it->second : c.wip_value;
+    }
+    for (const auto& s : features->sections) {
         if (s.label == c.section) {
             auto it = s.values.find(c.feature);
             if (it != s.values.end()) {

@@ -71,6 +71,37 @@ Spectra placeSpectra(const SimulationInput& in, int section, const std::vector<M
     return out;
 }
 
+// One stem's spectra of one place after the moves on it (its own or the mix's).
+Spectra stemSpectra(const SimulationInput& in, const std::string& name, int section,
+                    const std::vector<Move>& moves, const GainTable& gains) {
+    const SignalSpectra& s = in.stems.at(name);
+    const auto& m = section < 0 ? s.mid : s.section_mid[static_cast<std::size_t>(section)];
+    const auto& sd = section < 0 ? s.side : s.section_side[static_cast<std::size_t>(section)];
+    Spectra out{m, sd};
+    for (std::size_t i = 0; i < moves.size(); ++i) {
+        if (moves[i].signal == "mix" || moves[i].signal == name) {
+            for (std::size_t k = 0; k < out.mid.size(); ++k) {
+                out.mid[k] *= gains[i][k].mid;
+                out.side[k] *= gains[i][k].side;
+            }
+        }
+    }
+    return out;
+}
+
+// kick_bass_overlap_db's model on long-term spectra: 10 log10 of
+// sum min(Pd, Pb) / sum Pb over 40-120 Hz of the drums' and the bass's mid.
+double overlapModelDb(const std::vector<double>& drums, const std::vector<double>& bass,
+                      double rate, std::size_t n) {
+    const Band b = band(40, 120, rate, n);
+    double shared = 0, total = 0;
+    for (std::size_t k = b.k0; k < b.k1 && k < bass.size(); ++k) {
+        shared += std::min(drums[k], bass[k]);
+        total += bass[k];
+    }
+    return total > 0 && shared > 0 ? powerDb(shared / total) : kModelFloorDb;
+}
+
 // Share of the ducked content's 40 Hz-6 kHz power (the kick's stem, drums,
 // is what keys the duck: the sidechain features measure the rest).
 double duckedShare(const SimulationInput& in, const std::vector<Move>& moves) {
@@ -235,7 +266,13 @@ bool predictsFeature(std::string_view feature, std::string_view stem) {
                                                          "plr_db",
                                                          "sidechain_depth_db",
                                                          "sidechain_rate_per_beat"};
-    return stem.empty() && kMix.count(feature) > 0;
+    static const std::set<std::string, std::less<>> kStem{
+        "tonal_balance_sub_db", "tonal_balance_low_db",      "tonal_balance_low_mid_db",
+        "tonal_balance_mid_db", "tonal_balance_high_mid_db", "tonal_balance_high_db",
+        "tonal_balance_air_db", "spectral_centroid_hz",      "bass_spectral_centroid_hz",
+        "stereo_width",         "stereo_width_low",          "low_end_correlation",
+        "supersaw_width",       "sidechain_depth_db",        "kick_bass_overlap_db"};
+    return stem.empty() ? kMix.count(feature) > 0 : kStem.count(feature) > 0;
 }
 
 double supersawRatio(double spread) {
@@ -285,8 +322,72 @@ SimulationInput summarise(const core::AudioBuffer& mix,
         in.base_models.push_back(
             modelValues(before.mid, before.side, in.rate_hz, in.fft_size, *in.weights));
     }
+    for (const auto& [name, spectra] : in.stems) {
+        auto& models = in.stem_base_models[name];
+        models.push_back(
+            modelValues(spectra.mid, spectra.side, in.rate_hz, in.fft_size, *in.weights));
+        for (std::size_t s = 0; s < spectra.section_mid.size(); ++s) {
+            models.push_back(modelValues(spectra.section_mid[s], spectra.section_side[s],
+                                         in.rate_hz, in.fft_size, *in.weights));
+        }
+    }
     return in;
 }
+
+namespace {
+
+bool touches(const std::vector<Move>& moves, const std::string& name) {
+    return std::any_of(moves.begin(), moves.end(),
+                       [&](const Move& m) { return m.signal == "mix" || m.signal == name; });
+}
+
+// The stem features of `out` (TrackAnalysis::stems) after the moves: each
+// stem a move reaches gets predictPlace on its own spectra (no broadband
+// level features on stems; a duck on the stem moves its depth fully), and
+// the drums' kick_bass_overlap_db follows the bass's spectrum.
+void predictStems(const SimulationInput& in, const std::vector<Move>& moves, const GainTable& gains,
+                  core::TrackAnalysis& out) {
+    const bool bass_moved = in.stems.count("bass") > 0 && touches(moves, "bass");
+    for (auto& [name, features] : out.stems.stems) {
+        const auto base = in.stem_base_models.find(name);
+        if (base == in.stem_base_models.end() ||
+            !(touches(moves, name) || (name == "drums" && bass_moved))) {
+            continue;
+        }
+        double duck_db = 0;
+        for (const auto& m : moves) {
+            if (m.kind == MoveKind::kDuck && (m.signal == name || m.signal == "mix")) {
+                duck_db = std::max(duck_db, -m.gain_db);
+            }
+        }
+        auto place = [&](int section, std::map<std::string, double>& values, bool kicked) {
+            const auto& before = base->second.at(static_cast<std::size_t>(section + 1));
+            const Spectra after = stemSpectra(in, name, section, moves, gains);
+            predictPlace(values, before,
+                         modelValues(after.mid, after.side, in.rate_hz, in.fft_size, *in.weights),
+                         0.0, duck_db, kicked);
+            auto overlap = values.find("kick_bass_overlap_db");
+            if (name == "drums" && bass_moved && overlap != values.end() &&
+                overlap->second > kModelFloorDb) {
+                const SignalSpectra& bass = in.stems.at("bass");
+                const auto& b0 =
+                    section < 0 ? bass.mid : bass.section_mid[static_cast<std::size_t>(section)];
+                const Spectra b1 = stemSpectra(in, "bass", section, moves, gains);
+                overlap->second =
+                    std::min(0.0, overlap->second +
+                                      overlapModelDb(after.mid, b1.mid, in.rate_hz, in.fft_size) -
+                                      overlapModelDb(after.mid, b0, in.rate_hz, in.fft_size));
+            }
+        };
+        place(-1, features.values, true);
+        for (std::size_t s = 0; s < features.sections.size() && s + 1 < base->second.size(); ++s) {
+            place(static_cast<int>(s), features.sections[s].values,
+                  features.sections[s].label == "drop");
+        }
+    }
+}
+
+} // namespace
 
 core::TrackAnalysis predict(const SimulationInput& in, const core::TrackAnalysis& wip,
                             const std::vector<Move>& moves) {
@@ -321,6 +422,7 @@ core::TrackAnalysis predict(const SimulationInput& in, const core::TrackAnalysis
     if (mix_gain_db != 0) {
         out.peak_dbfs = std::min(out.peak_dbfs + mix_gain_db, kClipCeilingDbfs);
     }
+    predictStems(in, moves, gains, out);
     return out;
 }
 

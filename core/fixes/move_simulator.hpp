@@ -29,7 +29,15 @@
 //   crest_factor_db and plr_db from those
 //   sidechain_depth_db: + the extra duck depth times the ducked signals'
 //       share of the non-drum stems' 40 Hz-6 kHz power (1 without stems)
-// Stem features (TrackAnalysis::stems) are left as measured.
+// Stem features (TrackAnalysis::stems, when the WIP was analysed with stems
+// and the input has the stems' spectra): a stem that a move reaches (its own
+// signal or "mix") gets the same rules on its own spectra (tonal balance
+// relative to the stem, centroids, widths, correlation, supersaw width;
+// sidechain_depth_db + the full duck on that stem); the drums'
+// kick_bass_overlap_db + the change of 10 log10(sum min(Pd, Pb) / sum Pb) over
+// 40-120 Hz of the long-term spectra when the bass changes (EQ and width
+// moves; a duck's effect on the overlap is in time, not modelled: left as
+// measured). Other stems are left as measured.
 // Threads: summarise() is pure; predict() is const and reentrant.
 
 #include <map>
@@ -61,6 +69,8 @@ struct SimulationInput {
     // move, whole track first, then per section.
     std::shared_ptr<const BinWeights> weights;
     std::vector<std::map<std::string, double>> base_models;
+    // The same per stem (stem name -> whole track, then per section).
+    std::map<std::string, std::vector<std::map<std::string, double>>> stem_base_models;
 };
 
 // One pass: mix (stereo or mono) and optional stems at the same rate and

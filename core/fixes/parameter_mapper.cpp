@@ -121,11 +121,19 @@ double predictedValue(const MapContext& ctx, const std::vector<Move>& moves,
         return c.wip_value;
     }
     const core::TrackAnalysis after = predict(*ctx.sim, *ctx.wip, moves);
+    const core::TrackFeatures* features = &after.features;
+    if (!c.stem.empty()) {
+        const auto stem = after.stems.stems.find(c.stem);
+        if (stem == after.stems.stems.end()) {
+            return c.wip_value;
+        }
+        features = &stem->second;
+    }
     const std::map<std::string, double>* values = nullptr;
     if (c.section.empty()) {
-        values = &after.features.values;
+        values = &features->values;
     }
-    for (const auto& s : after.features.sections) {
+    for (const auto& s : features->sections) {
         if (values == nullptr && s.label == c.section) {
             values = &s.values;
         }
@@ -202,10 +210,13 @@ bool movable(const gap::Comparison& e) {
            e.section == "drop";
 }
 
-gap::Comparison tuneComparison(const gap::Gap& g) {
+gap::Comparison tuneComparison(const gap::Gap& g, bool headline = true) {
     // The headline, what the report told the producer, when the simulator
     // predicts it; ducks per beat follow the duck's depth, tuned on that.
     for (const auto& e : g.evidence) {
+        if (!headline) {
+            break;
+        }
         if (e.feature == g.feature && e.section == g.section && e.stem == g.stem &&
             e.wip_value == g.wip_value && e.target_value == g.target_value) {
             if (e.feature == "sidechain_rate_per_beat") {
@@ -512,6 +523,13 @@ std::vector<CandidateFix> mapGap(const gap::Gap& g, const MapContext& ctx) {
     }
     c.fix.confidence = std::clamp(directness * (0.5 + 0.5 * g.severity), 0.0, 1.0);
     c.amount = std::min(c.amount, c.amount_max);
+    // A stem headline the move does not reach (the pads' low mids under a
+    // bass cut) is not what the amount can be tuned on.
+    if (!c.tune.stem.empty() && std::none_of(c.moves.begin(), c.moves.end(), [&](const Move& m) {
+            return m.signal == "mix" || m.signal == c.tune.stem;
+        })) {
+        c.tune = tuneComparison(g, false);
+    }
     if (id == "low_mid_buildup") {
         // The pads share the band: the same bell on them too, for the planner
         // to take when the bass alone cannot bring the comparison into range.
