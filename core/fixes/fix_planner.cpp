@@ -76,16 +76,19 @@ public:
         }
     }
 
-    core::TrackAnalysis predicted(const std::vector<Move>& moves) const {
-        return predict(*m_in.sim, *m_in.wip, moves);
+    // stems: predict the stems' features too (only the plan's predictions and
+    // a stem tuning comparison read them: validation and the score use the mix).
+    core::TrackAnalysis predicted(const std::vector<Move>& moves, bool stems = false) const {
+        return predict(*m_in.sim, *m_in.wip, moves, stems);
     }
 
     // pushed: a mix comparison in range before that the moves take out of it
     // with a severity of at least max(medium, 0.75 x the severity of the gap
     // being fixed): the move would trade its gap for one about as bad.
-    Outcome evaluate(const std::vector<Move>& moves, double fixing_severity) const {
+    Outcome evaluate(const std::vector<Move>& moves, double fixing_severity,
+                     bool stems = false) const {
         Outcome out;
-        auto r = gap::analyzeGap(predicted(moves), *m_in.profile, m_options);
+        auto r = gap::analyzeGap(predicted(moves, stems), *m_in.profile, m_options);
         if (!r.isOk()) {
             out.pushed = r.status().message();
             return out;
@@ -136,7 +139,7 @@ public:
     // The comparison's value (as the gap analyzer compares it: tonal bands
     // relative to the WIP's median band offset) after `moves`.
     double comparedValue(const std::vector<Move>& moves, const gap::Comparison& t) const {
-        auto r = gap::analyzeGap(predicted(moves), *m_in.profile, m_options);
+        auto r = gap::analyzeGap(predicted(moves, !t.stem.empty()), *m_in.profile, m_options);
         if (r.isOk()) {
             for (const auto& c : r->comparisons) {
                 if (keyOf(c) == keyOf(t)) {
@@ -144,7 +147,7 @@ public:
                 }
             }
         }
-        return valueAt(predicted(moves), t);
+        return valueAt(predicted(moves, !t.stem.empty()), t);
     }
 
     // Amount bringing the tuning comparison to its target (bisection).
@@ -275,8 +278,9 @@ planFixesWithMoves(const PlanInputs& in) {
                 const Outcome o =
                     planner.evaluate(movesAt(cand.fix, cand.amount, 1.0), cand.severity);
                 cand.rejection = o.pushed.empty() ? "" : "would push " + o.pushed;
-                const double after =
-                    valueAt(planner.predicted(movesAt(cand.fix, cand.amount, 1.0)), cand.fix.tune);
+                const double after = valueAt(planner.predicted(movesAt(cand.fix, cand.amount, 1.0),
+                                                               !cand.fix.tune.stem.empty()),
+                                             cand.fix.tune);
                 if (cand.rejection.empty() &&
                     std::abs(after - cand.fix.tune.target_value) >= std::abs(cand.fix.tune.delta)) {
                     cand.rejection =
@@ -436,7 +440,7 @@ planFixesWithMoves(const PlanInputs& in) {
         Candidate& c = *cp;
         const auto moves = movesAt(c.fix, c.amount, in.strength);
         chosen_moves.insert(chosen_moves.end(), moves.begin(), moves.end());
-        Outcome best_outcome = planner.evaluate(chosen_moves, c.severity);
+        Outcome best_outcome = planner.evaluate(chosen_moves, c.severity, true);
         const double best_gain = best_outcome.report.conformance_score - conformance;
         Fix f = c.fix.fix;
         f.id = "fix-" + std::to_string(plan.fixes.size() + 1);

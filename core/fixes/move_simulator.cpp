@@ -5,6 +5,7 @@
 #include <complex>
 #include <numbers>
 #include <set>
+#include <thread>
 
 #include "core/fixes/spectral_model.hpp"
 
@@ -309,10 +310,41 @@ SimulationInput summarise(const core::AudioBuffer& mix,
     SimulationInput in;
     in.rate_hz = mix.sample_rate_hz;
     in.beat_s = features.grid.beatPeriodS() > 0 ? features.grid.beatPeriodS() : 0.45;
-    accumulateSpectra(in.mix, mix, features.sections, in.fft_size);
+    // The stems on two threads (a second worker takes every other one); with
+    // stems the mix's spectra are their sum (what placeSpectra predicts from).
+    std::vector<std::pair<SignalSpectra*, const core::AudioBuffer*>> jobs;
     for (const auto& [name, audio] : stems) {
         if (audio != nullptr && !audio->empty()) {
-            accumulateSpectra(in.stems[name], *audio, features.sections, in.fft_size);
+            jobs.emplace_back(&in.stems[name], audio);
+        }
+    }
+    if (jobs.empty()) {
+        jobs.emplace_back(&in.mix, &mix);
+    }
+    auto work = [&](std::size_t first) {
+        for (std::size_t j = first; j < jobs.size(); j += 2) {
+            accumulateSpectra(*jobs[j].first, *jobs[j].second, features.sections, in.fft_size);
+        }
+    };
+    {
+        std::jthread second(work, 1);
+        work(0);
+    }
+    if (!in.stems.empty()) {
+        const SignalSpectra& first = in.stems.begin()->second;
+        in.mix = first;
+        for (auto it = std::next(in.stems.begin()); it != in.stems.end(); ++it) {
+            auto add = [](std::vector<double>& to, const std::vector<double>& from) {
+                for (std::size_t k = 0; k < to.size() && k < from.size(); ++k) {
+                    to[k] += from[k];
+                }
+            };
+            add(in.mix.mid, it->second.mid);
+            add(in.mix.side, it->second.side);
+            for (std::size_t sct = 0; sct < in.mix.section_mid.size(); ++sct) {
+                add(in.mix.section_mid[sct], it->second.section_mid[sct]);
+                add(in.mix.section_side[sct], it->second.section_side[sct]);
+            }
         }
     }
     in.weights =
@@ -390,7 +422,7 @@ void predictStems(const SimulationInput& in, const std::vector<Move>& moves, con
 } // namespace
 
 core::TrackAnalysis predict(const SimulationInput& in, const core::TrackAnalysis& wip,
-                            const std::vector<Move>& moves) {
+                            const std::vector<Move>& moves, bool stems) {
     core::TrackAnalysis out = wip;
     double mix_gain_db = 0, duck_db = 0;
     for (const auto& m : moves) {
@@ -422,7 +454,9 @@ core::TrackAnalysis predict(const SimulationInput& in, const core::TrackAnalysis
     if (mix_gain_db != 0) {
         out.peak_dbfs = std::min(out.peak_dbfs + mix_gain_db, kClipCeilingDbfs);
     }
-    predictStems(in, moves, gains, out);
+    if (stems) {
+        predictStems(in, moves, gains, out);
+    }
     return out;
 }
 

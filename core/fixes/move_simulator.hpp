@@ -38,7 +38,8 @@
 // 40-120 Hz of the long-term spectra when the bass changes (EQ and width
 // moves; a duck's effect on the overlap is in time, not modelled: left as
 // measured). Other stems are left as measured.
-// Threads: summarise() is pure; predict() is const and reentrant.
+// Threads: summarise() is pure (runs a second thread inside); predict() is
+// const and reentrant.
 
 #include <map>
 #include <memory>
@@ -74,15 +75,18 @@ struct SimulationInput {
 };
 
 // One pass: mix (stereo or mono) and optional stems at the same rate and
-// length; `features` gives the sections and the beat period.
+// length; `features` gives the sections and the beat period. With stems, only
+// the stems are read (two threads) and `mix` holds their spectra's sum.
 SimulationInput summarise(const core::AudioBuffer& mix,
                           const std::map<std::string, const core::AudioBuffer*>& stems,
                           const core::TrackFeatures& features);
 
-// The WIP's analysis with its mix features (whole track and sections)
-// replaced by their predicted values after `moves`.
+// The WIP's analysis with its mix features (whole track and sections) and,
+// with `stems`, its stem features replaced by their predicted values after
+// `moves` (without: the stems as measured, a third of the cost when three
+// stems are given).
 core::TrackAnalysis predict(const SimulationInput& input, const core::TrackAnalysis& wip,
-                            const std::vector<Move>& moves);
+                            const std::vector<Move>& moves, bool stems = true);
 
 // Whether predict() changes `feature` on `stem` ("" the mix): the features
 // listed above (sidechain_rate_per_beat with the duck's depth).

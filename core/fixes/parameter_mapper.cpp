@@ -120,7 +120,7 @@ double predictedValue(const MapContext& ctx, const std::vector<Move>& moves,
     if (ctx.sim == nullptr || ctx.wip == nullptr) {
         return c.wip_value;
     }
-    const core::TrackAnalysis after = predict(*ctx.sim, *ctx.wip, moves);
+    const core::TrackAnalysis after = predict(*ctx.sim, *ctx.wip, moves, !c.stem.empty());
     const core::TrackFeatures* features = &after.features;
     if (!c.stem.empty()) {
         const auto stem = after.stems.stems.find(c.stem);
