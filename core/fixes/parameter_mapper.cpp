@@ -478,6 +478,26 @@ std::vector<CandidateFix> mapGap(const gap::Gap& g, const MapContext& ctx) {
         c.amount_max = 400;
         c.amount_unit = "%";
         directness = 0.6; // width scales the side that is there; a mono source stays mono
+        // A supersaw whose own voices barely spread has little side to scale:
+        // when even 400 % leaves a supersaw width of the gap out of range, the
+        // spread has to come from the synth (not reachable over OSC).
+        const auto at_max = movesAt(c, c.amount_max, 1.0);
+        for (const auto& e : g.evidence) {
+            if (e.feature == "supersaw_width" && e.stem.empty() && !e.in_range &&
+                c.fix.manual_step.find("unison") == std::string::npos) {
+                const double v = predictedValue(ctx, at_max, e);
+                if (v < e.range_low || v > e.range_high) {
+                    c.fix.manual_step.append(c.fix.manual_step.empty() ? "" : "; ")
+                        .append("Utility width cannot spread the supersaw" +
+                                std::string(e.section.empty() ? "" : " in the " + e.section) +
+                                " into range (" + fmt("%.2f", e.wip_value) + " -> at most " +
+                                fmt("%.2f", v) + ", references " + fmt("%.2f", e.range_low) + ".." +
+                                fmt("%.2f", e.range_high) +
+                                "): raise the unison voices / detune of the Wavetable on " +
+                                quoted(tracks[0]->name));
+                }
+            }
+        }
     } else if (id == "quiet_master") {
         c.moves.push_back({MoveKind::kGain, "mix", 0, 1, 0.71, 1, 150});
         c.amount = std::max(0.5, c.tune.unit == "LUFS" || c.tune.unit == "dB" ? excess : 3.0);

@@ -32,7 +32,10 @@
 //   kick_bass_clash     track of bass / lead / pad role whose Compressor has
 //                       S/C On: threshold lower by amount / (1 - 1/ratio)
 //   narrow_stereo       Utility Stereo Width up (amount: %) on the pads (the
-//                       leads when there are no pads)
+//                       leads when there are no pads); when the simulator says
+//                       even 400 % leaves a supersaw_width of the gap out of
+//                       range, a manual step too: raise the synth's unison
+//                       voices / detune (width only scales the side there is)
 //   quiet_master        gain (amount: dB) on the master track the user names
 //                       (EQ Eight Output, else Utility Gain); AbletonOSC cannot
 //                       reach Live's master: without a master track, a manual step

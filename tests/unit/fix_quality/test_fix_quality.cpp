@@ -6,16 +6,20 @@
 // render the planned moves in the time domain (renderMoves on the stems, the
 // synth's master transfer on their sum) and re-analyse the result fully.
 // Asserted over all flawed WIPs whose flaw the gap report names:
-//   * the flaw's headline comparison is in range after the moves (issue 14
-//     asks >= 80 %; asserted at the floor reached today, see kMinInRange);
+//   * the flaw gap's headline comparison (feature, section, stem: the numbers
+//     the report gave the producer) is in range after the moves in >= 80 %
+//     of the WIPs (issue 14's figure). A value outside by under 1 % of the
+//     unit's smallest meaningful difference is a numerical tie and counts as
+//     in range;
 //   * predicted (the simulator with every planned move) vs re-measured
-//     values of the flaw gap's mix comparisons agree within the
-//     tolerance in >= 80 % of them. Tolerance (absolute) = 2 x the unit's
+//     values of the flaw gap's comparisons agree within the tolerance in
+//     >= 95 % of them. Tolerance (absolute) = 2 x the unit's
 //     smallest meaningful difference (gap_causes.hpp): 1 dB / LU, 4 % of the
 //     value for Hz, 0.04 for unitless shares (widths, correlations), i.e. twice
 //     what the gap analyzer itself treats as a difference a producer can hear.
-// Prints a table per flaw. ~50 tracks of 1.75 minutes are rendered and
-// analysed (its own executable, label fix_quality, like gap_quality).
+// Prints a table per flaw (STYLEDNA_FIX_VERBOSE=1: every piece of evidence and
+// every disagreement). ~50 tracks of 1.75 minutes are rendered and analysed
+// (its own executable, label fix_quality, like gap_quality).
 #include <catch2/catch.hpp>
 
 #include <cstdio>
@@ -39,14 +43,13 @@ using namespace styledna;
 namespace {
 
 constexpr int kRefsPerStyle = 6;
-// Issue 14 asks for 0.8; the planner reaches about half on the test draw
-// today (narrow supersaw: even a 400 % width cannot widen a 0.1 spread to the
-// references' 0.6-0.9; a bass-track bell cannot move the mix's low-mid share
-// far enough without side effects while the pads share the band; bass mono
-// lands at the top edge of a 0.000-0.002 range). This is the floor of what it
-// reaches: raise it as it improves.
-constexpr double kMinInRange = 0.45;
-constexpr double kMinAgreement = 0.8;
+// Issue 14's figure; the test draw reaches 21/24 (0.875): muddy bass 4/4,
+// wide low end 4/4, weak sidechain 3/4, narrow supersaw 4/4 (its headline is
+// the buildup's spread; the breakdown's stays out: the plan says so as a
+// manual step), harsh highs 2/4, quiet master 4/4.
+constexpr double kMinInRange = 0.8;
+// 389/399 (0.975) on the test draw.
+constexpr double kMinAgreement = 0.95;
 
 const std::vector<core::SynthFlaw> kFlaws{
     core::SynthFlaw::kMuddyBass,      core::SynthFlaw::kWideLowEnd, core::SynthFlaw::kWeakSidechain,
@@ -164,8 +167,8 @@ Case runCase(const test::TrackSpec& spec, core::SynthFlaw flaw, const profile::P
                 .append(c.track_name + " " + c.parameter_name + " " + c.display_to);
         }
     }
-    if (out.moves.empty()) {
-        out.moves = fix->manual_step;
+    if (!fix->manual_step.empty()) {
+        out.moves.append(out.moves.empty() ? "" : " | ").append("manual: " + fix->manual_step);
     }
     // Time domain: every planned move of the plan on the stems, then the master transfer.
     core::AudioBuffer drums = track->drums, bass = track->bass, other = track->other;
