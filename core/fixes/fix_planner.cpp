@@ -251,6 +251,40 @@ planFixesWithMoves(const PlanInputs& in) {
     plan.strength = in.strength;
 
     // 1-3: candidates, tuned and validated alone.
+    auto settle = [&](const CandidateFix& fix, double severity) {
+        Candidate cand{planner.chooseShape(fix, severity), 0, "", severity};
+        const double tuned = planner.tune(cand.fix);
+        for (double share : {1.0, 0.5, 0.25}) {
+            cand.amount =
+                tuned * share +
+                (1 - share) * (cand.fix.amount_unit == "%" ? cand.fix.from_width_percent : 0);
+            const Outcome o = planner.evaluate(movesAt(cand.fix, cand.amount, 1.0), cand.severity);
+            cand.rejection = o.pushed.empty() ? "" : "would push " + o.pushed;
+            const double after = valueAt(
+                planner.predicted(movesAt(cand.fix, cand.amount, 1.0), !cand.fix.tune.stem.empty()),
+                cand.fix.tune);
+            if (cand.rejection.empty() &&
+                std::abs(after - cand.fix.tune.target_value) >= std::abs(cand.fix.tune.delta)) {
+                cand.rejection =
+                    "no predicted improvement of " + gap::featureWords(cand.fix.tune.feature);
+            }
+            if (std::getenv("STYLEDNA_FIX_DEBUG") != nullptr) {
+                std::fprintf(stderr, "[plan] %s (%s) tune %s [%s] tuned %.3f share %.2f: %s\n",
+                             cand.fix.fix.gap_id.c_str(), cand.fix.fix.title.c_str(),
+                             cand.fix.tune.feature.c_str(), cand.fix.tune.section.c_str(), tuned,
+                             share, cand.rejection.c_str());
+            }
+            if (cand.rejection.empty()) {
+                break;
+            }
+        }
+        return cand;
+    };
+    auto lands = [&](const Candidate& c) {
+        const gap::Comparison& t = c.fix.tune;
+        const double v = planner.comparedValue(movesAt(c.fix, c.amount, 1.0), t);
+        return c.rejection.empty() && v >= t.range_low && v <= t.range_high;
+    };
     std::vector<Candidate> candidates;
     std::vector<std::string> seen;
     for (const auto& g : in.report->gaps) {
@@ -260,40 +294,17 @@ planFixesWithMoves(const PlanInputs& in) {
                 continue;
             }
             seen.push_back(shape);
-            Candidate cand{planner.chooseShape(std::move(c), g.severity), 0, "", g.severity};
-            double tuned = planner.tune(cand.fix);
-            for (const auto& wider : CandidateFix(cand.fix).fallbacks) {
-                const gap::Comparison& t = cand.fix.tune;
-                const double v = planner.comparedValue(movesAt(cand.fix, tuned, 1.0), t);
-                if (v >= t.range_low && v <= t.range_high) {
+            Candidate cand = settle(c, g.severity);
+            // Alternatives (parameter_mapper.hpp), taken in order while the
+            // candidate does not land its tuning comparison in range: one that
+            // does, or one that passes validation where this one did not.
+            for (const auto& alt : CandidateFix(cand.fix).fallbacks) {
+                if (lands(cand)) {
                     break;
                 }
-                cand.fix = planner.chooseShape(wider, g.severity);
-                tuned = planner.tune(cand.fix);
-            }
-            for (double share : {1.0, 0.5, 0.25}) {
-                cand.amount =
-                    tuned * share +
-                    (1 - share) * (cand.fix.amount_unit == "%" ? cand.fix.from_width_percent : 0);
-                const Outcome o =
-                    planner.evaluate(movesAt(cand.fix, cand.amount, 1.0), cand.severity);
-                cand.rejection = o.pushed.empty() ? "" : "would push " + o.pushed;
-                const double after = valueAt(planner.predicted(movesAt(cand.fix, cand.amount, 1.0),
-                                                               !cand.fix.tune.stem.empty()),
-                                             cand.fix.tune);
-                if (cand.rejection.empty() &&
-                    std::abs(after - cand.fix.tune.target_value) >= std::abs(cand.fix.tune.delta)) {
-                    cand.rejection =
-                        "no predicted improvement of " + gap::featureWords(cand.fix.tune.feature);
-                }
-                if (std::getenv("STYLEDNA_FIX_DEBUG") != nullptr) {
-                    std::fprintf(stderr, "[plan] %s tune %s [%s] tuned %.3f share %.2f: %s\n",
-                                 cand.fix.fix.gap_id.c_str(), cand.fix.tune.feature.c_str(),
-                                 cand.fix.tune.section.c_str(), tuned, share,
-                                 cand.rejection.c_str());
-                }
-                if (cand.rejection.empty()) {
-                    break;
+                Candidate other = settle(alt, g.severity);
+                if (lands(other) || (!cand.rejection.empty() && other.rejection.empty())) {
+                    cand = std::move(other);
                 }
             }
             candidates.push_back(std::move(cand));

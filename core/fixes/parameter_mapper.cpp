@@ -114,6 +114,19 @@ double centreHz(const MapContext& ctx, const std::string& signal, double lo, dou
     return total > 0 ? std::exp2(weighted / total) : std::sqrt(lo * hi);
 }
 
+// Shapes are chosen only where every band is a fresh one: an existing band
+// is adjusted where it is.
+void keepShapesWhereFresh(CandidateFix& c) {
+    int fresh = 0, gains = 0;
+    for (const auto& ch : c.changes) {
+        fresh += ch.param == Param::kEqBandFrequency ? 1 : 0;
+        gains += ch.param == Param::kEqBandGain ? 1 : 0;
+    }
+    if (fresh != gains) {
+        c.shapes.clear();
+    }
+}
+
 // The comparison's raw value (not balance-matched) after `moves`.
 double predictedValue(const MapContext& ctx, const std::vector<Move>& moves,
                       const gap::Comparison& c) {
@@ -528,16 +541,7 @@ std::vector<CandidateFix> mapGap(const gap::Gap& g, const MapContext& ctx) {
     } else {
         return {};
     }
-    if (!c.shapes.empty()) {
-        int fresh = 0, gains = 0;
-        for (const auto& ch : c.changes) {
-            fresh += ch.param == Param::kEqBandFrequency ? 1 : 0;
-            gains += ch.param == Param::kEqBandGain ? 1 : 0;
-        }
-        if (fresh != gains) {
-            c.shapes.clear(); // an existing band is adjusted where it is
-        }
-    }
+    keepShapesWhereFresh(c);
     if (!c.fix.manual_step.empty()) {
         directness *= c.changes.empty() ? 0.6 : 0.8;
     }
@@ -550,26 +554,39 @@ std::vector<CandidateFix> mapGap(const gap::Gap& g, const MapContext& ctx) {
         })) {
         c.tune = tuneComparison(g, false);
     }
-    if (id == "low_mid_buildup") {
+    if (id == "low_mid_buildup" && !c.moves.empty()) {
         // The pads share the band: the same bell on them too, for the planner
         // to take when the bass alone cannot bring the comparison into range.
         const auto pads = tracksFor(ctx, {kRolePad});
-        if (!pads.empty() && !c.moves.empty()) {
+        if (!pads.empty()) {
             CandidateFix wider = c;
             const Move& bell = c.moves.front();
             eqMove(wider, ctx, pads, bell.kind, bell.freq_hz, bell.q, -1);
-            if (!wider.shapes.empty()) {
-                int fresh = 0, gains = 0;
-                for (const auto& ch : wider.changes) {
-                    fresh += ch.param == Param::kEqBandFrequency ? 1 : 0;
-                    gains += ch.param == Param::kEqBandGain ? 1 : 0;
-                }
-                if (fresh != gains) {
-                    wider.shapes.clear();
-                }
-            }
+            keepShapesWhereFresh(wider);
             wider.fix.title += " and " + quoted(pads[0]->name);
             c.fallbacks.push_back(std::move(wider));
+        }
+    }
+    if ((id == "harsh_highs" || id == "dull_highs") && !c.moves.empty() &&
+        c.moves.front().signal == "mix") {
+        // On the master the shelf also takes the hats' air; the synths that
+        // carry the excess are the alternative (pads, then leads).
+        auto synths = tracksFor(ctx, {kRolePad});
+        for (const auto* t : tracksFor(ctx, {kRoleLead})) {
+            synths.push_back(t);
+        }
+        if (!synths.empty()) {
+            CandidateFix closer = c;
+            closer.moves.clear();
+            closer.changes.clear();
+            closer.fix.manual_step.clear();
+            const Move& eq = c.moves.front();
+            eqMove(closer, ctx, synths, eq.kind, eq.freq_hz, eq.q, id == "harsh_highs" ? -1 : 1);
+            keepShapesWhereFresh(closer);
+            closer.fix.title =
+                (id == "harsh_highs" ? "Soften the highs on " : "Brighten the highs on ") +
+                quoted(synths[0]->name) + (synths.size() > 1 ? " and others" : "");
+            c.fallbacks.push_back(std::move(closer));
         }
     }
     return {c};

@@ -21,7 +21,8 @@
 //                       above) on the master track / a bus, else lead and pads;
 //                       a bell (Q 0.7, at the power-weighted log centre of
 //                       2-9 kHz) instead while the air (10-20 kHz) is in range,
-//                       so the cut does not take the air out of range
+//                       so the cut does not take the air out of range; the
+//                       pads and leads as the alternative to a master / bus
 //   dull_highs          EQ Eight high shelf boost at 5 kHz, same tracks
 //   wide_low_end        Utility Bass Mono on + Bass Freq (amount: Hz) on the
 //                       bass, else a bus; when the simulator says even 500 Hz
@@ -84,9 +85,12 @@ struct CandidateFix {
     gap::Comparison tune;
     double from_width_percent = 100; // narrow_stereo, mono bass: the current width
     bool fixed_amount = false;       // not tuned: `amount` is the move (a mono bass)
-    // Wider versions of the move (low_mid_buildup: the bell on the pads too),
-    // taken by the planner, in order, when even amount_max leaves the tuning
-    // comparison out of range.
+    // Alternatives the planner tries, in order, while this candidate (tuned
+    // and validated) does not land its tuning comparison in range; it takes
+    // one that does, or one that passes validation where this did not.
+    // low_mid_buildup: the bell on the pads too (they share the band);
+    // harsh_highs / dull_highs on a master or bus: the same EQ on the pads and
+    // leads instead (the master's shelf also moves the hats' air).
     std::vector<CandidateFix> fallbacks;
     // EQ shapes the planner chooses from by simulation (kind, frequency Hz):
     // where the excess is, found by the move that best closes the gap.
