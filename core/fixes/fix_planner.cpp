@@ -324,6 +324,22 @@ planFixesWithMoves(const PlanInputs& in) {
             plan.rejected.push_back(std::move(f));
         }
     }
+    // A parameter the candidate changes that a chosen fix changes too (two EQ
+    // moves on one track take the same free band): "" when none.
+    auto sharedParameter = [](const Candidate& c, const std::vector<Candidate*>& chosen) {
+        for (const auto& a : c.fix.changes) {
+            for (const Candidate* o : chosen) {
+                for (const auto& b : o->fix.changes) {
+                    if (a.change.track_index == b.change.track_index &&
+                        a.change.device_index == b.change.device_index &&
+                        a.change.parameter_index == b.change.parameter_index) {
+                        return "'" + a.change.track_name + "' " + a.change.parameter_name;
+                    }
+                }
+            }
+        }
+        return std::string();
+    };
     // Greedy selection at `strength` over `pool` (what is left stays in it),
     // then the joint re-tune of the chosen amounts when `retune`.
     auto select = [&](double strength, std::vector<Candidate*>& left, bool retune) {
@@ -338,6 +354,10 @@ planFixesWithMoves(const PlanInputs& in) {
             std::size_t best = left.size();
             Outcome best_outcome;
             for (std::size_t i = 0; i < left.size(); ++i) {
+                if (const std::string same = sharedParameter(*left[i], chosen); !same.empty()) {
+                    left[i]->rejection = "would change " + same + ", which a fix before it sets";
+                    continue;
+                }
                 auto moves = chosen_moves;
                 for (const auto& m : movesAt(left[i]->fix, left[i]->amount, strength)) {
                     moves.push_back(m);

@@ -145,6 +145,13 @@ Case runCase(const test::TrackSpec& spec, core::SynthFlaw flaw, const profile::P
     auto planned = fixes::planFixesWithMoves(in);
     REQUIRE(planned.isOk());
     const auto& [plan, moves] = *planned;
+    if (std::getenv("STYLEDNA_FIX_VERBOSE") != nullptr) {
+        for (const auto& f : plan.fixes) {
+            std::printf("  %s plan: %s (%s)\n", spec.name.c_str(), f.title.c_str(),
+                        f.changes.empty() ? f.manual_step.c_str()
+                                          : f.changes.back().display_to.c_str());
+        }
+    }
     const fixes::Fix* fix = nullptr;
     for (const auto& f : plan.fixes) {
         if (f.gap_id == family) {
