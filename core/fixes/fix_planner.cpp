@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <map>
+#include <set>
 #include <tuple>
 
 #include "core/fixes/parameter_mapper.hpp"
@@ -239,7 +240,8 @@ planFixesWithMoves(const PlanInputs& in) {
                                      fmt("%g", in.target_conformance));
     }
     Planner planner(in);
-    MapContext ctx{in.set, &in.roles, in.master_track, in.wip, in.sim};
+    std::set<std::tuple<int, int, int>> taken_bands;
+    MapContext ctx{in.set, &in.roles, in.master_track, in.wip, in.sim, &taken_bands};
     FixPlan plan;
     plan.wip_hash = in.report->wip_hash;
     plan.wip_path = in.report->wip_path;
@@ -340,6 +342,46 @@ planFixesWithMoves(const PlanInputs& in) {
         }
         return std::string();
     };
+    // A chosen fix whose EQ move on the same signal goes the other way within
+    // an octave (a harsh-highs cut and a dull-highs boost): the candidate
+    // would undo it. "" when none.
+    auto undoes = [](const Candidate& c, const std::vector<Candidate*>& chosen) {
+        auto eq = [](const Move& m) {
+            return m.kind == MoveKind::kBell || m.kind == MoveKind::kLowShelf ||
+                   m.kind == MoveKind::kHighShelf;
+        };
+        for (const auto& a : c.fix.moves) {
+            for (const Candidate* o : chosen) {
+                for (const auto& b : o->fix.moves) {
+                    const bool same_signal =
+                        a.signal == b.signal || a.signal == "mix" || b.signal == "mix";
+                    if (eq(a) && eq(b) && same_signal && a.gain_db * b.gain_db < 0 &&
+                        std::abs(std::log2(a.freq_hz / b.freq_hz)) <= 1.0) {
+                        return o->fix.fix.title;
+                    }
+                }
+            }
+        }
+        return std::string();
+    };
+    // Of two candidates that would undo each other, the one answering the more
+    // severe gap stays (greedy gain alone may prefer a side gap's move).
+    std::stable_sort(pool.begin(), pool.end(), [](const Candidate* a, const Candidate* b) {
+        return a->severity > b->severity;
+    });
+    for (std::size_t i = 0; i < pool.size(); ++i) {
+        const std::vector<Candidate*> before(pool.begin(), pool.begin() + static_cast<long>(i));
+        if (const std::string undone = undoes(*pool[i], before); !undone.empty()) {
+            Candidate& c = *pool[i];
+            c.rejection = "would undo \"" + undone + "\", which answers a more severe gap";
+            Fix f = c.fix.fix;
+            f.rejection_reason = c.rejection;
+            f.changes = changesAt(c.fix, c.amount, in.strength);
+            plan.rejected.push_back(std::move(f));
+            pool.erase(pool.begin() + static_cast<long>(i));
+            --i;
+        }
+    }
     // Greedy selection at `strength` over `pool` (what is left stays in it),
     // then the joint re-tune of the chosen amounts when `retune`.
     auto select = [&](double strength, std::vector<Candidate*>& left, bool retune) {
@@ -356,6 +398,10 @@ planFixesWithMoves(const PlanInputs& in) {
             for (std::size_t i = 0; i < left.size(); ++i) {
                 if (const std::string same = sharedParameter(*left[i], chosen); !same.empty()) {
                     left[i]->rejection = "would change " + same + ", which a fix before it sets";
+                    continue;
+                }
+                if (const std::string undone = undoes(*left[i], chosen); !undone.empty()) {
+                    left[i]->rejection = "would undo \"" + undone + "\" (an EQ move the other way)";
                     continue;
                 }
                 auto moves = chosen_moves;

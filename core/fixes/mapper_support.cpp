@@ -203,7 +203,9 @@ void eqMove(CandidateFix& c, const MapContext& ctx,
         }
         for (int band = 1; band <= kEqBands && chosen == 0; ++band) {
             const auto* on = findParameter(*eq, Param::kEqBandOn, band);
-            if (on != nullptr && on->value < 0.5) {
+            const std::tuple<int, int, int> key{t->index, eq->index, band};
+            if (on != nullptr && on->value < 0.5 &&
+                (ctx.taken_bands == nullptr || ctx.taken_bands->insert(key).second)) {
                 chosen = band;
                 addChange(c, *t, *eq, Param::kEqBandOn, band, AmountUse::kPlace, 1);
                 addChange(c, *t, *eq, Param::kEqBandType, band, AmountUse::kPlace, int(type));

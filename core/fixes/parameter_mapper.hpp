@@ -48,8 +48,10 @@
 //           type, switches, bass-mono frequency)
 // Threads: pure functions over their inputs.
 
+#include <set>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <vector>
 
 #include "core/analysis/track_analysis.hpp"
@@ -108,6 +110,10 @@ struct MapContext {
     std::string master_track; // "" when the user named none
     const core::TrackAnalysis* wip = nullptr;
     const SimulationInput* sim = nullptr;
+    // Free EQ bands already given to a candidate of this plan, (track index,
+    // device index, band): the next candidate on that EQ takes another band.
+    // nullptr: not tracked.
+    std::set<std::tuple<int, int, int>>* taken_bands = nullptr;
 };
 
 // The features a gap's move is tuned on, in order of preference (the first
