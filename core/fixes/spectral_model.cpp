@@ -65,7 +65,8 @@ void accumulateSpectra(SignalSpectra& out, const core::AudioBuffer& audio,
     const bool stereo = audio.numChannels() >= 2;
     const float* l = audio.channels.empty() ? nullptr : audio.channels[0].data();
     const float* r = stereo ? audio.channels[1].data() : l;
-    for (std::size_t start = 0; l != nullptr && start + n <= audio.frames(); start += n) {
+    for (std::size_t start = 0; l != nullptr && start + n <= audio.frames();
+         start += kSummaryHopFrames(n)) {
         for (std::size_t i = 0; i < n; ++i) {
             mid[i] = 0.5f * (l[start + i] + r[start + i]) * window[i];
             side[i] = 0.5f * (l[start + i] - r[start + i]) * window[i];

@@ -1,7 +1,7 @@
 #pragma once
 // The move simulator's spectral model (move_simulator.hpp), internal to
 // core/fixes: long-term mid/side power spectra of a signal over the whole
-// track and per analysis section (Hann 4096, hop 4096), and the feature values
+// track and per analysis section (Hann n, hop kSummaryHopFrames(n) = 2n), and the feature values
 // a mid/side spectrum pair implies (modelValues: the names of
 // move_simulator.hpp's list plus "supersaw_ratio", "kweighted_db", "power_db").
 // Powers are mean power per bin; levels in dB floor at kModelFloorDb.
@@ -19,6 +19,11 @@
 namespace styledna::fixes {
 
 inline constexpr double kModelFloorDb = -100.0;
+
+// Frames summarised: every other n-point frame (long-term averages).
+constexpr std::size_t kSummaryHopFrames(std::size_t n) {
+    return 2 * n;
+}
 
 // Per-bin power weights of the loudness K-filter and the stereo family's low
 // band (Butterworth HP 20 Hz, LR4 LP 120 Hz), computed once per input.
