@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <map>
+#include <set>
 #include <tuple>
 
 #include "core/fixes/parameter_mapper.hpp"
@@ -27,11 +29,19 @@ std::string fmt(const char* format, double v) {
 }
 
 double valueAt(const core::TrackAnalysis& a, const gap::Comparison& c) {
-    if (c.section.empty()) {
-        auto it = a.features.values.find(c.feature);
-        return it != a.features.values.end() ? it->second : c.wip_value;
+    const core::TrackFeatures* features = &a.features;
+    if (!c.stem.empty()) {
+        const auto stem = a.stems.stems.find(c.stem);
+        if (stem == a.stems.stems.end()) {
+            return c.wip_value;
+        }
+        features = &stem->second;
     }
-    for (const auto& s : a.features.sections) {
+    if (c.section.empty()) {
+        auto it = features->values.find(c.feature);
+        return it != features->values.end() ? it->second : c.wip_value;
+    }
+    for (const auto& s : features->sections) {
         if (s.label == c.section) {
             auto it = s.values.find(c.feature);
             if (it != s.values.end()) {
@@ -67,16 +77,19 @@ public:
         }
     }
 
-    core::TrackAnalysis predicted(const std::vector<Move>& moves) const {
-        return predict(*m_in.sim, *m_in.wip, moves);
+    // stems: predict the stems' features too (only the plan's predictions and
+    // a stem tuning comparison read them: validation and the score use the mix).
+    core::TrackAnalysis predicted(const std::vector<Move>& moves, bool stems = false) const {
+        return predict(*m_in.sim, *m_in.wip, moves, stems);
     }
 
     // pushed: a mix comparison in range before that the moves take out of it
     // with a severity of at least max(medium, 0.75 x the severity of the gap
     // being fixed): the move would trade its gap for one about as bad.
-    Outcome evaluate(const std::vector<Move>& moves, double fixing_severity) const {
+    Outcome evaluate(const std::vector<Move>& moves, double fixing_severity,
+                     bool stems = false) const {
         Outcome out;
-        auto r = gap::analyzeGap(predicted(moves), *m_in.profile, m_options);
+        auto r = gap::analyzeGap(predicted(moves, stems), *m_in.profile, m_options);
         if (!r.isOk()) {
             out.pushed = r.status().message();
             return out;
@@ -127,7 +140,7 @@ public:
     // The comparison's value (as the gap analyzer compares it: tonal bands
     // relative to the WIP's median band offset) after `moves`.
     double comparedValue(const std::vector<Move>& moves, const gap::Comparison& t) const {
-        auto r = gap::analyzeGap(predicted(moves), *m_in.profile, m_options);
+        auto r = gap::analyzeGap(predicted(moves, !t.stem.empty()), *m_in.profile, m_options);
         if (r.isOk()) {
             for (const auto& c : r->comparisons) {
                 if (keyOf(c) == keyOf(t)) {
@@ -135,16 +148,25 @@ public:
                 }
             }
         }
-        return valueAt(predicted(moves), t);
+        return valueAt(predicted(moves, !t.stem.empty()), t);
     }
 
     // Amount bringing the tuning comparison to its target (bisection).
-    double tune(const CandidateFix& c) const {
+    double tune(const CandidateFix& c, const std::vector<Move>& others = {}) const {
+        if (c.fixed_amount) {
+            return c.amount;
+        }
         const double lo0 = c.amount_unit == "%"    ? c.from_width_percent
                            : c.amount_unit == "Hz" ? 50
                                                    : 0;
         const gap::Comparison& t = c.tune;
-        auto value = [&](double a) { return comparedValue(movesAt(c, a, 1.0), t); };
+        auto value = [&](double a) {
+            auto moves = others;
+            for (const auto& m : movesAt(c, a, 1.0)) {
+                moves.push_back(m);
+            }
+            return comparedValue(moves, t);
+        };
         const double sign = t.wip_value > t.target_value ? -1.0 : 1.0; // direction to move
         // Aim at the median (halfway from the near edge did worse on the
         // acceptance set: 11/24 against 12/24 in range).
@@ -218,7 +240,8 @@ planFixesWithMoves(const PlanInputs& in) {
                                      fmt("%g", in.target_conformance));
     }
     Planner planner(in);
-    MapContext ctx{in.set, &in.roles, in.master_track, in.wip, in.sim};
+    std::set<std::tuple<int, int, int>> taken_bands;
+    MapContext ctx{in.set, &in.roles, in.master_track, in.wip, in.sim, &taken_bands};
     FixPlan plan;
     plan.wip_hash = in.report->wip_hash;
     plan.wip_path = in.report->wip_path;
@@ -230,6 +253,40 @@ planFixesWithMoves(const PlanInputs& in) {
     plan.strength = in.strength;
 
     // 1-3: candidates, tuned and validated alone.
+    auto settle = [&](const CandidateFix& fix, double severity) {
+        Candidate cand{planner.chooseShape(fix, severity), 0, "", severity};
+        const double tuned = planner.tune(cand.fix);
+        for (double share : {1.0, 0.5, 0.25}) {
+            cand.amount =
+                tuned * share +
+                (1 - share) * (cand.fix.amount_unit == "%" ? cand.fix.from_width_percent : 0);
+            const Outcome o = planner.evaluate(movesAt(cand.fix, cand.amount, 1.0), cand.severity);
+            cand.rejection = o.pushed.empty() ? "" : "would push " + o.pushed;
+            const double after = valueAt(
+                planner.predicted(movesAt(cand.fix, cand.amount, 1.0), !cand.fix.tune.stem.empty()),
+                cand.fix.tune);
+            if (cand.rejection.empty() &&
+                std::abs(after - cand.fix.tune.target_value) >= std::abs(cand.fix.tune.delta)) {
+                cand.rejection =
+                    "no predicted improvement of " + gap::featureWords(cand.fix.tune.feature);
+            }
+            if (std::getenv("STYLEDNA_FIX_DEBUG") != nullptr) {
+                std::fprintf(stderr, "[plan] %s (%s) tune %s [%s] tuned %.3f share %.2f: %s\n",
+                             cand.fix.fix.gap_id.c_str(), cand.fix.fix.title.c_str(),
+                             cand.fix.tune.feature.c_str(), cand.fix.tune.section.c_str(), tuned,
+                             share, cand.rejection.c_str());
+            }
+            if (cand.rejection.empty()) {
+                break;
+            }
+        }
+        return cand;
+    };
+    auto lands = [&](const Candidate& c) {
+        const gap::Comparison& t = c.fix.tune;
+        const double v = planner.comparedValue(movesAt(c.fix, c.amount, 1.0), t);
+        return c.rejection.empty() && v >= t.range_low && v <= t.range_high;
+    };
     std::vector<Candidate> candidates;
     std::vector<std::string> seen;
     for (const auto& g : in.report->gaps) {
@@ -239,24 +296,17 @@ planFixesWithMoves(const PlanInputs& in) {
                 continue;
             }
             seen.push_back(shape);
-            Candidate cand{planner.chooseShape(std::move(c), g.severity), 0, "", g.severity};
-            const double tuned = planner.tune(cand.fix);
-            for (double share : {1.0, 0.5, 0.25}) {
-                cand.amount =
-                    tuned * share +
-                    (1 - share) * (cand.fix.amount_unit == "%" ? cand.fix.from_width_percent : 0);
-                const Outcome o =
-                    planner.evaluate(movesAt(cand.fix, cand.amount, 1.0), cand.severity);
-                cand.rejection = o.pushed.empty() ? "" : "would push " + o.pushed;
-                const double after =
-                    valueAt(planner.predicted(movesAt(cand.fix, cand.amount, 1.0)), cand.fix.tune);
-                if (cand.rejection.empty() &&
-                    std::abs(after - cand.fix.tune.target_value) >= std::abs(cand.fix.tune.delta)) {
-                    cand.rejection =
-                        "no predicted improvement of " + gap::featureWords(cand.fix.tune.feature);
-                }
-                if (cand.rejection.empty()) {
+            Candidate cand = settle(c, g.severity);
+            // Alternatives (parameter_mapper.hpp), taken in order while the
+            // candidate does not land its tuning comparison in range: one that
+            // does, or one that passes validation where this one did not.
+            for (const auto& alt : CandidateFix(cand.fix).fallbacks) {
+                if (lands(cand)) {
                     break;
+                }
+                Candidate other = settle(alt, g.severity);
+                if (lands(other) || (!cand.rejection.empty() && other.rejection.empty())) {
+                    cand = std::move(other);
                 }
             }
             candidates.push_back(std::move(cand));
@@ -265,7 +315,6 @@ planFixesWithMoves(const PlanInputs& in) {
 
     // 4: greedy joint selection at the requested strength.
     std::vector<PlannedMoves> planned;
-    std::vector<Move> chosen_moves;
     std::vector<Candidate*> pool;
     for (auto& c : candidates) {
         if (c.rejection.empty()) {
@@ -277,56 +326,199 @@ planFixesWithMoves(const PlanInputs& in) {
             plan.rejected.push_back(std::move(f));
         }
     }
-    double conformance = plan.conformance_before;
-    gap::GapReport current = *in.report;
-    auto reached = [&] {
-        return in.target_conformance > 0 && conformance >= in.target_conformance;
-    };
-    while (!pool.empty() && !reached()) {
-        double best_gain = 0.05;
-        std::size_t best = pool.size();
-        Outcome best_outcome;
-        for (std::size_t i = 0; i < pool.size(); ++i) {
-            auto moves = chosen_moves;
-            for (const auto& m : movesAt(pool[i]->fix, pool[i]->amount, in.strength)) {
-                moves.push_back(m);
-            }
-            Outcome o = planner.evaluate(moves, pool[i]->severity);
-            if (!o.pushed.empty()) {
-                pool[i]->rejection = "together with the fixes before it, would push " + o.pushed;
-                continue;
-            }
-            const double gain = o.report.conformance_score - conformance;
-            if (gain > best_gain) {
-                best_gain = gain;
-                best = i;
-                best_outcome = std::move(o);
+    // A parameter the candidate changes that a chosen fix changes too (two EQ
+    // moves on one track take the same free band): "" when none.
+    auto sharedParameter = [](const Candidate& c, const std::vector<Candidate*>& chosen) {
+        for (const auto& a : c.fix.changes) {
+            for (const Candidate* o : chosen) {
+                for (const auto& b : o->fix.changes) {
+                    if (a.change.track_index == b.change.track_index &&
+                        a.change.device_index == b.change.device_index &&
+                        a.change.parameter_index == b.change.parameter_index) {
+                        return "'" + a.change.track_name + "' " + a.change.parameter_name;
+                    }
+                }
             }
         }
-        if (best == pool.size() && in.target_conformance <= 0) {
-            // No target: a fix that does not lower the score still closes its own gap.
-            for (std::size_t i = 0; i < pool.size() && best == pool.size(); ++i) {
-                if (!pool[i]->rejection.empty()) {
+        return std::string();
+    };
+    // A chosen fix whose EQ move on the same signal goes the other way within
+    // an octave (a harsh-highs cut and a dull-highs boost): the candidate
+    // would undo it. "" when none.
+    auto undoes = [](const Candidate& c, const std::vector<Candidate*>& chosen) {
+        auto eq = [](const Move& m) {
+            return m.kind == MoveKind::kBell || m.kind == MoveKind::kLowShelf ||
+                   m.kind == MoveKind::kHighShelf;
+        };
+        for (const auto& a : c.fix.moves) {
+            for (const Candidate* o : chosen) {
+                for (const auto& b : o->fix.moves) {
+                    const bool same_signal =
+                        a.signal == b.signal || a.signal == "mix" || b.signal == "mix";
+                    if (eq(a) && eq(b) && same_signal && a.gain_db * b.gain_db < 0 &&
+                        std::abs(std::log2(a.freq_hz / b.freq_hz)) <= 1.0) {
+                        return o->fix.fix.title;
+                    }
+                }
+            }
+        }
+        return std::string();
+    };
+    // Of two candidates that would undo each other, the one answering the more
+    // severe gap stays (greedy gain alone may prefer a side gap's move).
+    std::stable_sort(pool.begin(), pool.end(), [](const Candidate* a, const Candidate* b) {
+        return a->severity > b->severity;
+    });
+    for (std::size_t i = 0; i < pool.size(); ++i) {
+        const std::vector<Candidate*> before(pool.begin(), pool.begin() + static_cast<long>(i));
+        if (const std::string undone = undoes(*pool[i], before); !undone.empty()) {
+            Candidate& c = *pool[i];
+            c.rejection = "would undo \"" + undone + "\", which answers a more severe gap";
+            Fix f = c.fix.fix;
+            f.rejection_reason = c.rejection;
+            f.changes = changesAt(c.fix, c.amount, in.strength);
+            plan.rejected.push_back(std::move(f));
+            pool.erase(pool.begin() + static_cast<long>(i));
+            --i;
+        }
+    }
+    // Greedy selection at `strength` over `pool` (what is left stays in it),
+    // then the joint re-tune of the chosen amounts when `retune`.
+    auto select = [&](double strength, std::vector<Candidate*>& left, bool retune) {
+        std::vector<Candidate*> chosen;
+        std::vector<Move> chosen_moves;
+        double conformance = plan.conformance_before;
+        auto reached = [&] {
+            return in.target_conformance > 0 && conformance >= in.target_conformance;
+        };
+        while (!left.empty() && !reached()) {
+            double best_gain = 0.05;
+            std::size_t best = left.size();
+            Outcome best_outcome;
+            for (std::size_t i = 0; i < left.size(); ++i) {
+                if (const std::string same = sharedParameter(*left[i], chosen); !same.empty()) {
+                    left[i]->rejection = "would change " + same + ", which a fix before it sets";
+                    continue;
+                }
+                if (const std::string undone = undoes(*left[i], chosen); !undone.empty()) {
+                    left[i]->rejection = "would undo \"" + undone + "\" (an EQ move the other way)";
                     continue;
                 }
                 auto moves = chosen_moves;
-                for (const auto& m : movesAt(pool[i]->fix, pool[i]->amount, in.strength)) {
+                for (const auto& m : movesAt(left[i]->fix, left[i]->amount, strength)) {
                     moves.push_back(m);
                 }
-                Outcome o = planner.evaluate(moves, pool[i]->severity);
-                if (o.pushed.empty() && o.report.conformance_score >= conformance - kMaxLoss) {
+                Outcome o = planner.evaluate(moves, left[i]->severity);
+                if (!o.pushed.empty()) {
+                    left[i]->rejection =
+                        "together with the fixes before it, would push " + o.pushed;
+                    continue;
+                }
+                const double gain = o.report.conformance_score - conformance;
+                if (gain > best_gain) {
+                    best_gain = gain;
                     best = i;
-                    best_gain = o.report.conformance_score - conformance;
                     best_outcome = std::move(o);
                 }
             }
+            if (best == left.size() && in.target_conformance <= 0) {
+                // No target: a fix that does not lower the score still closes its own gap.
+                for (std::size_t i = 0; i < left.size() && best == left.size(); ++i) {
+                    if (!left[i]->rejection.empty()) {
+                        continue;
+                    }
+                    auto moves = chosen_moves;
+                    for (const auto& m : movesAt(left[i]->fix, left[i]->amount, strength)) {
+                        moves.push_back(m);
+                    }
+                    Outcome o = planner.evaluate(moves, left[i]->severity);
+                    if (o.pushed.empty() && o.report.conformance_score >= conformance - kMaxLoss) {
+                        best = i;
+                        best_gain = o.report.conformance_score - conformance;
+                        best_outcome = std::move(o);
+                    }
+                }
+            }
+            if (best == left.size()) {
+                break;
+            }
+            const auto moves = movesAt(left[best]->fix, left[best]->amount, strength);
+            chosen_moves.insert(chosen_moves.end(), moves.begin(), moves.end());
+            conformance = best_outcome.report.conformance_score;
+            chosen.push_back(left[best]);
+            left.erase(left.begin() + static_cast<long>(best));
         }
-        if (best == pool.size()) {
-            break;
+
+        if (!retune) {
+            return chosen;
         }
-        Candidate& c = *pool[best];
+        // 5: joint re-tune. Each fix was tuned alone; the others move its feature
+        // too (an EQ cut lowers the level a master gain was tuned on). One pass in
+        // order, at full strength (amounts are full moves; strength scales them
+        // afterwards): each amount re-tuned with the other chosen moves in place,
+        // kept when the joint prediction pushes nothing out and the score holds.
+        auto jointMoves = [&](std::size_t skip) {
+            std::vector<Move> out;
+            for (std::size_t k = 0; k < chosen.size(); ++k) {
+                if (k != skip) {
+                    for (const auto& m : movesAt(chosen[k]->fix, chosen[k]->amount, 1.0)) {
+                        out.push_back(m);
+                    }
+                }
+            }
+            return out;
+        };
+        double joint_score =
+            chosen.size() > 1
+                ? planner.evaluate(jointMoves(chosen.size()), 0).report.conformance_score
+                : 0.0;
+        for (std::size_t k = 0; k < chosen.size() && chosen.size() > 1; ++k) {
+            Candidate& c = *chosen[k];
+            const auto others = jointMoves(k);
+            const double retuned = planner.tune(c.fix, others);
+            if (std::abs(retuned - c.amount) < 1e-3) {
+                continue;
+            }
+            auto moves = others;
+            for (const auto& m : movesAt(c.fix, retuned, 1.0)) {
+                moves.push_back(m);
+            }
+            const Outcome o = planner.evaluate(moves, c.severity);
+            if (o.pushed.empty() && o.report.conformance_score >= joint_score) {
+                c.amount = retuned;
+                joint_score = o.report.conformance_score;
+            }
+        }
+
+        return chosen;
+    };
+    std::vector<Candidate*> chosen;
+    if (in.strength < 1) {
+        // Amounts come from the full-strength plan (strength scales them).
+        std::vector<std::string> rejections;
+        for (auto& c : candidates) {
+            rejections.push_back(c.rejection);
+        }
+        auto full_pool = pool;
+        select(1.0, full_pool, true);
+        for (std::size_t i = 0; i < candidates.size(); ++i) {
+            candidates[i].rejection = rejections[i];
+        }
+        chosen = select(in.strength, pool, false);
+    } else {
+        chosen = select(1.0, pool, true);
+    }
+
+    // 6: the plan, each fix's predictions with the fixes before it.
+    double conformance = plan.conformance_before;
+    gap::GapReport current = *in.report;
+    std::vector<Move> chosen_moves;
+    for (Candidate* cp : chosen) {
+        Candidate& c = *cp;
         const auto moves = movesAt(c.fix, c.amount, in.strength);
         chosen_moves.insert(chosen_moves.end(), moves.begin(), moves.end());
+        Outcome best_outcome = planner.evaluate(chosen_moves, c.severity, true);
+        const double best_gain = best_outcome.report.conformance_score - conformance;
         Fix f = c.fix.fix;
         f.id = "fix-" + std::to_string(plan.fixes.size() + 1);
         f.strength = in.strength;
@@ -349,7 +541,6 @@ planFixesWithMoves(const PlanInputs& in) {
         current = std::move(best_outcome.report);
         plan.fixes.push_back(std::move(f));
         planned.push_back({plan.fixes.back().id, moves});
-        pool.erase(pool.begin() + static_cast<long>(best));
     }
     for (Candidate* c : pool) {
         if (!c->rejection.empty() || in.target_conformance <= 0) {

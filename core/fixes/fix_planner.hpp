@@ -6,8 +6,9 @@
 //    candidate per distinct set of moves (kick_bass_clash and weak_sidechain
 //    share the duck: the more severe one keeps it).
 // 2. Amount: bisection on the simulator (move_simulator.hpp) for the amount
-//    that brings the gap's tuning comparison (parameter_mapper.hpp
-//    principalFeatures) to the reference median, within the devices' limits.
+//    that brings the gap's tuning comparison (the gap's headline when the
+//    simulator predicts it, else parameter_mapper.hpp principalFeatures) to
+//    the reference median, within the devices' limits.
 // 3. Validation, alone: analyzeGap on the predicted features; a candidate
 //    that pushes a mix comparison that was in range out of it far enough to
 //    be a gap of medium severity or more and at least 0.75 x the severity of
@@ -16,13 +17,21 @@
 //    retried at half
 //    and a quarter of its amount, then rejected with the reason; one whose
 //    own feature does not improve is rejected too.
-// 4. Selection: greedy by marginal predicted conformance, each step
+// 4. Selection: greedy by marginal predicted conformance (a candidate that
+//    would change a parameter a chosen fix sets, e.g. two EQ moves on one
+//    track that took the same free band, is rejected), each step
 //    re-simulated jointly with the fixes already chosen (at `strength`), until
 //    the conformance reaches target_conformance (> 0), or while any candidate
 //    still adds (target 0: then also every fix that closes its own gap
 //    without lowering the score by more than 5 points: the score weighs
 //    every feature, a fix's small side effects can outweigh its own gap). target_note says how
 //    close the plan gets when the target is out of reach.
+// 5. Joint re-tune: each chosen amount re-tuned (bisection, full strength)
+//    with the other chosen moves in place, kept when nothing is pushed out
+//    and the score holds; then each fix's predictions with the fixes before it.
+// A candidate with alternatives (parameter_mapper.hpp CandidateFix::fallbacks)
+// is settled (2-3) with each in turn until one lands its tuning comparison in
+// range.
 // strength (0..1) scales each move in its parameter's own unit (kAdd / kSet
 // changes and the moves' amounts; placements and switches are not scaled) and
 // the predictions are re-simulated at that strength.

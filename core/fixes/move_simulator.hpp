@@ -4,7 +4,9 @@
 //
 // Method: one pass over the audio (summarise()) keeps, per signal (the mix
 // and each stem given), the long-term average power spectrum of mid
-// M = (L+R)/2 and side S = (L-R)/2 (Hann 4096, hop 4096: 10.8 Hz bins, the
+// M = (L+R)/2 and side S = (L-R)/2 (Hann 4096, hop 8192: 10.8 Hz bins, every
+// other frame, which long-term averages need no more of: the acceptance's
+// agreement moved 388 -> 387/399 against hop 4096, at half the pass; the
 // frames' mean power per bin) over the whole track and over each of the
 // analysis' sections. A move multiplies the spectra of its signal bin by bin
 // by its power gain (movePowerGain); the mix after the moves is the sum of
@@ -29,12 +31,22 @@
 //   crest_factor_db and plr_db from those
 //   sidechain_depth_db: + the extra duck depth times the ducked signals'
 //       share of the non-drum stems' 40 Hz-6 kHz power (1 without stems)
-// Stem features (TrackAnalysis::stems) are left as measured.
-// Threads: summarise() is pure; predict() is const and reentrant.
+// Stem features (TrackAnalysis::stems, when the WIP was analysed with stems
+// and the input has the stems' spectra): a stem that a move reaches (its own
+// signal or "mix") gets the same rules on its own spectra (tonal balance
+// relative to the stem, centroids, widths, correlation, supersaw width;
+// sidechain_depth_db + the full duck on that stem); the drums'
+// kick_bass_overlap_db + the change of 10 log10(sum min(Pd, Pb) / sum Pb) over
+// 40-120 Hz of the long-term spectra when the bass changes (EQ and width
+// moves; a duck's effect on the overlap is in time, not modelled: left as
+// measured). Other stems are left as measured.
+// Threads: summarise() is pure (runs a second thread inside); predict() is
+// const and reentrant.
 
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/analysis/track_analysis.hpp"
@@ -60,18 +72,27 @@ struct SimulationInput {
     // move, whole track first, then per section.
     std::shared_ptr<const BinWeights> weights;
     std::vector<std::map<std::string, double>> base_models;
+    // The same per stem (stem name -> whole track, then per section).
+    std::map<std::string, std::vector<std::map<std::string, double>>> stem_base_models;
 };
 
 // One pass: mix (stereo or mono) and optional stems at the same rate and
-// length; `features` gives the sections and the beat period.
+// length; `features` gives the sections and the beat period. With stems, only
+// the stems are read (two threads) and `mix` holds their spectra's sum.
 SimulationInput summarise(const core::AudioBuffer& mix,
                           const std::map<std::string, const core::AudioBuffer*>& stems,
                           const core::TrackFeatures& features);
 
-// The WIP's analysis with its mix features (whole track and sections)
-// replaced by their predicted values after `moves`.
+// The WIP's analysis with its mix features (whole track and sections) and,
+// with `stems`, its stem features replaced by their predicted values after
+// `moves` (without: the stems as measured, a third of the cost when three
+// stems are given).
 core::TrackAnalysis predict(const SimulationInput& input, const core::TrackAnalysis& wip,
-                            const std::vector<Move>& moves);
+                            const std::vector<Move>& moves, bool stems = true);
+
+// Whether predict() changes `feature` on `stem` ("" the mix): the features
+// listed above (sidechain_rate_per_beat with the duck's depth).
+bool predictsFeature(std::string_view feature, std::string_view stem);
 
 // The model's feature values of a mid/side spectrum pair (exposed for tests).
 std::map<std::string, double> spectralModel(const std::vector<double>& mid,

@@ -3,236 +3,11 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/fixes/mapper_support.hpp"
 #include "core/fixes/track_roles.hpp"
 #include "core/gap/gap_causes.hpp"
 
 namespace styledna::fixes {
-namespace {
-
-std::string quoted(const std::string& s) {
-    return "'" + s + "'";
-}
-
-std::string fmt(const char* format, double v) {
-    char buf[64];
-    std::snprintf(buf, sizeof buf, format, v);
-    return buf;
-}
-
-// Tracks of the first role that has any, in set order.
-std::vector<const live::LiveTrack*> tracksFor(const MapContext& ctx,
-                                              std::initializer_list<const char*> roles) {
-    std::vector<const live::LiveTrack*> out;
-    for (const char* role : roles) {
-        for (const TrackRole* r : tracksWithRole(*ctx.roles, role)) {
-            if (const auto* t = live::findTrack(*ctx.set, r->track_name)) {
-                out.push_back(t);
-            }
-        }
-        if (!out.empty()) {
-            break;
-        }
-    }
-    return out;
-}
-
-const live::LiveTrack* masterTrack(const MapContext& ctx) {
-    return ctx.master_track.empty() ? nullptr : live::findTrack(*ctx.set, ctx.master_track);
-}
-
-std::string signalFor(const MapContext& ctx, const live::LiveTrack* track) {
-    if (track == nullptr) {
-        return "mix";
-    }
-    for (const auto& r : *ctx.roles) {
-        if (r.track_index == track->index) {
-            if (r.role == kRoleBass) {
-                return "bass";
-            }
-            if (r.role == kRoleKick || r.role == kRoleDrums) {
-                return "drums";
-            }
-            if (r.role == kRoleLead || r.role == kRolePad || r.role == kRoleFx) {
-                return "other";
-            }
-        }
-    }
-    return "mix";
-}
-
-ChangeSpec spec(const live::LiveTrack& t, const live::LiveDevice& d, const live::LiveParameter& p,
-                Param param, int band, AmountUse use, double factor_or_fixed) {
-    ChangeSpec s;
-    const ParameterModel model = parameterModel(param, band);
-    s.change.track_index = t.index;
-    s.change.track_name = t.name;
-    s.change.device_index = d.index;
-    s.change.device_name = d.name;
-    s.change.device_class = d.class_name;
-    s.change.parameter_index = p.index;
-    s.change.parameter_name = p.name;
-    s.change.from_value = p.value;
-    s.change.unit = model.unit;
-    s.curve = model.curve;
-    s.min = p.min;
-    s.max = p.max;
-    s.use = use;
-    s.param = param;
-    if (use == AmountUse::kPlace) {
-        s.fixed_unit = factor_or_fixed;
-    } else {
-        s.factor = factor_or_fixed;
-    }
-    return s;
-}
-
-// Adds the change when the device has the parameter; false otherwise.
-bool addChange(CandidateFix& c, const live::LiveTrack& t, const live::LiveDevice& d, Param param,
-               int band, AmountUse use, double factor_or_fixed) {
-    const live::LiveParameter* p = findParameter(d, param, band);
-    if (p == nullptr) {
-        return false;
-    }
-    c.changes.push_back(spec(t, d, *p, param, band, use, factor_or_fixed));
-    return true;
-}
-
-// The power-weighted log-frequency centre of the signal's spectrum in [lo, hi] Hz:
-// where a broad excess sits.
-double centreHz(const MapContext& ctx, const std::string& signal, double lo, double hi) {
-    const auto it = ctx.sim->stems.find(signal);
-    const SignalSpectra& s = it != ctx.sim->stems.end() ? it->second : ctx.sim->mix;
-    const double bin = ctx.sim->rate_hz / static_cast<double>(ctx.sim->fft_size);
-    double weighted = 0, total = 0;
-    for (std::size_t k = 1; k < s.mid.size(); ++k) {
-        const double hz = static_cast<double>(k) * bin;
-        if (hz >= lo && hz <= hi) {
-            weighted += s.mid[k] * std::log2(hz);
-            total += s.mid[k];
-        }
-    }
-    return total > 0 ? std::exp2(weighted / total) : std::sqrt(lo * hi);
-}
-
-// EQ move on each track: a band (existing bell near freq for kBell, else the
-// first band that is off) set to type/freq/q with its gain as the amount.
-void eqMove(CandidateFix& c, const MapContext& ctx,
-            const std::vector<const live::LiveTrack*>& tracks, MoveKind kind, double freq_hz,
-            double q, double sign) {
-    const EqFilterType type = kind == MoveKind::kBell       ? EqFilterType::kBell
-                              : kind == MoveKind::kLowShelf ? EqFilterType::kLowShelf
-                                                            : EqFilterType::kHighShelf;
-    std::string missing;
-    for (const auto* t : tracks) {
-        const live::LiveDevice* eq = findDevice(*t, DeviceKind::kEqEight);
-        Move m{kind, signalFor(ctx, t), freq_hz, sign, q, 1, 150};
-        if (eq == nullptr) {
-            missing.append(missing.empty() ? "" : ", ").append(quoted(t->name));
-            c.moves.push_back(m);
-            continue;
-        }
-        int chosen = 0;
-        for (int band = 1; band <= kEqBands && chosen == 0; ++band) {
-            const auto* on = findParameter(*eq, Param::kEqBandOn, band);
-            const auto* ty = findParameter(*eq, Param::kEqBandType, band);
-            const auto* fr = findParameter(*eq, Param::kEqBandFrequency, band);
-            if (on && ty && fr && on->value >= 0.5 && std::lround(ty->value) == int(type) &&
-                std::abs(std::log2(toUnit(Curve::kEqFrequency, fr->value) / freq_hz)) < 0.5) {
-                chosen = band; // an existing band of this type near the frequency: adjust it
-                const auto* qp = findParameter(*eq, Param::kEqBandQ, band);
-                m.freq_hz = toUnit(Curve::kEqFrequency, fr->value);
-                m.q = qp ? toUnit(Curve::kEqQ, qp->value) : q;
-                addChange(c, *t, *eq, Param::kEqBandGain, band, AmountUse::kAdd, sign);
-            }
-        }
-        for (int band = 1; band <= kEqBands && chosen == 0; ++band) {
-            const auto* on = findParameter(*eq, Param::kEqBandOn, band);
-            if (on != nullptr && on->value < 0.5) {
-                chosen = band;
-                addChange(c, *t, *eq, Param::kEqBandOn, band, AmountUse::kPlace, 1);
-                addChange(c, *t, *eq, Param::kEqBandType, band, AmountUse::kPlace, int(type));
-                addChange(c, *t, *eq, Param::kEqBandFrequency, band, AmountUse::kPlace, freq_hz);
-                addChange(c, *t, *eq, Param::kEqBandQ, band, AmountUse::kPlace, q);
-                addChange(c, *t, *eq, Param::kEqBandGain, band, AmountUse::kAdd, sign);
-            }
-        }
-        if (chosen == 0) {
-            missing.append(missing.empty() ? "" : ", ")
-                .append(quoted(t->name) + " (all 8 bands in use)");
-        }
-        c.moves.push_back(m);
-    }
-    if (!missing.empty()) {
-        c.fix.manual_step = "add EQ Eight to " + missing + " and set a " +
-                            (type == EqFilterType::kBell       ? "bell"
-                             : type == EqFilterType::kLowShelf ? "low shelf"
-                                                               : "high shelf") +
-                            " at " + formatUnit(Curve::kEqFrequency, freq_hz);
-    }
-}
-
-gap::Comparison tuneComparison(const gap::Gap& g) {
-    for (const auto& feature : principalFeatures(g.id)) {
-        for (bool whole : {true, false}) {
-            for (const auto& e : g.evidence) {
-                // A sidechain depth of 0 is a place without a measured duck (no
-                // kick there): a compressor keyed by the kick cannot deepen it.
-                const bool movable = e.feature != "sidechain_depth_db" || e.wip_value > 0;
-                if (e.stem.empty() && !e.in_range && e.feature == feature &&
-                    e.section.empty() == whole && movable) {
-                    return e;
-                }
-            }
-        }
-    }
-    for (const auto& e : g.evidence) {
-        if (e.stem.empty() && !e.in_range) {
-            return e;
-        }
-    }
-    for (const auto& e : g.evidence) {
-        if (e.stem.empty()) {
-            return e;
-        }
-    }
-    gap::Comparison c;
-    c.feature = g.feature;
-    c.section = g.section;
-    c.stem = g.stem;
-    c.wip_value = g.wip_value;
-    c.target_value = g.target_value;
-    c.range_low = g.range_low;
-    c.range_high = g.range_high;
-    c.delta = g.delta;
-    return c;
-}
-
-} // namespace
-
-std::vector<std::string> principalFeatures(std::string_view gap_id) {
-    if (gap_id == "low_mid_buildup") {
-        return {"tonal_balance_low_mid_db", "bass_spectral_centroid_hz"};
-    }
-    if (gap_id == "boomy_low_end" || gap_id == "thin_low_end") {
-        return {"tonal_balance_low_db", "tonal_balance_sub_db"};
-    }
-    if (gap_id == "harsh_highs" || gap_id == "dull_highs") {
-        return {"tonal_balance_high_mid_db", "tonal_balance_high_db", "spectral_centroid_hz"};
-    }
-    if (gap_id == "wide_low_end") {
-        return {"stereo_width_low", "low_end_correlation", "low_end_mono_ok"};
-    }
-    if (gap_id == "weak_sidechain" || gap_id == "kick_bass_clash") {
-        return {"sidechain_depth_db"};
-    }
-    if (gap_id == "narrow_stereo") {
-        return {"supersaw_width", "stereo_width_high", "stereo_width_mid", "stereo_width"};
-    }
-    if (gap_id == "quiet_master") {
-        return {"loudness_integrated_lufs", "rms_dbfs", "loudness_short_term_max_lufs"};
-    }
-    return {};
-}
 
 std::vector<CandidateFix> mapGap(const gap::Gap& g, const MapContext& ctx) {
     CandidateFix c;
@@ -259,13 +34,13 @@ std::vector<CandidateFix> mapGap(const gap::Gap& g, const MapContext& ctx) {
                  {160.0, 180.0, 200.0, 225.0, 250.0, 280.0, 315.0, 355.0, 400.0, 450.0}) {
                 c.shapes.emplace_back(MoveKind::kBell, f);
             }
-            c.fix.title = "Cut the low mids on " + quoted(tracks[0]->name);
+            c.fix.title = "Cut the low mids on " + quotedName(tracks[0]->name);
             c.amount = c.tune.unit == "Hz" ? 3.0 : std::max(1.0, excess);
         } else {
             eqMove(c, ctx, tracks, MoveKind::kLowShelf, 100, 0.71, id == "boomy_low_end" ? -1 : 1);
             c.fix.title =
                 (id == "boomy_low_end" ? "Tame the low end on " : "Lift the low end on ") +
-                quoted(tracks[0]->name);
+                quotedName(tracks[0]->name);
             c.amount = std::max(1.0, excess);
         }
         c.amount_max = 15;
@@ -298,7 +73,7 @@ std::vector<CandidateFix> mapGap(const gap::Gap& g, const MapContext& ctx) {
             }
         }
         c.fix.title = (id == "harsh_highs" ? "Soften the highs on " : "Brighten the highs on ") +
-                      quoted(tracks[0]->name) + (tracks.size() > 1 ? " and others" : "");
+                      quotedName(tracks[0]->name) + (tracks.size() > 1 ? " and others" : "");
         c.amount = std::max(1.0, c.tune.unit == "dB" ? excess : 2.0);
         c.amount_max = 15;
         c.amount_unit = "dB";
@@ -317,16 +92,40 @@ std::vector<CandidateFix> mapGap(const gap::Gap& g, const MapContext& ctx) {
         const auto* t = tracks[0];
         c.moves.push_back({MoveKind::kBassMono, signalFor(ctx, t), 120, 0, 0.71, 1, 150});
         const live::LiveDevice* u = findDevice(*t, DeviceKind::kUtility);
-        if (u == nullptr ||
-            !addChange(c, *t, *u, Param::kUtilityBassMono, 0, AmountUse::kPlace, 1) ||
-            !addChange(c, *t, *u, Param::kUtilityBassFreq, 0, AmountUse::kPlaceAmount, 1)) {
-            c.changes.clear();
-            c.fix.manual_step = "add Utility to " + quoted(t->name) + " and turn Bass Mono on";
-        }
-        c.fix.title = "Mono the low end of " + quoted(t->name);
+        c.fix.title = "Mono the low end of " + quotedName(t->name);
         c.amount = 120;
         c.amount_max = 500;
         c.amount_unit = "Hz";
+        // Bass Mono's crossover leaves some side under it; where the
+        // references' low end is strictly mono (a range ending at
+        // correlation 1 / width 0) and even 500 Hz misses it, the bass
+        // track itself goes mono (Utility Stereo Width 0 %), as trance
+        // basses are.
+        const double at_max = predictedValue(ctx, movesAt(c, c.amount_max, 1.0), c.tune);
+        const bool mono_track =
+            signalFor(ctx, t) != "mix" && (at_max < c.tune.range_low || at_max > c.tune.range_high);
+        if (mono_track) {
+            c.moves = {{MoveKind::kWidth, signalFor(ctx, t), 0, 0, 0.71, 1, 150}};
+            c.fix.title = "Make " + quotedName(t->name) + " mono";
+            c.amount = 0;
+            c.amount_max = 0;
+            c.amount_unit = "%";
+            c.fixed_amount = true;
+            if (u == nullptr ||
+                !addChange(c, *t, *u, Param::kUtilityWidth, 0, AmountUse::kSet, 1)) {
+                c.changes.clear();
+                c.fix.manual_step =
+                    "add Utility to " + quotedName(t->name) + " and set Stereo Width to 0 %";
+            } else {
+                c.from_width_percent =
+                    toUnit(Curve::kUtilityWidth, c.changes.back().change.from_value);
+            }
+        } else if (u == nullptr ||
+                   !addChange(c, *t, *u, Param::kUtilityBassMono, 0, AmountUse::kPlace, 1) ||
+                   !addChange(c, *t, *u, Param::kUtilityBassFreq, 0, AmountUse::kPlaceAmount, 1)) {
+            c.changes.clear();
+            c.fix.manual_step = "add Utility to " + quotedName(t->name) + " and turn Bass Mono on";
+        }
     } else if (id == "weak_sidechain" || id == "kick_bass_clash") {
         std::string missing;
         for (const char* role : {kRoleBass, kRolePad, kRoleLead}) {
@@ -338,7 +137,7 @@ std::vector<CandidateFix> mapGap(const gap::Gap& g, const MapContext& ctx) {
                     comp ? findParameter(*comp, Param::kCompRatio) : nullptr;
                 if (sc == nullptr || sc->value < 0.5 || ratio == nullptr) {
                     if (std::string(role) == kRoleBass) {
-                        missing.append(missing.empty() ? "" : ", ").append(quoted(t->name));
+                        missing.append(missing.empty() ? "" : ", ").append(quotedName(t->name));
                         c.moves.push_back(
                             {MoveKind::kDuck, signalFor(ctx, t), 0, -1, 0.71, 1, 150});
                     }
@@ -381,7 +180,7 @@ std::vector<CandidateFix> mapGap(const gap::Gap& g, const MapContext& ctx) {
             const live::LiveDevice* u = findDevice(*t, DeviceKind::kUtility);
             if (u == nullptr ||
                 !addChange(c, *t, *u, Param::kUtilityWidth, 0, AmountUse::kSet, 1)) {
-                missing.append(missing.empty() ? "" : ", ").append(quoted(t->name));
+                missing.append(missing.empty() ? "" : ", ").append(quotedName(t->name));
             } else {
                 c.from_width_percent =
                     toUnit(Curve::kUtilityWidth, c.changes.back().change.from_value);
@@ -396,6 +195,27 @@ std::vector<CandidateFix> mapGap(const gap::Gap& g, const MapContext& ctx) {
         c.amount_max = 400;
         c.amount_unit = "%";
         directness = 0.6; // width scales the side that is there; a mono source stays mono
+        // A supersaw whose own voices barely spread has little side to scale:
+        // when even 400 % leaves a supersaw width of the gap out of range, the
+        // spread has to come from the synth (not reachable over OSC).
+        const auto at_max = movesAt(c, c.amount_max, 1.0);
+        for (const auto& e : g.evidence) {
+            if (e.feature == "supersaw_width" && e.stem.empty() && !e.in_range &&
+                c.fix.manual_step.find("unison") == std::string::npos) {
+                const double v = predictedValue(ctx, at_max, e);
+                if (v < e.range_low || v > e.range_high) {
+                    c.fix.manual_step.append(c.fix.manual_step.empty() ? "" : "; ")
+                        .append("Utility width cannot spread the supersaw" +
+                                std::string(e.section.empty() ? "" : " in the " + e.section) +
+                                " into range (" + formatNumber("%.2f", e.wip_value) +
+                                " -> at most " + formatNumber("%.2f", v) + ", references " +
+                                formatNumber("%.2f", e.range_low) + ".." +
+                                formatNumber("%.2f", e.range_high) +
+                                "): raise the unison voices / detune of the Wavetable on " +
+                                quotedName(tracks[0]->name));
+                }
+            }
+        }
     } else if (id == "quiet_master") {
         c.moves.push_back({MoveKind::kGain, "mix", 0, 1, 0.71, 1, 150});
         c.amount = std::max(0.5, c.tune.unit == "LUFS" || c.tune.unit == "dB" ? excess : 3.0);
@@ -417,30 +237,64 @@ std::vector<CandidateFix> mapGap(const gap::Gap& g, const MapContext& ctx) {
         }
         if (!placed) {
             c.fix.manual_step =
-                m == nullptr ? "AbletonOSC cannot reach the master track: raise the Limiter/gain "
-                               "on the master by " +
-                                   fmt("%.1f dB", c.amount) + " (or name a bus with --master-track)"
-                             : "add EQ Eight or Utility to " + quoted(m->name) +
-                                   " and raise its output by " + fmt("%.1f dB", c.amount);
+                m == nullptr
+                    ? "AbletonOSC cannot reach the master track: raise the Limiter/gain "
+                      "on the master by " +
+                          formatNumber("%.1f dB", c.amount) + " (or name a bus with --master-track)"
+                    : "add EQ Eight or Utility to " + quotedName(m->name) +
+                          " and raise its output by " + formatNumber("%.1f dB", c.amount);
         }
     } else {
         return {};
     }
-    if (!c.shapes.empty()) {
-        int fresh = 0, gains = 0;
-        for (const auto& ch : c.changes) {
-            fresh += ch.param == Param::kEqBandFrequency ? 1 : 0;
-            gains += ch.param == Param::kEqBandGain ? 1 : 0;
-        }
-        if (fresh != gains) {
-            c.shapes.clear(); // an existing band is adjusted where it is
-        }
-    }
+    keepShapesWhereFresh(c);
     if (!c.fix.manual_step.empty()) {
         directness *= c.changes.empty() ? 0.6 : 0.8;
     }
     c.fix.confidence = std::clamp(directness * (0.5 + 0.5 * g.severity), 0.0, 1.0);
     c.amount = std::min(c.amount, c.amount_max);
+    // A stem headline the move does not reach (the pads' low mids under a
+    // bass cut) is not what the amount can be tuned on.
+    if (!c.tune.stem.empty() && std::none_of(c.moves.begin(), c.moves.end(), [&](const Move& m) {
+            return m.signal == "mix" || m.signal == c.tune.stem;
+        })) {
+        c.tune = tuneComparison(g, false);
+    }
+    if (id == "low_mid_buildup" && !c.moves.empty()) {
+        // The pads share the band: the same bell on them too, for the planner
+        // to take when the bass alone cannot bring the comparison into range.
+        const auto pads = tracksFor(ctx, {kRolePad});
+        if (!pads.empty()) {
+            CandidateFix wider = c;
+            const Move& bell = c.moves.front();
+            eqMove(wider, ctx, pads, bell.kind, bell.freq_hz, bell.q, -1);
+            keepShapesWhereFresh(wider);
+            wider.fix.title += " and " + quotedName(pads[0]->name);
+            c.fallbacks.push_back(std::move(wider));
+        }
+    }
+    if ((id == "harsh_highs" || id == "dull_highs") && !c.moves.empty() &&
+        c.moves.front().signal == "mix") {
+        // On the master the shelf also takes the hats' air; the synths that
+        // carry the excess are the alternative (pads, then leads).
+        auto synths = tracksFor(ctx, {kRolePad});
+        for (const auto* t : tracksFor(ctx, {kRoleLead})) {
+            synths.push_back(t);
+        }
+        if (!synths.empty()) {
+            CandidateFix closer = c;
+            closer.moves.clear();
+            closer.changes.clear();
+            closer.fix.manual_step.clear();
+            const Move& eq = c.moves.front();
+            eqMove(closer, ctx, synths, eq.kind, eq.freq_hz, eq.q, id == "harsh_highs" ? -1 : 1);
+            keepShapesWhereFresh(closer);
+            closer.fix.title =
+                (id == "harsh_highs" ? "Soften the highs on " : "Brighten the highs on ") +
+                quotedName(synths[0]->name) + (synths.size() > 1 ? " and others" : "");
+            c.fallbacks.push_back(std::move(closer));
+        }
+    }
     return {c};
 }
 

@@ -9,7 +9,9 @@
 // Gap -> move (track roles from track_roles.hpp):
 //   low_mid_buildup     EQ Eight bell cut (dB) on the bass at the power-weighted
 //                       log-frequency centre of 150-450 Hz of the bass (stem,
-//                       else mix), Q 0.7 (a broad excess): an
+//                       else mix), Q 0.7 (a broad excess), with a fallback that
+//                       puts the same bell on the pads too (they share the band;
+//                       the planner takes it when the bass alone falls short): an
 //                       existing bell within half an octave that is on, else
 //                       the first band that is off (Filter On, Type Bell,
 //                       Frequency, Gain, Q)
@@ -19,15 +21,22 @@
 //                       above) on the master track / a bus, else lead and pads;
 //                       a bell (Q 0.7, at the power-weighted log centre of
 //                       2-9 kHz) instead while the air (10-20 kHz) is in range,
-//                       so the cut does not take the air out of range
+//                       so the cut does not take the air out of range; the
+//                       pads and leads as the alternative to a master / bus
 //   dull_highs          EQ Eight high shelf boost at 5 kHz, same tracks
 //   wide_low_end        Utility Bass Mono on + Bass Freq (amount: Hz) on the
-//                       bass, else a bus
+//                       bass, else a bus; when the simulator says even 500 Hz
+//                       leaves the tuning comparison out of range (references
+//                       whose low end is strictly mono), Utility Stereo Width
+//                       0 % on the bass track instead (fixed_amount)
 //   weak_sidechain,     deeper duck (amount: extra gain reduction, dB) on every
 //   kick_bass_clash     track of bass / lead / pad role whose Compressor has
 //                       S/C On: threshold lower by amount / (1 - 1/ratio)
 //   narrow_stereo       Utility Stereo Width up (amount: %) on the pads (the
-//                       leads when there are no pads)
+//                       leads when there are no pads); when the simulator says
+//                       even 400 % leaves a supersaw_width of the gap out of
+//                       range, a manual step too: raise the synth's unison
+//                       voices / detune (width only scales the side there is)
 //   quiet_master        gain (amount: dB) on the master track the user names
 //                       (EQ Eight Output, else Utility Gain); AbletonOSC cannot
 //                       reach Live's master: without a master track, a manual step
@@ -39,8 +48,10 @@
 //           type, switches, bass-mono frequency)
 // Threads: pure functions over their inputs.
 
+#include <set>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <vector>
 
 #include "core/analysis/track_analysis.hpp"
@@ -74,7 +85,15 @@ struct CandidateFix {
     std::string amount_unit; // "dB", "%", "Hz"
     // The comparison the amount is tuned on (mix, whole track or a section).
     gap::Comparison tune;
-    double from_width_percent = 100; // narrow_stereo: the current width
+    double from_width_percent = 100; // narrow_stereo, mono bass: the current width
+    bool fixed_amount = false;       // not tuned: `amount` is the move (a mono bass)
+    // Alternatives the planner tries, in order, while this candidate (tuned
+    // and validated) does not land its tuning comparison in range; it takes
+    // one that does, or one that passes validation where this did not.
+    // low_mid_buildup: the bell on the pads too (they share the band);
+    // harsh_highs / dull_highs on a master or bus: the same EQ on the pads and
+    // leads instead (the master's shelf also moves the hats' air).
+    std::vector<CandidateFix> fallbacks;
     // EQ shapes the planner chooses from by simulation (kind, frequency Hz):
     // where the excess is, found by the move that best closes the gap.
     // Empty: the shape is fixed (an existing band is adjusted).
@@ -91,6 +110,10 @@ struct MapContext {
     std::string master_track; // "" when the user named none
     const core::TrackAnalysis* wip = nullptr;
     const SimulationInput* sim = nullptr;
+    // Free EQ bands already given to a candidate of this plan, (track index,
+    // device index, band): the next candidate on that EQ takes another band.
+    // nullptr: not tracked.
+    std::set<std::tuple<int, int, int>>* taken_bands = nullptr;
 };
 
 // The features a gap's move is tuned on, in order of preference (the first

@@ -6,16 +6,20 @@
 // render the planned moves in the time domain (renderMoves on the stems, the
 // synth's master transfer on their sum) and re-analyse the result fully.
 // Asserted over all flawed WIPs whose flaw the gap report names:
-//   * the flaw's headline comparison is in range after the moves (issue 14
-//     asks >= 80 %; asserted at the floor reached today, see kMinInRange);
+//   * the flaw gap's headline comparison (feature, section, stem: the numbers
+//     the report gave the producer) is in range after the moves in >= 80 %
+//     of the WIPs (issue 14's figure). A value outside by under 1 % of the
+//     unit's smallest meaningful difference is a numerical tie and counts as
+//     in range;
 //   * predicted (the simulator with every planned move) vs re-measured
-//     values of the flaw gap's mix comparisons agree within the
-//     tolerance in >= 80 % of them. Tolerance (absolute) = 2 x the unit's
+//     values of the flaw gap's comparisons agree within the tolerance in
+//     >= 95 % of them. Tolerance (absolute) = 2 x the unit's
 //     smallest meaningful difference (gap_causes.hpp): 1 dB / LU, 4 % of the
 //     value for Hz, 0.04 for unitless shares (widths, correlations), i.e. twice
 //     what the gap analyzer itself treats as a difference a producer can hear.
-// Prints a table per flaw. ~50 tracks of 1.75 minutes are rendered and
-// analysed (its own executable, label fix_quality, like gap_quality).
+// Prints a table per flaw (STYLEDNA_FIX_VERBOSE=1: every piece of evidence and
+// every disagreement). ~50 tracks of 1.75 minutes are rendered and analysed
+// (its own executable, label fix_quality, like gap_quality).
 #include <catch2/catch.hpp>
 
 #include <cstdio>
@@ -39,14 +43,16 @@ using namespace styledna;
 namespace {
 
 constexpr int kRefsPerStyle = 6;
-// Issue 14 asks for 0.8; the planner reaches about half on the test draw
-// today (narrow supersaw: even a 400 % width cannot widen a 0.1 spread to the
-// references' 0.6-0.9; a bass-track bell cannot move the mix's low-mid share
-// far enough without side effects while the pads share the band; bass mono
-// lands at the top edge of a 0.000-0.002 range). This is the floor of what it
-// reaches: raise it as it improves.
-constexpr double kMinInRange = 0.45;
-constexpr double kMinAgreement = 0.8;
+// Issue 14's figure. The test draw reaches 23/24 (0.96): muddy bass 4/4, wide
+// low end 4/4, weak sidechain 3/4 (progressive: a duck deep enough for the
+// drop would push the intro's shallow duck out of range, so validation keeps a
+// quarter of it), narrow supersaw 4/4 (its headline is the buildup's spread;
+// the whole track's stays out and the plan says so as a manual step), harsh
+// highs 4/4, quiet master 4/4. The tuning draw (STYLEDNA_GAP_DRAW=tuning):
+// 22/24.
+constexpr double kMinInRange = 0.8;
+// 388/399 (0.97) on the test draw, 379/390 on the tuning draw.
+constexpr double kMinAgreement = 0.95;
 
 const std::vector<core::SynthFlaw> kFlaws{
     core::SynthFlaw::kMuddyBass,      core::SynthFlaw::kWideLowEnd, core::SynthFlaw::kWeakSidechain,
@@ -103,6 +109,30 @@ Case runCase(const test::TrackSpec& spec, core::SynthFlaw flaw, const profile::P
     if (!out.detected) {
         return out;
     }
+    // The flaw's feature: the gap's headline comparison (feature, section,
+    // stem), the numbers the report gave the producer.
+    const gap::Comparison* head = &flaw_gap->evidence.front();
+    for (const auto& e : flaw_gap->evidence) {
+        if (e.feature == flaw_gap->feature && e.section == flaw_gap->section &&
+            e.stem == flaw_gap->stem && e.wip_value == flaw_gap->wip_value &&
+            e.target_value == flaw_gap->target_value) {
+            head = &e;
+            break;
+        }
+    }
+    out.feature = head->feature;
+    out.section = head->section;
+    out.before = head->wip_value;
+    out.low = head->range_low;
+    out.high = head->range_high;
+    if (std::getenv("STYLEDNA_FIX_VERBOSE") != nullptr) {
+        for (const auto& e : flaw_gap->evidence) {
+            std::printf("  %s evidence %s [%s] {%s} %s %.4f range %.4f..%.4f sev %.2f%s\n",
+                        spec.name.c_str(), e.feature.c_str(), e.section.c_str(), e.stem.c_str(),
+                        e.basis.c_str(), e.wip_value, e.range_low, e.range_high, e.severity,
+                        &e == head ? " HEADLINE" : "");
+        }
+    }
     const auto sim = fixes::summarise(
         track->mix, {{"bass", &track->bass}, {"drums", &track->drums}, {"other", &track->other}},
         wip.features);
@@ -118,6 +148,13 @@ Case runCase(const test::TrackSpec& spec, core::SynthFlaw flaw, const profile::P
     auto planned = fixes::planFixesWithMoves(in);
     REQUIRE(planned.isOk());
     const auto& [plan, moves] = *planned;
+    if (std::getenv("STYLEDNA_FIX_VERBOSE") != nullptr) {
+        for (const auto& f : plan.fixes) {
+            std::printf("  %s plan: %s (%s)\n", spec.name.c_str(), f.title.c_str(),
+                        f.changes.empty() ? f.manual_step.c_str()
+                                          : f.changes.back().display_to.c_str());
+        }
+    }
     const fixes::Fix* fix = nullptr;
     for (const auto& f : plan.fixes) {
         if (f.gap_id == family) {
@@ -140,8 +177,8 @@ Case runCase(const test::TrackSpec& spec, core::SynthFlaw flaw, const profile::P
                 .append(c.track_name + " " + c.parameter_name + " " + c.display_to);
         }
     }
-    if (out.moves.empty()) {
-        out.moves = fix->manual_step;
+    if (!fix->manual_step.empty()) {
+        out.moves.append(out.moves.empty() ? "" : " | ").append("manual: " + fix->manual_step);
     }
     // Time domain: every planned move of the plan on the stems, then the master transfer.
     core::AudioBuffer drums = track->drums, bass = track->bass, other = track->other;
@@ -165,48 +202,32 @@ Case runCase(const test::TrackSpec& spec, core::SynthFlaw flaw, const profile::P
         }
     }
     const core::TrackAnalysis after = analyse(mix, spec.name + "-fixed");
-    // The flaw's feature: the first out-of-range mix comparison of the gap among
-    // its principal features (whole track first), else its first out-of-range one.
-    const gap::Comparison* head = nullptr;
-    for (const auto& feature : fixes::principalFeatures(family)) {
-        for (bool whole : {true, false}) {
-            for (const auto& e : flaw_gap->evidence) {
-                if (head == nullptr && e.stem.empty() && !e.in_range && e.feature == feature &&
-                    e.section.empty() == whole) {
-                    head = &e;
-                }
-            }
-        }
-    }
-    for (const auto& e : flaw_gap->evidence) {
-        if (head == nullptr && e.stem.empty() && !e.in_range) {
-            head = &e;
-        }
-    }
-    head = head != nullptr ? head : &flaw_gap->evidence.front();
-    out.feature = head->feature;
-    out.section = head->section;
-    out.before = head->wip_value;
-    out.low = head->range_low;
-    out.high = head->range_high;
     gap::GapOptions options;
     options.cluster = report->cluster;
     auto report_after = gap::analyzeGap(after, profile, options);
     REQUIRE(report_after.isOk());
     // Values as the gap analyzer compares them (tonal bands relative to the
     // track's median band offset), the same space as the plan's predictions.
-    auto compared = [&](const std::string& feature, const std::string& section,
-                        const std::string& basis) {
+    auto compared = [&](const gap::Comparison& e) {
         for (const auto& c : report_after->comparisons) {
-            if (c.feature == feature && c.section == section && c.stem.empty() &&
-                (basis.empty() || c.basis == basis)) {
+            if (c.feature == e.feature && c.section == e.section && c.stem == e.stem &&
+                c.basis == e.basis) {
                 return c.wip_value;
             }
         }
         return std::nan("");
     };
-    out.measured = compared(head->feature, head->section, head->basis);
-    out.in_range = out.measured >= out.low && out.measured <= out.high;
+    out.measured = compared(*head);
+    // In range; a value outside by under 1 % of the unit's smallest meaningful
+    // difference is a numerical tie (a mono low end reads a correlation of
+    // 1 - 2e-8 against references at exactly 1), severity ~0.
+    const double tie =
+        0.01 * gap::minimumMeaningfulDifference(head->feature, head->unit, head->target_value);
+    out.in_range = out.measured >= out.low - tie && out.measured <= out.high + tie;
+    if (std::getenv("STYLEDNA_FIX_VERBOSE") != nullptr) {
+        std::printf("  %s headline measured %.7g range %.7g..%.7g\n", spec.name.c_str(),
+                    out.measured, out.low, out.high);
+    }
     // Predicted: the simulator with every planned move (what was rendered),
     // compared like the measurement.
     std::vector<fixes::Move> all_moves;
@@ -215,17 +236,15 @@ Case runCase(const test::TrackSpec& spec, core::SynthFlaw flaw, const profile::P
     }
     auto report_predicted = gap::analyzeGap(fixes::predict(sim, wip, all_moves), profile, options);
     REQUIRE(report_predicted.isOk());
-    std::map<std::tuple<std::string, std::string, std::string>, double> predicted;
+    std::map<std::tuple<std::string, std::string, std::string, std::string>, double> predicted;
     for (const auto& c : report_predicted->comparisons) {
-        if (c.stem.empty()) {
-            predicted[{c.feature, c.section, c.basis}] = c.wip_value;
-        }
+        predicted[{c.feature, c.section, c.stem, c.basis}] = c.wip_value;
     }
-    out.predicted = predicted[{head->feature, head->section, head->basis}];
+    out.predicted = predicted[{head->feature, head->section, head->stem, head->basis}];
     for (const auto& e : flaw_gap->evidence) {
-        const auto it = predicted.find({e.feature, e.section, e.basis});
-        const double measured = compared(e.feature, e.section, e.basis);
-        if (!e.stem.empty() || it == predicted.end() || std::isnan(measured)) {
+        const auto it = predicted.find({e.feature, e.section, e.stem, e.basis});
+        const double measured = compared(e);
+        if (it == predicted.end() || std::isnan(measured)) {
             continue;
         }
         const double tol = 2 * gap::minimumMeaningfulDifference(e.feature, e.unit, e.target_value);

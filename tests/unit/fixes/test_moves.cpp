@@ -139,3 +139,49 @@ TEST_CASE("spectral shortcut agrees with the time-domain render", "[fixes][moves
         }
     }
 }
+
+TEST_CASE("stem features: a move on the bass changes the bass stem only",
+          "[fixes][moves][simulator]") {
+    const auto bass = noise(20.0, 0.5, 11);
+    const auto other = noise(20.0, 0.3, 12);
+    auto mix = bass;
+    for (std::size_t c = 0; c < 2; ++c) {
+        for (std::size_t i = 0; i < mix.frames(); ++i) {
+            mix.channels[c][i] += other.channels[c][i];
+        }
+    }
+    core::TrackFeatures features;
+    features.grid.tempo_bpm = 120;
+    const auto in = summarise(mix, {{"bass", &bass}, {"other", &other}}, features);
+    auto modelOf = [&](const core::AudioBuffer& b) {
+        const auto s = summarise(b, {}, features);
+        return spectralModel(s.mix.mid, s.mix.side, s.rate_hz, s.fft_size);
+    };
+    core::TrackAnalysis wip;
+    wip.features.values = modelOf(mix);
+    wip.stems.stems["bass"].values = modelOf(bass);
+    wip.stems.stems["other"].values = modelOf(other);
+    const std::vector<Move> moves{{MoveKind::kBell, "bass", 250, -6, 0.7, 1, 150},
+                                  {MoveKind::kWidth, "bass", 0, 0, 0.71, 0.0, 150}};
+    auto rendered = bass;
+    renderMoves(rendered, moves, {});
+    const auto measured = modelOf(rendered);
+    const auto predicted = predict(in, wip, moves);
+    const auto& bass_after = predicted.stems.stems.at("bass").values;
+    // Same tolerances as the mix's shortcut above (leakage of noise at band edges).
+    for (const char* f :
+         {"tonal_balance_low_db", "tonal_balance_low_mid_db", "tonal_balance_mid_db"}) {
+        INFO(f);
+        CHECK(bass_after.at(f) == Approx(measured.at(f)).margin(0.1));
+    }
+    CHECK(bass_after.at("tonal_balance_low_mid_db") <
+          wip.stems.stems.at("bass").values.at("tonal_balance_low_mid_db") - 2.0);
+    // Width 0: the stem is mono, exactly.
+    CHECK(bass_after.at("stereo_width_low") == Approx(0).margin(1e-12));
+    CHECK(bass_after.at("low_end_correlation") == Approx(1).margin(1e-12));
+    CHECK(bass_after.at("stereo_width") == Approx(0).margin(1e-12));
+    // The other stem is untouched.
+    CHECK(predicted.stems.stems.at("other").values == wip.stems.stems.at("other").values);
+    CHECK(predictsFeature("tonal_balance_low_mid_db", "bass"));
+    CHECK_FALSE(predictsFeature("loudness_integrated_lufs", "bass"));
+}
