@@ -51,7 +51,8 @@ class LiveTestCase(DaemonTestCase):
         else:
             self.live_port = lf.free_udp_port()  # nobody listens there
         self.daemon = self.start_daemon(extra_args=["--live-port", str(self.live_port),
-                                                    "--osc-reply-port", str(self.reply_port)])
+                                                    "--osc-reply-port", str(self.reply_port),
+                                                    *self.daemon_args])
         self.stub = self.daemon.stub
 
     def cli(self, *args, timeout=60):
@@ -325,6 +326,10 @@ class Live11FixtureTest(Live12FixtureTest):
 @NEEDS_EMULATOR
 class DelayedRepliesTest(LiveTestCase):
     fake_args = ("--delay-ms-max", "150", "--duplicate", "0.3", "--loss", "0.1", "--seed", "3")
+    # A reply can take a tick (100 ms) plus 150 ms of delay: past the default
+    # 250 ms per read attempt even before a loaded or sanitized host slows the
+    # daemon. A user on such a link raises --live-timeout-ms the same way.
+    daemon_args = ("--live-timeout-ms", "600")
 
     def test_reordered_duplicated_replies_still_verify(self):
         _, doc = self.cli_json("live", "show", "--refresh")
@@ -333,6 +338,7 @@ class DelayedRepliesTest(LiveTestCase):
         rc, out, err, _ = self.cli("apply", plan_id, "--json")
         self.assertIn(rc, (0, 1), err)
         r = json.loads(out)
+        self.assertIn("applied", r, r)
         self.assertEqual(len(r["applied"]) + len(r["failed"]), 6, r)
         dumped = lf.values_of(self.fake.dump())
         for c in r["applied"]:

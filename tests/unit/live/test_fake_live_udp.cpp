@@ -49,7 +49,8 @@ TEST_CASE("84 pipelined parameter gets come back within one tick", "[live][fake_
     }
     auto replies = client.receiveMany(84, 500);
     REQUIRE(replies.size() == 84);
-    const auto& eq = fake.server().snapshot().tracks[kBass].devices[kBassEq];
+    const live::LiveSet set = fake.server().snapshot(); // a copy: keep it alive
+    const auto& eq = set.tracks[kBass].devices[kBassEq];
     for (int p = 0; p < 84; ++p) {
         const auto& m = replies[static_cast<size_t>(p)].message;
         REQUIRE(m.address == "/live/device/get/parameter/value");
