@@ -99,30 +99,36 @@ std::vector<CandidateFix> mapGap(const gap::Gap& g, const MapContext& ctx) {
         // Bass Mono's crossover leaves some side under it; where the
         // references' low end is strictly mono (a range ending at
         // correlation 1 / width 0) and even 500 Hz misses it, the bass
-        // track itself goes mono (Utility Stereo Width 0 %), as trance
-        // basses are.
+        // track itself going mono (Utility Stereo Width 0 %), as trance
+        // basses are, is the alternative.
         const double at_max = predictedValue(ctx, movesAt(c, c.amount_max, 1.0), c.tune);
         const bool mono_track =
             signalFor(ctx, t) != "mix" && (at_max < c.tune.range_low || at_max > c.tune.range_high);
         if (mono_track) {
-            c.moves = {{MoveKind::kWidth, signalFor(ctx, t), 0, 0, 0.71, 1, 150}};
-            c.fix.title = "Make " + quotedName(t->name) + " mono";
-            c.amount = 0;
-            c.amount_max = 0;
-            c.amount_unit = "%";
-            c.fixed_amount = true;
+            // The alternative the planner takes when Bass Mono does not land
+            // the comparison in range and this does (validation may cut a
+            // full mono back; then Bass Mono stays).
+            CandidateFix mono = c;
+            mono.moves = {{MoveKind::kWidth, signalFor(ctx, t), 0, 0, 0.71, 1, 150}};
+            mono.fix.title = "Make " + quotedName(t->name) + " mono";
+            mono.amount = 0;
+            mono.amount_max = 0;
+            mono.amount_unit = "%";
+            mono.fixed_amount = true;
             if (u == nullptr ||
-                !addChange(c, *t, *u, Param::kUtilityWidth, 0, AmountUse::kSet, 1)) {
-                c.changes.clear();
-                c.fix.manual_step =
+                !addChange(mono, *t, *u, Param::kUtilityWidth, 0, AmountUse::kSet, 1)) {
+                mono.changes.clear();
+                mono.fix.manual_step =
                     "add Utility to " + quotedName(t->name) + " and set Stereo Width to 0 %";
             } else {
-                c.from_width_percent =
-                    toUnit(Curve::kUtilityWidth, c.changes.back().change.from_value);
+                mono.from_width_percent =
+                    toUnit(Curve::kUtilityWidth, mono.changes.back().change.from_value);
             }
-        } else if (u == nullptr ||
-                   !addChange(c, *t, *u, Param::kUtilityBassMono, 0, AmountUse::kPlace, 1) ||
-                   !addChange(c, *t, *u, Param::kUtilityBassFreq, 0, AmountUse::kPlaceAmount, 1)) {
+            c.fallbacks.push_back(std::move(mono));
+        }
+        if (u == nullptr ||
+            !addChange(c, *t, *u, Param::kUtilityBassMono, 0, AmountUse::kPlace, 1) ||
+            !addChange(c, *t, *u, Param::kUtilityBassFreq, 0, AmountUse::kPlaceAmount, 1)) {
             c.changes.clear();
             c.fix.manual_step = "add Utility to " + quotedName(t->name) + " and turn Bass Mono on";
         }
