@@ -26,6 +26,7 @@ void toProto(const fixes::ParameterChange& c, v1::ParameterChange* out) {
     out->set_error(c.error);
     out->set_read_back_value(c.read_back_value);
     out->set_read_back_string(c.read_back_string);
+    out->set_curve_note(c.curve_note);
 }
 
 namespace {

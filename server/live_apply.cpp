@@ -146,8 +146,9 @@ core::Result<ApplyOutcome> LiveBridge::apply(const ApplyRequest& request,
         item.quantized = r.info.is_quantized;
         item.before = r.info.value;
         item.target = live::clampToParameter(wanted, item.min, item.max, item.quantized);
-        if (!live::sameParameterValue(item.target, change.to_value, item.min, item.max,
-                                      item.quantized)) {
+        item.check_curve = live::sameParameterValue(item.target, change.to_value, item.min,
+                                                    item.max, item.quantized);
+        if (!item.check_curve) {
             change.display_to.clear(); // the planned display no longer describes the target
         }
         change.track_index = r.track;

@@ -99,6 +99,9 @@ private:
         double target = 0;
         double min = 0, max = 1;
         bool quantized = false;
+        // The planned target is sent unchanged: its to_unit_value is what the
+        // curve model predicts Live will print (checked on read-back).
+        bool check_curve = false;
         std::string state; // pending | applied | failed | unconfirmed
     };
     struct SendOutcome {

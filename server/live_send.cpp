@@ -11,6 +11,7 @@
 #include <optional>
 
 #include "core/common/logging.hpp"
+#include "core/fixes/device_catalog.hpp"
 #include "server/fix_plan_loader.hpp"
 #include "server/live_bridge.hpp"
 
@@ -73,6 +74,15 @@ void LiveBridge::judge(SetItem& item, double value, const std::string& display, 
     if (live::sameParameterValue(value, item.target, item.min, item.max, item.quantized)) {
         item.state = "applied";
         item.change.error.clear();
+        item.change.curve_note =
+            item.check_curve
+                ? fixes::curveReadBackNote(item.change.unit, item.change.to_unit_value, display)
+                : "";
+        if (!item.change.curve_note.empty()) {
+            core::logger("osc")->warn("{} / {} / {}: {}", item.change.track_name,
+                                      item.change.device_name, item.change.parameter_name,
+                                      item.change.curve_note);
+        }
     } else if (live::sameParameterValue(value, item.before, item.min, item.max, item.quantized) &&
                !last_attempt) {
         item.state = "pending";

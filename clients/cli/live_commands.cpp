@@ -41,6 +41,9 @@ void printChange(const char* label, const v1::ParameterChange& c) {
     if (!c.error().empty()) {
         std::printf("  - %s", c.error().c_str());
     }
+    if (!c.curve_note().empty()) {
+        std::printf("  (curve check: %s)", c.curve_note().c_str());
+    }
     std::printf("\n");
 }
 

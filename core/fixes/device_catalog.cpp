@@ -428,4 +428,36 @@ std::optional<double> parseValueString(std::string_view text) {
     return std::nullopt;
 }
 
+std::string curveReadBackNote(const std::string& unit, double expected_unit_value,
+                              std::string_view value_string) {
+    if (unit.empty() || value_string.empty() || !std::isfinite(expected_unit_value)) {
+        return "";
+    }
+    const auto shown = parseValueString(value_string);
+    if (!shown || !std::isfinite(*shown)) {
+        return "";
+    }
+    char text[160];
+    if (unit == "dB") {
+        const double off = *shown - expected_unit_value;
+        if (std::abs(off) <= 0.3) {
+            return "";
+        }
+        std::snprintf(
+            text, sizeof text, "Live shows %.*s where the curve model predicts %.2f dB (%+.2f dB)",
+            static_cast<int>(value_string.size()), value_string.data(), expected_unit_value, off);
+        return text;
+    }
+    const double scale = std::max(std::abs(expected_unit_value), 1e-9);
+    const double off = (*shown - expected_unit_value) / scale;
+    if (std::abs(off) <= 0.03) {
+        return "";
+    }
+    std::snprintf(text, sizeof text,
+                  "Live shows %.*s where the curve model predicts %.4g %s (%+.1f %%)",
+                  static_cast<int>(value_string.size()), value_string.data(), expected_unit_value,
+                  unit.c_str(), 100.0 * off);
+    return text;
+}
+
 } // namespace styledna::fixes

@@ -169,4 +169,13 @@ inline std::string formatRaw(Curve curve, double raw) {
 // EQ type names -> their raw value. nullopt when it is not one of these forms.
 std::optional<double> parseValueString(std::string_view text);
 
+// The curve model checked against Live: "" when the value_string Live printed
+// after a set agrees with the unit value the model predicted for that raw
+// value, else a note naming both ("Live shows 2.61 kHz where the curve model
+// predicts 2.50 kHz (+4.4 %)"). Agreement: within 0.3 dB for "dB", within 3 %
+// for Hz, ms, % and ratios (Live prints 3 significant digits: ~0.5 %), exact
+// for enums and unitless raw values (not checked). Unparseable text: "".
+std::string curveReadBackNote(const std::string& unit, double expected_unit_value,
+                              std::string_view value_string);
+
 } // namespace styledna::fixes

@@ -35,6 +35,9 @@ struct ParameterChange {
     std::string status, error;
     double read_back_value = 0;
     std::string read_back_string;
+    // The curve model against Live's value_string after the set ("" when
+    // they agree or Live printed none): device_catalog.hpp curveReadBackNote.
+    std::string curve_note;
 };
 
 struct PredictedFeature {

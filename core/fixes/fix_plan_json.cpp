@@ -34,6 +34,7 @@ template <class V> void visit(V& v, ParameterChange& c) {
     v("error", c.error);
     v("read_back_value", c.read_back_value);
     v("read_back_string", c.read_back_string);
+    v("curve_note", c.curve_note);
 }
 
 template <class V> void visit(V& v, PredictedFeature& p) {

@@ -141,7 +141,7 @@ class FakeLive:
     def daemon_args(self):
         return ["--live-port", str(self.port), "--osc-reply-port", str(self.reply_port)]
 
-    def dump(self, timeout=10.0):
+    def dump(self, timeout=30.0):
         """The emulator's set now (/fake/dump, re-sent until the file appears)."""
         from fake_able_osc import encode
         if os.path.exists(self.dump_path):

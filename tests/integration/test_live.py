@@ -327,9 +327,11 @@ class Live11FixtureTest(Live12FixtureTest):
 class DelayedRepliesTest(LiveTestCase):
     fake_args = ("--delay-ms-max", "150", "--duplicate", "0.3", "--loss", "0.1", "--seed", "3")
     # A reply can take a tick (100 ms) plus 150 ms of delay: past the default
-    # 250 ms per read attempt even before a loaded or sanitized host slows the
-    # daemon. A user on such a link raises --live-timeout-ms the same way.
-    daemon_args = ("--live-timeout-ms", "600")
+    # 250 ms per read attempt even before a loaded or sanitized CI host slows
+    # the daemon and the emulator (seen: seconds without a reply with two
+    # suites and a build sharing 2 cores). A user on such a link raises
+    # --live-timeout-ms the same way.
+    daemon_args = ("--live-timeout-ms", "1000")
 
     def test_reordered_duplicated_replies_still_verify(self):
         _, doc = self.cli_json("live", "show", "--refresh")
@@ -338,7 +340,7 @@ class DelayedRepliesTest(LiveTestCase):
         rc, out, err, _ = self.cli("apply", plan_id, "--json")
         self.assertIn(rc, (0, 1), err)
         r = json.loads(out)
-        self.assertIn("applied", r, r)
+        self.assertIn("applied", r, f"{r}\n{self.daemon.log_tail(60)}\n{self.fake.log_tail()}")
         self.assertEqual(len(r["applied"]) + len(r["failed"]), 6, r)
         dumped = lf.values_of(self.fake.dump())
         for c in r["applied"]:

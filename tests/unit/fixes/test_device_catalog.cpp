@@ -87,3 +87,21 @@ TEST_CASE("parameters resolve by name in Live 12 and Live 11 sets", "[fixes][cat
         CHECK(findDevice(bass, DeviceKind::kLimiter) == nullptr);
     }
 }
+
+TEST_CASE("read-back check of the curve model against Live's value_string", "[fixes][catalog]") {
+    using fixes::curveReadBackNote;
+    // Agreement within Live's display rounding.
+    CHECK(curveReadBackNote("Hz", 2500.0, "2.50 kHz").empty());
+    CHECK(curveReadBackNote("Hz", 1006.0, "1.01 kHz").empty());
+    CHECK(curveReadBackNote("dB", -3.5, "-3.50 dB").empty());
+    CHECK(curveReadBackNote("%", 136.0, "136 %").empty());
+    // A model 5 % off in frequency and 0.5 dB off in gain is named.
+    const std::string hz = curveReadBackNote("Hz", 2500.0, "2.63 kHz");
+    CHECK_THAT(hz, Catch::Matchers::Contains("2.63 kHz"));
+    CHECK_THAT(hz, Catch::Matchers::Contains("+5.2 %"));
+    CHECK_THAT(curveReadBackNote("dB", -3.0, "-3.50 dB"), Catch::Matchers::Contains("-0.50 dB"));
+    // Nothing to check: raw/enum units, no text, text that is not a value.
+    CHECK(curveReadBackNote("", 0.5, "0.71").empty());
+    CHECK(curveReadBackNote("Hz", 2500.0, "").empty());
+    CHECK(curveReadBackNote("Hz", 2500.0, "n/a").empty());
+}
