@@ -237,6 +237,14 @@ void Daemon::waitForTermination() {
 }
 
 Daemon::~Daemon() {
+    closeForExit();
+}
+
+void Daemon::closeForExit() {
+    if (m_closed) {
+        return;
+    }
+    m_closed = true;
     if (m_server) {
         m_server->Shutdown(std::chrono::system_clock::now());
         m_server->Wait();
@@ -248,6 +256,7 @@ Daemon::~Daemon() {
     if (m_lock_fd >= 0) {
         fs::remove(m_options.socket_path, ec);
         ::close(m_lock_fd);
+        m_lock_fd = -1;
     }
     core::logger("server")->info("exiting");
     spdlog::default_logger()->flush();

@@ -42,6 +42,12 @@ public:
 
     void requestShutdown(); // thread-safe, non-blocking
     void waitForTermination();
+    // Stops serving, removes the socket and the lock, logs "exiting" and
+    // flushes: all that must happen before the process ends. Idempotent; the
+    // destructor calls it. A process may _Exit after it without destroying the
+    // members (main.cpp does with LibTorch: a gRPC thread that trained a head
+    // can stall thread and static teardown for seconds).
+    void closeForExit();
     const DaemonOptions& options() const { return m_options; }
 
 private:
@@ -54,6 +60,7 @@ private:
     int m_lock_fd = -1;
     std::string m_auth_token;
     // owned subsystems, in construction order
+    bool m_closed = false; // closeForExit() ran (main thread only)
     std::unique_ptr<db::Store> m_store;
     std::unique_ptr<JobPool> m_pool;
     std::unique_ptr<AnalysisCoordinator> m_analysis;

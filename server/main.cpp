@@ -64,14 +64,16 @@ int main(int argc, char** argv) {
     });
     signal_thread.detach();
     (*daemon)->waitForTermination();
-    daemon->reset();
 #ifdef STYLEDNA_HAVE_TORCH
-    // Everything is stored, flushed and closed by now. LibTorch's and its
-    // OpenMP runtime's static destructors can stall a process whose worker
-    // threads they did not create (seen once as a >10 s exit after a build
-    // trained a head on a gRPC thread); skip them.
+    // Everything is stored (the WAL is checkpointed, no RPC runs) and the
+    // socket is gone after closeForExit(). LibTorch's and its OpenMP runtime's
+    // teardown can stall a process whose worker threads they did not create
+    // (seen as a >10 s exit after "exiting", in the members' destructors, when
+    // a build had trained a head on a gRPC thread); skip all of it.
+    (*daemon)->closeForExit();
     std::fflush(nullptr);
     std::_Exit(0);
 #endif
+    daemon->reset();
     return 0;
 }
