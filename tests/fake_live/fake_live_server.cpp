@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <chrono>
@@ -317,6 +318,15 @@ struct FakeLiveServer::Impl {
     }
 };
 
+int pollWaitMs(std::chrono::steady_clock::duration until_due) {
+    // A delayed reply can fall due between sendDueReplies() and the clock read
+    // that computes the wait (a preempted thread on a loaded host): poll() takes
+    // a negative timeout as "wait forever", which stalled the emulator for good.
+    const int64_t us = std::chrono::duration_cast<std::chrono::microseconds>(until_due).count();
+    // Round up so a wake-up never comes before the deadline.
+    return static_cast<int>(std::clamp<int64_t>((us + 999) / 1000, 0, 60'000));
+}
+
 core::Result<std::unique_ptr<FakeLiveServer>>
 FakeLiveServer::create(FakeLiveOptions options, std::optional<live::LiveSet> set) {
     if (auto status = validate(options); !status.isOk()) {
@@ -424,11 +434,8 @@ void FakeLiveServer::run() {
         if (!s.delayed.empty() && s.delayed.top().due < wake_at) {
             wake_at = s.delayed.top().due;
         }
-        const auto wait_us =
-            std::chrono::duration_cast<std::chrono::microseconds>(wake_at - now).count();
         pollfd fd{s.wake_read.get(), POLLIN, 0};
-        // Round up so a wake-up never comes before the deadline.
-        ::poll(&fd, 1, static_cast<int>((wait_us + 999) / 1000));
+        ::poll(&fd, 1, pollWaitMs(wake_at - now));
     }
 }
 

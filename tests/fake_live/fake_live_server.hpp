@@ -27,6 +27,7 @@
 // emulator; requestStop() (async-signal-safe), port(), snapshot() and
 // dumpState() may be called from any thread.
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -57,6 +58,10 @@ struct FakeLiveOptions {
     std::string dump_state_path; // default path for /fake/dump (main also dumps on exit)
     bool log_requests = false;
 };
+
+// poll() timeout for a wake-up `until_due` from now: rounded up, never
+// negative (already due means 0, not "forever"), at most a minute.
+int pollWaitMs(std::chrono::steady_clock::duration until_due);
 
 class FakeLiveServer {
 public:

@@ -302,3 +302,14 @@ TEST_CASE("/fake/dump writes the set; a taken port is reported", "[live][fake_li
     CHECK(second.status().message() == expected);
     std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("the emulator's poll wait is never negative (a reply already due means 0, not forever)",
+          "[live][fake_live]") {
+    using std::chrono::microseconds;
+    CHECK(fake_live::pollWaitMs(microseconds(-5'000)) == 0);
+    CHECK(fake_live::pollWaitMs(microseconds(-1)) == 0);
+    CHECK(fake_live::pollWaitMs(microseconds(0)) == 0);
+    CHECK(fake_live::pollWaitMs(microseconds(1)) == 1); // rounded up: never wake early
+    CHECK(fake_live::pollWaitMs(microseconds(100'000)) == 100);
+    CHECK(fake_live::pollWaitMs(std::chrono::hours(2)) == 60'000);
+}
