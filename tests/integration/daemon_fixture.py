@@ -15,6 +15,7 @@ temporary folder with grpc_tools; nothing generated is kept.
 """
 
 import atexit
+import json
 import math
 import os
 import shutil
@@ -335,6 +336,21 @@ class DaemonTestCase(unittest.TestCase):
             channel.close()
         if self.daemon.running:
             self.stop_and_check(self.daemon)
+
+    def cli(self, *args, timeout=600):
+        """Run the styledna CLI against this test's daemon (never the default socket)."""
+        env = dict(os.environ)
+        env.update({"STYLEDNA_SOCKET": self.daemon.socket_path,
+                    "STYLEDNA_DATA_DIR": self.daemon.data_dir, "XDG_RUNTIME_DIR": self.tmp})
+        return subprocess.run([CLI, "--socket", self.daemon.socket_path, "--no-autostart", *args],
+                              capture_output=True, text=True, timeout=timeout, env=env,
+                              stdin=subprocess.DEVNULL)
+
+    def cli_json(self, *args, expect_rc=0):
+        """The CLI's --json document; fails the test on another exit status."""
+        r = self.cli("--json", *args)
+        self.assertEqual(r.returncode, expect_rc, r.stderr + r.stdout[-2000:])
+        return json.loads(r.stdout)
 
     def new_channel(self, target=None):
         """An extra channel (default: this daemon's socket), closed in tearDown."""

@@ -8,11 +8,10 @@ the daemon stays up after each."""
 
 import json
 import os
-import subprocess
 import unittest
 
 import test_gap
-from daemon_fixture import CLI, DaemonTestCase
+from daemon_fixture import DaemonTestCase
 
 SOURCE = os.environ.get("STYLEDNA_SOURCE_DIR",
                         os.path.join(os.path.dirname(__file__), "..", ".."))
@@ -28,19 +27,6 @@ class FixTest(DaemonTestCase):
     def setUp(self):
         super().setUp()
         self.lib = test_gap.library()
-
-    def cli(self, *args, timeout=600):
-        env = dict(os.environ)
-        env.update({"STYLEDNA_SOCKET": self.daemon.socket_path,
-                    "STYLEDNA_DATA_DIR": self.daemon.data_dir, "XDG_RUNTIME_DIR": self.tmp})
-        return subprocess.run([CLI, "--socket", self.daemon.socket_path, "--no-autostart", *args],
-                              capture_output=True, text=True, timeout=timeout, env=env,
-                              stdin=subprocess.DEVNULL)
-
-    def cli_json(self, *args, expect_rc=0):
-        r = self.cli("--json", *args)
-        self.assertEqual(r.returncode, expect_rc, r.stderr + r.stdout[-2000:])
-        return json.loads(r.stdout)
 
     def build(self):
         self.cli_json("profile", "build", "trance", self.lib["lib"], "--labels-from-folders",

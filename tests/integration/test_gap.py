@@ -83,19 +83,6 @@ class GapTest(DaemonTestCase):
         super().setUp()
         self.lib = library()
 
-    def cli(self, *args, timeout=600):
-        env = dict(os.environ)
-        env.update({"STYLEDNA_SOCKET": self.daemon.socket_path,
-                    "STYLEDNA_DATA_DIR": self.daemon.data_dir, "XDG_RUNTIME_DIR": self.tmp})
-        return subprocess.run([CLI, "--socket", self.daemon.socket_path, "--no-autostart", *args],
-                              capture_output=True, text=True, timeout=timeout, env=env,
-                              stdin=subprocess.DEVNULL)
-
-    def cli_json(self, *args, expect_rc=0):
-        r = self.cli("--json", *args)
-        self.assertEqual(r.returncode, expect_rc, r.stderr + r.stdout[-2000:])
-        return json.loads(r.stdout)
-
     def build(self):
         return self.cli_json("profile", "build", "trance", self.lib["lib"],
                              "--labels-from-folders", "--seed", "3", "--no-head")
