@@ -19,6 +19,10 @@ void printFix(const v1::Fix& f, const Palette& c, bool rejected) {
     if (!rejected) {
         std::printf(", conformance %+.1f -> %.1f", f.expected_improvement(),
                     f.predicted_conformance());
+        if (f.risk() >= 0.5) {
+            // fix_risk.hpp: the move uses most of another feature's margin.
+            std::printf(", risk %.2f", f.risk());
+        }
     }
     std::printf(")\n");
     for (const auto& ch : f.changes()) {

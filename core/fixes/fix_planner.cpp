@@ -8,6 +8,8 @@
 #include <set>
 #include <tuple>
 
+#include "core/common/logging.hpp"
+#include "core/fixes/fix_risk.hpp"
 #include "core/fixes/parameter_mapper.hpp"
 #include "core/gap/gap_analyzer.hpp"
 #include "core/gap/gap_causes.hpp"
@@ -529,6 +531,12 @@ planFixesWithMoves(const PlanInputs& in) {
         for (const auto& g : in.report->gaps) {
             if (g.id == f.gap_id) {
                 f.predicted = predictedFeatures(g, best_outcome.report, current);
+                const FixRisk risk = fixRisk(g, current, best_outcome.report);
+                f.risk = risk.risk;
+                if (risk.risk > 0) {
+                    core::logger("fixes")->debug("{}: risk {:.2f} from {} {} {}", f.gap_id,
+                                                 risk.risk, risk.feature, risk.section, risk.stem);
+                }
             }
         }
         const std::string effect = effectWords(f);

@@ -61,6 +61,7 @@ class FixTest(DaemonTestCase):
         for f in plan["fixes"]:
             self.assertTrue(f["title"])
             self.assertIn("predicted_conformance", f)
+            self.assertTrue(0 <= f.get("risk", 0) <= 1, f)
         # The quiet master lands on the named master track.
         loud = [f for f in plan["fixes"] + plan.get("rejected", []) if f["gap_id"] == "quiet_master"]
         if loud and loud[0].get("changes"):
