@@ -67,9 +67,9 @@ db::JournalRecord newJournal(const std::string& plan_id, const char* kind, std::
     return journal;
 }
 
-// "restored 6 change(s) to the values Live held before the apply (4 the apply had
-// confirmed, 2 it had not: sent, maybe not landed), every one read back; 1 never
-// sent, left as is"
+// "restored 6 change(s) to the values Live held before the apply (4 confirmed by
+// the apply's read-back, 2 not confirmed: sent, maybe not landed), every one read
+// back; 1 never sent, left as is"
 std::string undoMessage(const UndoOutcome& o, int confirmed, int uncertain) {
     std::string out;
     if (o.reverted.empty() && o.failed.empty()) {
@@ -79,9 +79,9 @@ std::string undoMessage(const UndoOutcome& o, int confirmed, int uncertain) {
             .append(std::to_string(o.reverted.size()))
             .append(" change(s) to the values Live held before the apply (")
             .append(std::to_string(confirmed))
-            .append(" the apply had confirmed, ")
+            .append(" confirmed by the apply's read-back, ")
             .append(std::to_string(uncertain))
-            .append(" it had not: sent, maybe not landed)");
+            .append(" not confirmed: sent, maybe not landed)");
         if (o.failed.empty()) {
             out.append(", every one read back");
         } else {
