@@ -125,6 +125,14 @@ int cmdApply(const GlobalOptions& g, const ApplyCommandOptions& o) {
     auto reader = stub->ApplyFixes(&ctx, req);
     std::optional<v1::ApplyResult> result;
     const grpc::Status s = readProgressStream(*reader, "apply", result);
+    if (!s.ok() && s.error_code() == grpc::StatusCode::UNAVAILABLE &&
+        !daemonAnswers(g.socket_path.empty() ? defaultSocketPath() : g.socket_path, 1000)) {
+        // The daemon went away mid-call: its next start marks the journal interrupted.
+        std::string message = s.error_message().empty() ? "daemon unavailable" : s.error_message();
+        message.append(" (the daemon stopped during the apply: once it runs again, "
+                       "'styledna journal' shows which changes reached Live)");
+        return fail(g, "UNAVAILABLE", message);
+    }
     if (!s.ok()) {
         return failStatus(g, s);
     }
