@@ -6,7 +6,7 @@
 namespace styledna::db {
 namespace {
 
-constexpr std::array<const char*, 3> kMigrations{
+constexpr std::array<const char*, 4> kMigrations{
     // 1: tracks, analyses, profiles
     R"SQL(
 CREATE TABLE tracks (
@@ -78,6 +78,15 @@ CREATE TABLE apply_journal_entries (
     read_back_value REAL,
     PRIMARY KEY (journal_id, seq)
 );
+)SQL",
+    // 4: an apply marks its entries "sent" before sending them (db/store.hpp),
+    // so an apply the daemon did not finish tells sent from not sent. Journals
+    // written before recorded no sends: an unfinished one's pending entries may
+    // have reached Live.
+    R"SQL(
+UPDATE apply_journal_entries SET state = 'sent'
+ WHERE state = 'pending'
+   AND journal_id IN (SELECT journal_id FROM apply_journals WHERE state = 'sending');
 )SQL",
 };
 

@@ -12,6 +12,7 @@
 // an internal mutex (one connection; SQLite work here is short).
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -69,8 +70,16 @@ struct FixPlanRecord {
 // ---- apply journals (the Live bridge: ApplyFixes / UndoApply) ----
 // A journal row per apply or undo; an entry per ParameterChange sent, written
 // before anything is sent to Live and updated as Live confirms each change.
-// States: journal "sending" | "complete" | "interrupted" | "failed" | "undone";
-// entry "pending" | "applied" | "failed" | "unconfirmed" | "reverted" | "not_sent".
+// Journal states: "sending" (in progress) | "complete" | "interrupted" (Live
+// restarted, or the daemon stopped mid-apply) | "undone".
+// Entry states:
+//   "pending"     journaled, not sent yet
+//   "sent"        sent (at least once), Live's read-back not judged yet
+//   "applied"     read back equal to the target
+//   "failed"      Live holds another value, or refused the change
+//   "unconfirmed" sent, no read-back came
+//   "unknown"     was "sent" when the daemon stopped: Live may hold either value
+//   "not_sent"    was "pending" when the daemon stopped
 struct JournalEntryRecord {
     int seq = 0;
     std::string change_json; // the ParameterChange as resolved (names, indices, display)
@@ -83,6 +92,28 @@ struct JournalEntryRecord {
 struct JournalRecord {
     std::string journal_id, plan_id, created_at, state, kind, message; // kind: apply | undo
     std::vector<JournalEntryRecord> entries;
+};
+
+// A journal without its entries: how many entries are in each state.
+struct JournalSummary {
+    std::string journal_id, plan_id, created_at, state, kind, message;
+    int entries = 0;
+    std::map<std::string, int> entry_states; // state -> count; absent states are 0
+    int count(const std::string& entry_state) const {
+        auto it = entry_states.find(entry_state);
+        return it == entry_states.end() ? 0 : it->second;
+    }
+};
+
+// Summary and message of every journal the daemon left "sending" when it
+// stopped (see interruptUnfinishedJournals()).
+struct InterruptedJournal {
+    std::string journal_id, plan_id, kind, message;
+    int confirmed = 0; // "applied"
+    int unknown = 0;   // "sent" -> "unknown"
+    int not_sent = 0;  // "pending" -> "not_sent"
+    int failed = 0;    // "failed", judged before the daemon stopped
+    int unconfirmed = 0;
 };
 // ---- end apply journals ----
 
@@ -126,6 +157,17 @@ public:
                            const std::string& message);
     // The journal with its entries in seq order; nullopt when absent.
     Result<std::optional<JournalRecord>> findJournal(const std::string& journal_id);
+    // The newest `limit` journals (created_at, then insertion order), newest first.
+    Result<std::vector<JournalSummary>> listJournals(int limit);
+    // Every journal still "sending" belongs to an apply or undo the daemon did
+    // not finish (it was killed or crashed): marks it "interrupted" with a
+    // message counting its entries ("interrupted: the daemon stopped during
+    // this apply; 4 changes confirmed by read-back, 2 sent but not confirmed
+    // (unknown: Live may hold either value), 0 not sent"), its "sent" entries
+    // "unknown" and its "pending" ones "not_sent"; other entry states are
+    // kept. One transaction. Call it only while no apply can run (daemon
+    // start, before serving).
+    Result<std::vector<InterruptedJournal>> interruptUnfinishedJournals();
     // fix_plans.document of a plan (the FixPlan JSON); nullopt when absent.
     Result<std::optional<std::string>> findFixPlanDocument(const std::string& plan_id);
     // ---- end apply journals ----

@@ -48,6 +48,24 @@ core::Result<std::string> readToken(const std::string& path) {
     return token;
 }
 
+// Journals a previous daemon left "sending" (killed or crashed mid-apply):
+// marked interrupted before anything can apply, and logged. The store stays
+// usable when this fails (logged as an error).
+void reportInterruptedJournals(db::Store& store) {
+    auto log = core::logger("server");
+    auto interrupted = store.interruptUnfinishedJournals();
+    if (!interrupted) {
+        log->error("cannot mark the journals of unfinished applies interrupted: {}",
+                   interrupted.status().message());
+        return;
+    }
+    for (const auto& j : *interrupted) {
+        log->warn("journal {} ({} of plan {}) {}; see styledna journal {}{}", j.journal_id, j.kind,
+                  j.plan_id, j.message, j.journal_id,
+                  j.kind == "apply" ? ", undo with styledna undo " + j.journal_id : "");
+    }
+}
+
 } // namespace
 
 core::Result<std::unique_ptr<Daemon>> Daemon::create(DaemonOptions options) {
@@ -113,6 +131,7 @@ core::Status Daemon::start() {
         return store.status();
     }
     m_store = std::move(store).value();
+    reportInterruptedJournals(*m_store);
     m_pool = std::make_unique<JobPool>(static_cast<std::size_t>(m_options.worker_threads),
                                        static_cast<std::size_t>(m_options.max_queued_jobs));
     core::AnalyzeOptions analyze;

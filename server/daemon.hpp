@@ -6,7 +6,8 @@
 // unique_ptr.
 //
 // Lifecycle: create() validates options, takes the single-instance lock,
-// opens the store and starts listening; waitForTermination() blocks until
+// opens the store, marks the journals of applies a previous daemon did not
+// finish interrupted (logged as warnings) and starts listening; waitForTermination() blocks until
 // requestShutdown() (signal handler thread, Shutdown RPC); shutdown then
 // cancels in-flight jobs, stops the server (in-flight calls get CANCELLED or
 // finish), joins the pool, checkpoints the WAL and removes the socket.

@@ -67,6 +67,35 @@ db::JournalRecord newJournal(const std::string& plan_id, const char* kind, std::
     return journal;
 }
 
+// "restored 6 change(s) to the values Live held before the apply (4 confirmed by
+// the apply's read-back, 2 not confirmed: sent, maybe not landed), every one read
+// back; 1 never sent, left as is"
+std::string undoMessage(const UndoOutcome& o, int confirmed, int uncertain) {
+    std::string out;
+    if (o.reverted.empty() && o.failed.empty()) {
+        out = "nothing to restore: no change of this journal was sent to Live";
+    } else {
+        out.append("restored ")
+            .append(std::to_string(o.reverted.size()))
+            .append(" change(s) to the values Live held before the apply (")
+            .append(std::to_string(confirmed))
+            .append(" confirmed by the apply's read-back, ")
+            .append(std::to_string(uncertain))
+            .append(" not confirmed: sent, maybe not landed)");
+        if (o.failed.empty()) {
+            out.append(", every one read back");
+        } else {
+            out.append("; ")
+                .append(std::to_string(o.failed.size()))
+                .append(" could not be restored");
+        }
+    }
+    if (!o.skipped.empty()) {
+        out.append("; ").append(std::to_string(o.skipped.size())).append(" never sent, left as is");
+    }
+    return out;
+}
+
 } // namespace
 
 core::Result<ApplyOutcome> LiveBridge::apply(const ApplyRequest& request,
@@ -237,6 +266,12 @@ core::Result<UndoOutcome> LiveBridge::undo(const std::string& journal_id) {
     if (journal.state == "undone") {
         return core::failedPrecondition("journal " + journal_id + " was already undone");
     }
+    if (journal.state == "sending") {
+        return core::failedPrecondition("journal " + journal_id +
+                                        " is still being applied; undo it when the apply ends");
+    }
+    UndoOutcome outcome;
+    outcome.journal_id = journal_id;
     std::vector<fixes::ParameterChange> changes;
     std::vector<const db::JournalEntryRecord*> entries;
     for (const auto& e : journal.entries) {
@@ -245,6 +280,12 @@ core::Result<UndoOutcome> LiveBridge::undo(const std::string& journal_id) {
             return core::Status(core::StatusCode::kDataLoss, "journal " + journal_id + " entry " +
                                                                  std::to_string(e.seq) + ": " +
                                                                  change.status().message());
+        }
+        if (e.state == "not_sent") {
+            change->status = "not_sent";
+            change->error = "never sent to Live: left as it is";
+            outcome.skipped.push_back(std::move(*change));
+            continue;
         }
         changes.push_back(std::move(*change));
         entries.push_back(&e);
@@ -259,9 +300,8 @@ core::Result<UndoOutcome> LiveBridge::undo(const std::string& journal_id) {
     if (!resolved) {
         return resolved.status();
     }
-    UndoOutcome outcome;
-    outcome.journal_id = journal_id;
     std::vector<SetItem> items;
+    std::vector<std::string> applied_state; // the apply's entry state, per item
     for (size_t i = 0; i < changes.size(); ++i) {
         fixes::ParameterChange change = changes[i];
         const auto& r = (*resolved)[i];
@@ -288,6 +328,7 @@ core::Result<UndoOutcome> LiveBridge::undo(const std::string& journal_id) {
         item.seq = static_cast<int>(items.size());
         item.state = "pending";
         items.push_back(std::move(item));
+        applied_state.push_back(entries[i]->state);
     }
     db::JournalRecord undo_journal =
         newJournal(journal.plan_id, "undo", "undo of " + journal_id, items);
@@ -296,18 +337,51 @@ core::Result<UndoOutcome> LiveBridge::undo(const std::string& journal_id) {
     }
     invalidate();
     const SendOutcome sent = sendAndVerify(items, undo_journal.journal_id, nullptr);
-    for (auto& item : items) {
+    int restored_confirmed = 0;
+    int restored_uncertain = 0;
+    for (size_t i = 0; i < items.size(); ++i) {
+        SetItem& item = items[i];
+        if (item.state == "applied") {
+            (applied_state[i] == "applied" ? restored_confirmed : restored_uncertain) += 1;
+        }
         item.change.status = item.state == "applied" ? "reverted" : item.state;
         (item.state == "applied" ? outcome.reverted : outcome.failed)
             .push_back(std::move(item.change));
     }
     outcome.verified = !sent.interrupted && outcome.failed.empty();
+    outcome.message = undoMessage(outcome, restored_confirmed, restored_uncertain);
+    if (sent.interrupted) {
+        outcome.message.append("; interrupted: Live restarted during the undo");
+    }
     const std::string state = sent.interrupted ? "interrupted" : "complete";
-    (void)m_store.setJournalState(undo_journal.journal_id, state, "undo of " + journal_id);
+    (void)m_store.setJournalState(undo_journal.journal_id, state,
+                                  "undo of " + journal_id + ": " + outcome.message);
     if (outcome.verified) {
         (void)m_store.setJournalState(journal_id, "undone", "undone by " + undo_journal.journal_id);
     }
+    core::logger("osc")->info("undo of journal {}: {} (journal {})", journal_id, outcome.message,
+                              undo_journal.journal_id);
     return outcome;
+}
+
+core::Result<db::JournalRecord> LiveBridge::journal(const std::string& journal_id) {
+    auto found = m_store.findJournal(journal_id);
+    if (!found) {
+        return found.status();
+    }
+    if (!found->has_value()) {
+        return core::notFound("no apply journal '" + journal_id +
+                              "' (styledna journal lists the recent ones)");
+    }
+    return std::move(**found);
+}
+
+core::Result<std::vector<db::JournalSummary>> LiveBridge::journals(int limit) {
+    if (limit < 1 || limit > kMaxJournalsListed) {
+        return core::invalidArgument("the journal list limit must be within 1.." +
+                                     std::to_string(kMaxJournalsListed));
+    }
+    return m_store.listJournals(limit);
 }
 
 } // namespace styledna::server

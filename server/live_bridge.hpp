@@ -23,9 +23,16 @@
 //    `/live/startup` mid-apply makes the apply "interrupted": after the
 //    restart the journal's parameters are read again to record which changes
 //    reached Live. dry_run only resolves and reports (no journal).
+//    Before each round's batch goes out its changes are journaled "sent", so
+//    a daemon killed mid-apply leaves a journal that tells sent from not sent
+//    (db::Store::interruptUnfinishedJournals() marks it at the next start).
 //  - undo(): restores a journal's previous values (set, read back, verify),
 //    re-resolving by name; the undo has its own journal (kind "undo") and
-//    the undone journal's state becomes "undone".
+//    the undone journal's state becomes "undone". Every change that was or
+//    may have been sent is restored (applied, failed, unconfirmed, unknown);
+//    "not_sent" ones are skipped and reported. A journal still "sending" (an
+//    apply in flight) is refused.
+//  - journal() / journals(): a journal with its entries, the newest ones.
 //
 // Units: raw Live parameter values; times in ms. Threads: any thread may call;
 // calls that talk to Live run one at a time (Live's reply port is shared), and
@@ -75,7 +82,10 @@ struct ApplyOutcome {
 struct UndoOutcome {
     std::string journal_id;
     std::vector<fixes::ParameterChange> reverted, failed;
+    // Never sent by the apply (not_sent): left as Live holds them.
+    std::vector<fixes::ParameterChange> skipped;
     bool verified = false;
+    std::string message; // what was restored, by the apply's entry states
 };
 
 using LiveProgressFn = std::function<void(double fraction, std::string_view stage)>;
@@ -83,12 +93,17 @@ using LiveProgressFn = std::function<void(double fraction, std::string_view stag
 class LiveBridge {
 public:
     static constexpr int kSetAttempts = 3;
+    static constexpr int kMaxJournalsListed = 1000;
 
     LiveBridge(db::Store& store, OscWorker& worker) : m_store(store), m_worker(worker) {}
 
     core::Result<LiveSnapshot> snapshot(bool refresh);
     core::Result<ApplyOutcome> apply(const ApplyRequest& request, const LiveProgressFn& progress);
     core::Result<UndoOutcome> undo(const std::string& journal_id);
+    // notFound "no apply journal 'ID' ..." when absent.
+    core::Result<db::JournalRecord> journal(const std::string& journal_id);
+    // The newest `limit` journals, newest first (limit 1..1000).
+    core::Result<std::vector<db::JournalSummary>> journals(int limit);
 
 private:
     // One parameter to set and verify.
@@ -103,6 +118,9 @@ private:
         // curve model predicts Live will print (checked on read-back).
         bool check_curve = false;
         std::string state; // pending | applied | failed | unconfirmed
+        // Its set went out at least once: journaled "sent" while pending, so a
+        // daemon that dies mid-round leaves "unknown", not "not_sent".
+        bool sent = false;
     };
     struct SendOutcome {
         bool interrupted = false;
@@ -127,7 +145,7 @@ private:
     // After a /live/startup: reads the items' parameters again (by name) and
     // records which changes reached Live.
     void recordAfterRestart(std::vector<SetItem>& items, const std::string& journal_id);
-    void writeEntries(const std::string& journal_id, const std::vector<SetItem>& items);
+    core::Status writeEntries(const std::string& journal_id, const std::vector<SetItem>& items);
     live::LiveSet knownSet();
     void invalidate();
 

@@ -47,13 +47,14 @@ std::string numberText(double v) {
 
 } // namespace
 
-void LiveBridge::writeEntries(const std::string& journal_id, const std::vector<SetItem>& items) {
+core::Status LiveBridge::writeEntries(const std::string& journal_id,
+                                      const std::vector<SetItem>& items) {
     std::vector<db::JournalEntryRecord> rows;
     for (const auto& item : items) {
         db::JournalEntryRecord e;
         e.seq = item.seq;
         e.change_json = changeToJson(item.change);
-        e.state = item.state;
+        e.state = item.state == "pending" && item.sent ? "sent" : item.state;
         e.previous_value = item.before;
         e.target_value = item.target;
         if (item.state != "pending" && item.state != "unconfirmed") {
@@ -61,9 +62,11 @@ void LiveBridge::writeEntries(const std::string& journal_id, const std::vector<S
         }
         rows.push_back(std::move(e));
     }
-    if (auto s = m_store.updateJournalEntries(journal_id, rows); !s.isOk()) {
-        core::logger("osc")->error("journal {}: {}", journal_id, s.message());
+    auto status = m_store.updateJournalEntries(journal_id, rows);
+    if (!status.isOk()) {
+        core::logger("osc")->error("journal {}: {}", journal_id, status.message());
     }
+    return status;
 }
 
 // Classifies `value` read from the item's parameter: applied, still the
@@ -163,6 +166,22 @@ LiveBridge::SendOutcome LiveBridge::sendAndVerify(std::vector<SetItem>& items,
         if (progress) {
             progress(0.3 + 0.2 * attempt, attempt == 1 ? "sending" : "re-sending");
         }
+        for (size_t i : pending) {
+            items[i].sent = true;
+        }
+        // Journaled "sent" before anything goes out: what is not journaled is not sent.
+        if (auto s = writeEntries(journal_id, items); !s.isOk()) {
+            for (size_t i : pending) {
+                // Round 1: nothing went out. Later: an earlier round's set may have landed.
+                items[i].state = attempt == 1 ? "failed" : "unconfirmed";
+                items[i].change.error = attempt == 1 ? "not sent" : "not sent again";
+                items[i]
+                    .change.error.append(": the journal could not be written (")
+                    .append(s.message())
+                    .append(")");
+            }
+            break;
+        }
         auto result = m_worker.run(std::move(batch));
         outcome.live_errors.insert(outcome.live_errors.end(), result.live_errors.begin(),
                                    result.live_errors.end());
@@ -221,7 +240,7 @@ LiveBridge::SendOutcome LiveBridge::sendAndVerify(std::vector<SetItem>& items,
             }
         }
         if (result.live_restarted) {
-            writeEntries(journal_id, items);
+            (void)writeEntries(journal_id, items); // logged on failure
             outcome.interrupted = true;
             return outcome;
         }
@@ -234,14 +253,14 @@ LiveBridge::SendOutcome LiveBridge::sendAndVerify(std::vector<SetItem>& items,
                 }
             }
         }
-        writeEntries(journal_id, items);
+        (void)writeEntries(journal_id, items); // logged on failure
     }
     for (auto& item : items) {
         if (item.state == "pending") {
             item.state = "unconfirmed";
         }
     }
-    writeEntries(journal_id, items);
+    (void)writeEntries(journal_id, items); // logged on failure
     return outcome;
 }
 
@@ -278,7 +297,7 @@ void LiveBridge::recordAfterRestart(std::vector<SetItem>& items, const std::stri
                              : "unconfirmed";
         }
     }
-    writeEntries(journal_id, items);
+    (void)writeEntries(journal_id, items); // logged on failure
 }
 
 } // namespace styledna::server

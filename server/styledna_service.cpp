@@ -430,6 +430,38 @@ grpc::Status StyleDnaService::UndoApply(grpc::ServerContext* ctx, const v1::Undo
     return grpc::Status::OK;
 }
 
+grpc::Status StyleDnaService::ListJournals(grpc::ServerContext* ctx,
+                                           const v1::ListJournalsRequest* req,
+                                           v1::ListJournalsResponse* resp) {
+    if (auto a = authorize(ctx); !a.ok()) {
+        return a;
+    }
+    auto journals = m_deps.live->journals(req->limit() == 0 ? 20 : req->limit());
+    if (!journals) {
+        return toGrpcStatus(journals.status());
+    }
+    for (const auto& j : *journals) {
+        journalSummaryToProto(j, resp->add_journals());
+    }
+    return grpc::Status::OK;
+}
+
+grpc::Status StyleDnaService::GetJournal(grpc::ServerContext* ctx, const v1::GetJournalRequest* req,
+                                         v1::Journal* resp) {
+    if (auto a = authorize(ctx); !a.ok()) {
+        return a;
+    }
+    if (req->journal_id().empty()) {
+        return {grpc::StatusCode::INVALID_ARGUMENT, "GetJournal needs a journal_id"};
+    }
+    auto journal = m_deps.live->journal(req->journal_id());
+    if (!journal) {
+        return toGrpcStatus(journal.status());
+    }
+    journalToProto(*journal, resp);
+    return grpc::Status::OK;
+}
+
 grpc::Status StyleDnaService::GetLiveSet(grpc::ServerContext* ctx, const v1::GetLiveSetRequest* req,
                                          v1::LiveSet* resp) {
     if (auto a = authorize(ctx); !a.ok()) {

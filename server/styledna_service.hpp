@@ -74,6 +74,10 @@ public:
                             grpc::ServerWriter<v1::ApplyFixesEvent>* writer) override;
     grpc::Status UndoApply(grpc::ServerContext* ctx, const v1::UndoApplyRequest* req,
                            v1::UndoApplyResponse* resp) override;
+    grpc::Status ListJournals(grpc::ServerContext* ctx, const v1::ListJournalsRequest* req,
+                              v1::ListJournalsResponse* resp) override;
+    grpc::Status GetJournal(grpc::ServerContext* ctx, const v1::GetJournalRequest* req,
+                            v1::Journal* resp) override;
     grpc::Status GetLiveSet(grpc::ServerContext* ctx, const v1::GetLiveSetRequest* req,
                             v1::LiveSet* resp) override;
     grpc::Status GetStatus(grpc::ServerContext* ctx, const v1::GetStatusRequest* req,

@@ -47,6 +47,24 @@ void printChange(const char* label, const v1::ParameterChange& c) {
     std::printf("\n");
 }
 
+// "6 changes: 4 applied, 2 unknown": applied always, other states when present.
+std::string entryCounts(const v1::Journal& j) {
+    std::string out = std::to_string(j.change_count());
+    out.append(j.change_count() == 1 ? " change: " : " changes: ")
+        .append(std::to_string(j.applied_count()))
+        .append(" applied");
+    const std::pair<int, const char*> others[] = {
+        {j.failed_count(), "failed"},   {j.unconfirmed_count(), "unconfirmed"},
+        {j.unknown_count(), "unknown"}, {j.not_sent_count(), "not sent"},
+        {j.sent_count(), "sent"},       {j.pending_count(), "pending"}};
+    for (const auto& [n, label] : others) {
+        if (n > 0) {
+            out.append(", ").append(std::to_string(n)).append(" ").append(label);
+        }
+    }
+    return out;
+}
+
 } // namespace
 
 int cmdLiveShow(const GlobalOptions& g, bool refresh, bool verbose) {
@@ -107,6 +125,14 @@ int cmdApply(const GlobalOptions& g, const ApplyCommandOptions& o) {
     auto reader = stub->ApplyFixes(&ctx, req);
     std::optional<v1::ApplyResult> result;
     const grpc::Status s = readProgressStream(*reader, "apply", result);
+    if (!s.ok() && s.error_code() == grpc::StatusCode::UNAVAILABLE &&
+        !daemonAnswers(g.socket_path.empty() ? defaultSocketPath() : g.socket_path, 1000)) {
+        // The daemon went away mid-call: its next start marks the journal interrupted.
+        std::string message = s.error_message().empty() ? "daemon unavailable" : s.error_message();
+        message.append(" (the daemon stopped during the apply: once it runs again, "
+                       "'styledna journal' shows which changes reached Live)");
+        return fail(g, "UNAVAILABLE", message);
+    }
     if (!s.ok()) {
         return failStatus(g, s);
     }
@@ -153,17 +179,103 @@ int cmdUndo(const GlobalOptions& g, const std::string& journal_id) {
     if (g.json) {
         std::printf("%s\n", protoJson(resp).dump(2).c_str());
     } else {
-        std::printf("Undo of %s: %d reverted, %d failed%s\n", resp.journal_id().c_str(),
-                    resp.reverted_size(), resp.failed_size(),
+        std::printf("Undo of %s: %d reverted, %d failed, %d skipped%s\n", resp.journal_id().c_str(),
+                    resp.reverted_size(), resp.failed_size(), resp.skipped_size(),
                     resp.verified() ? " (every value read back)" : "");
+        if (!resp.message().empty()) {
+            std::printf("%s\n", resp.message().c_str());
+        }
         for (const auto& c : resp.reverted()) {
             printChange("reverted", c);
         }
         for (const auto& c : resp.failed()) {
             printChange("failed", c);
         }
+        for (const auto& c : resp.skipped()) {
+            printChange("skipped", c);
+        }
     }
     return resp.failed_size() == 0 ? 0 : 1;
+}
+
+int cmdJournalList(const GlobalOptions& g, int limit) {
+    std::string error;
+    auto stub = connect(g, error);
+    if (!stub) {
+        return fail(g, "UNAVAILABLE", error);
+    }
+    grpc::ClientContext ctx;
+    v1::ListJournalsRequest req;
+    req.set_limit(limit);
+    v1::ListJournalsResponse resp;
+    if (auto s = stub->ListJournals(&ctx, req, &resp); !s.ok()) {
+        return failStatus(g, s);
+    }
+    if (g.json) {
+        std::printf("%s\n", protoJson(resp).dump(2).c_str());
+        return 0;
+    }
+    if (resp.journals_size() == 0) {
+        std::printf("No apply journals yet (styledna apply PLAN_ID writes one).\n");
+        return 0;
+    }
+    std::printf("%-24s %-5s %-11s %-20s %-16s %s\n", "JOURNAL", "KIND", "STATE", "CREATED", "PLAN",
+                "CHANGES");
+    for (const auto& j : resp.journals()) {
+        std::printf("%-24s %-5s %-11s %-20s %-16s %s\n", j.journal_id().c_str(), j.kind().c_str(),
+                    j.state().c_str(), j.created_at().c_str(), j.plan_id().c_str(),
+                    entryCounts(j).c_str());
+        if (j.state() != "complete" && !j.message().empty()) {
+            std::printf("    %s\n", j.message().c_str());
+        }
+    }
+    return 0;
+}
+
+int cmdJournalShow(const GlobalOptions& g, const std::string& journal_id) {
+    std::string error;
+    auto stub = connect(g, error);
+    if (!stub) {
+        return fail(g, "UNAVAILABLE", error);
+    }
+    grpc::ClientContext ctx;
+    v1::GetJournalRequest req;
+    req.set_journal_id(journal_id);
+    v1::Journal j;
+    if (auto s = stub->GetJournal(&ctx, req, &j); !s.ok()) {
+        return failStatus(g, s);
+    }
+    if (g.json) {
+        std::printf("%s\n", protoJson(j).dump(2).c_str());
+        return 0;
+    }
+    std::printf("Journal %s: %s of plan %s at %s, %s; %s\n", j.journal_id().c_str(),
+                j.kind().c_str(), j.plan_id().c_str(), j.created_at().c_str(), j.state().c_str(),
+                entryCounts(j).c_str());
+    if (!j.message().empty()) {
+        std::printf("%s\n", j.message().c_str());
+    }
+    std::printf("%4s  %-11s %-44s %-22s %-22s %s\n", "SEQ", "STATE", "TRACK / DEVICE / PARAMETER",
+                "PREVIOUS", "TARGET", "READ BACK");
+    for (const auto& e : j.entries()) {
+        std::string where = e.track_name();
+        where.append(" / ")
+            .append(e.device_name().empty() ? e.device_class() : e.device_name())
+            .append(" / ")
+            .append(e.parameter_name());
+        std::printf("%4d  %-11s %-44s %-22s %-22s %s\n", e.seq(), e.state().c_str(), where.c_str(),
+                    shown(e.previous_value(), e.display_previous()).c_str(),
+                    shown(e.target_value(), e.display_target()).c_str(),
+                    e.has_read_back() ? shown(e.read_back_value(), e.read_back_string()).c_str()
+                                      : "-");
+        if (!e.error().empty()) {
+            std::printf("      %s\n", e.error().c_str());
+        }
+    }
+    if (j.kind() == "apply" && j.state() != "undone" && j.state() != "sending") {
+        std::printf("undo with: styledna undo %s\n", j.journal_id().c_str());
+    }
+    return 0;
 }
 
 } // namespace styledna::cli

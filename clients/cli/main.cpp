@@ -427,6 +427,15 @@ int main(int argc, char** argv) {
     auto* undo = app.add_subcommand("undo", "restore the values an apply replaced");
     undo->add_option("journal_id", undo_journal, "journal id printed by apply")->required();
     undo->add_flag("--json", g.json, "JSON output");
+    std::string journal_id;
+    int journal_limit = 20;
+    auto* journal = app.add_subcommand(
+        "journal", "list apply journals, or show one: which changes reached Live");
+    journal->add_option("journal_id", journal_id, "a journal id: show its changes");
+    journal->add_option("--limit", journal_limit, "how many journals to list, newest first")
+        ->check(CLI::Range(1, 1000))
+        ->capture_default_str();
+    journal->add_flag("--json", g.json, "JSON output");
 
     std::string action;
     auto* daemon = app.add_subcommand("daemon", "start, stop or query the daemon");
@@ -508,6 +517,10 @@ int main(int argc, char** argv) {
     }
     if (*undo) {
         return cli::cmdUndo(g, undo_journal);
+    }
+    if (*journal) {
+        return journal_id.empty() ? cli::cmdJournalList(g, journal_limit)
+                                  : cli::cmdJournalShow(g, journal_id);
     }
     if (*synth) {
         synth_req.set_out_dir(absolutePath(out_dir));

@@ -77,8 +77,10 @@ core::Status validate(const FakeLiveOptions& o) {
     if (!(o.loss >= 0.0 && o.loss <= 1.0) || !(o.duplicate >= 0.0 && o.duplicate <= 1.0)) {
         return bad("--loss and --duplicate are probabilities in [0, 1]");
     }
-    if (o.delay_ms_max < 0 || o.restart_after_sets < 0 || o.delete_after_sets < 0) {
-        return bad("--delay-ms-max, --restart-after-sets and --delete-after-sets must be >= 0");
+    if (o.delay_ms_max < 0 || o.restart_after_sets < 0 || o.delete_after_sets < 0 ||
+        o.stall_after_sets < 0) {
+        return bad("--delay-ms-max, --restart-after-sets, --delete-after-sets and "
+                   "--stall-after-sets must be >= 0");
     }
     if (!o.delete_device.empty() && o.delete_device.find('/') == std::string::npos) {
         return bad("--delete-device takes \"Track Name/Device Name\"");
@@ -126,6 +128,15 @@ struct FakeLiveServer::Impl {
     uint64_t delayed_order = 0;
     bool restarted = false;
     bool deleted = false;
+    // stall_after_sets: set once the Nth value is applied, cleared by /fake/resume;
+    // meanwhile every request (all but /fake/* hooks) waits in `held`, in order.
+    struct Held {
+        std::vector<OscMessage> messages;
+        in_addr client{};
+    };
+    bool stalled = false;
+    bool stall_done = false;
+    std::deque<Held> held;
 
     Impl(FakeLiveOptions o, live::LiveSet set)
         : options(std::move(o)), original_set(set), emulator(std::move(set)), rng(options.seed) {}
@@ -220,6 +231,11 @@ struct FakeLiveServer::Impl {
             log->info("deleted device \"{}\" after {} sets{}", options.delete_device, after,
                       found ? "" : " (not found)");
         }
+        if (!stall_done && crossed(options.stall_after_sets)) {
+            stall_done = true;
+            stalled = true;
+            log->info("stalled after {} sets: requests wait for /fake/resume", after);
+        }
         if (!restarted && crossed(options.restart_after_sets)) {
             restarted = true;
             if (options.restart_reset_values) {
@@ -258,6 +274,79 @@ struct FakeLiveServer::Impl {
         sendReply(OscMessage{"/fake/dump", {OscArg::string("ok"), OscArg::string(path)}}, client);
     }
 
+    static bool onlyTestHooks(const std::vector<OscMessage>& messages) {
+        return std::all_of(messages.begin(), messages.end(),
+                           [](const OscMessage& m) { return m.address.rfind("/fake/", 0) == 0; });
+    }
+
+    // /fake/resume: the held requests are handled now, in arrival order (an
+    // error loses the rest of its datagram, as in a drain); replies ("ok", N held).
+    void resume(in_addr client, const FakeLiveServer& owner) {
+        const size_t count = held.size();
+        stalled = false;
+        log->info("resumed: handling {} held datagram(s)", count);
+        std::deque<Held> pending;
+        pending.swap(held);
+        for (auto& h : pending) {
+            (void)handleMessages(h.messages, h.client, owner);
+        }
+        sendReply(OscMessage{"/fake/resume",
+                             {OscArg::string("ok"), OscArg::integer(static_cast<int64_t>(count))}},
+                  client);
+    }
+
+    // Handles one datagram's messages in order. False when a handler raised
+    // (the rest of the datagram is lost and the drain ends). A stall that
+    // begins mid-datagram holds the datagram's remaining messages.
+    bool handleMessages(const std::vector<OscMessage>& messages, in_addr client,
+                        const FakeLiveServer& owner) {
+        for (size_t i = 0; i < messages.size(); ++i) {
+            const OscMessage& message = messages[i];
+            if (options.log_requests) {
+                log->info("{}", message.toString());
+            }
+            if (message.address == "/fake/dump") {
+                handleDump(message, client, owner);
+                continue;
+            }
+            if (message.address == "/fake/resume") {
+                resume(client, owner);
+                continue;
+            }
+            HandleResult result;
+            {
+                std::lock_guard lock(set_mutex);
+                result = emulator.handle(message);
+            }
+            bool aborted = result.aborts_drain;
+            const bool was_stalled = stalled;
+            if (result.parameters_set > 0) {
+                const int64_t before = parameters_set.fetch_add(result.parameters_set);
+                afterSets(before, before + result.parameters_set);
+            }
+            if (result.reply && !sendReply(*result.reply, client)) {
+                result.errors.push_back("Error handling OSC message: [Errno 40] Message too long");
+                aborted = true;
+            }
+            for (const auto& text : result.errors) {
+                sendError(text);
+            }
+            if (result.reload) {
+                sendStartup();
+            }
+            if (aborted) {
+                return false; // the rest waits for the next tick
+            }
+            if (stalled && !was_stalled && i + 1 < messages.size()) {
+                held.push_back(
+                    Held{{messages.begin() + static_cast<std::ptrdiff_t>(i) + 1, messages.end()},
+                         client});
+                return true;
+            }
+        }
+        return true;
+    }
+
     // One tick: drain the socket until it is empty or a handler raises.
     void drain(const FakeLiveServer& owner) {
         std::vector<char> buffer(65536);
@@ -281,38 +370,12 @@ struct FakeLiveServer::Impl {
                 log->warn("ignored a datagram of {} bytes: {}", n, messages.status().message());
                 continue;
             }
-            for (const auto& message : *messages) {
-                if (options.log_requests) {
-                    log->info("{}", message.toString());
-                }
-                if (message.address == "/fake/dump") {
-                    handleDump(message, from.sin_addr, owner);
-                    continue;
-                }
-                HandleResult result;
-                {
-                    std::lock_guard lock(set_mutex);
-                    result = emulator.handle(message);
-                }
-                bool aborted = result.aborts_drain;
-                if (result.parameters_set > 0) {
-                    const int64_t before = parameters_set.fetch_add(result.parameters_set);
-                    afterSets(before, before + result.parameters_set);
-                }
-                if (result.reply && !sendReply(*result.reply, from.sin_addr)) {
-                    result.errors.push_back(
-                        "Error handling OSC message: [Errno 40] Message too long");
-                    aborted = true;
-                }
-                for (const auto& text : result.errors) {
-                    sendError(text);
-                }
-                if (result.reload) {
-                    sendStartup();
-                }
-                if (aborted) {
-                    return; // the rest waits for the next tick
-                }
+            if (stalled && !onlyTestHooks(*messages)) {
+                held.push_back(Held{std::move(*messages), from.sin_addr});
+                continue;
+            }
+            if (!handleMessages(*messages, from.sin_addr, owner)) {
+                return; // the rest waits for the next tick
             }
         }
     }

@@ -19,8 +19,14 @@
 //    restart_after_sets (after the Nth applied parameter value: /live/startup,
 //    values reloaded from the set with restart_reset_values), delete_device
 //    "Track/Device" after delete_after_sets applied values;
+//  - stall_after_sets N: after the Nth applied parameter value (the rest of
+//    its datagram included) every request is held, unanswered, until the
+//    test hook "/fake/resume", which handles the held ones in arrival order
+//    and replies ("ok", number held): a client caught mid-apply for as long
+//    as a test needs (e.g. to kill it there);
 //  - "/fake/dump [path]" writes the current set (LiveSet JSON with value
-//    strings) to path or dump_state_path and replies ("ok", path).
+//    strings) to path or dump_state_path and replies ("ok", path); it is
+//    answered during a stall.
 //  - undecodable datagrams are logged and ignored.
 //
 // Threads: run() blocks on the calling thread and owns the socket and the
@@ -53,6 +59,7 @@ struct FakeLiveOptions {
     bool restart_reset_values = false;
     std::string delete_device; // "Track Name/Device Name"; empty = never
     int delete_after_sets = 0;
+    int stall_after_sets = 0; // 0 = never; else hold requests until /fake/resume
     size_t reply_limit_bytes = live::kMaxDatagramBytes;
     std::string ready_file;      // "port\n" written once bound
     std::string dump_state_path; // default path for /fake/dump (main also dumps on exit)

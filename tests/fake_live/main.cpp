@@ -34,6 +34,9 @@ int main(int argc, char** argv) {
                    "\"Track Name/Device Name\" to delete after --delete-after-sets sets");
     app.add_option("--delete-after-sets", options.delete_after_sets,
                    "applied parameter sets before --delete-device happens");
+    app.add_option("--stall-after-sets", options.stall_after_sets,
+                   "after the Nth applied parameter set, hold every request unanswered until "
+                   "/fake/resume (test hooks still answered)");
     app.add_option("--reply-limit-bytes", options.reply_limit_bytes,
                    "largest reply datagram; larger ones fail with 'Message too long'")
         ->capture_default_str();

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """styledna-fake-live as a process: ready file, a reply on the reply port,
-/fake/dump, exit 0 and a dump on SIGTERM, exit 2 on a taken port.
+/fake/dump, exit 0 and a dump on SIGTERM, exit 2 on a taken port, a stall
+(--stall-after-sets) and /fake/resume.
 
     test_fake_live_cli.py BINARY SET.json WORKDIR
 """
@@ -74,7 +75,56 @@ def main():
     assert code == 0, code
     state = json.load(open(dump))
     assert state["tracks"][1]["devices"][1]["parameters"][27]["value_string"] == "4.00 dB"
+    check_stall(binary, set_path, workdir)
     print("test_fake_live_cli: ok")
+
+
+def check_stall(binary, set_path, workdir):
+    """--stall-after-sets 1: the first set lands, later requests wait unanswered
+    (test hooks still answered) until /fake/resume handles them in order."""
+    ready, dump = os.path.join(workdir, "ready-stall"), os.path.join(workdir, "dump-stall.json")
+    for path in (ready, dump):
+        if os.path.exists(path):
+            os.remove(path)
+    replies = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    replies.bind(("127.0.0.1", 0))
+    replies.settimeout(3.0)
+    proc = subprocess.Popen([binary, "--set", set_path, "--port", "0", "--reply-port",
+                             str(replies.getsockname()[1]), "--ready-file", ready,
+                             "--dump-state", dump, "--tick-ms", "20", "--stall-after-sets", "1"])
+    try:
+        deadline = time.time() + 10
+        while not os.path.exists(ready):
+            assert time.time() < deadline, "no ready file"
+            assert proc.poll() is None, "exited early"
+            time.sleep(0.02)
+        to = ("127.0.0.1", int(open(ready).read()))
+        sender = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        sender.sendto(osc("/live/device/set/parameter/value", 1, 1, 27, 4), to)
+        sender.sendto(osc("/live/device/set/parameter/value", 1, 1, 32, 5), to)
+        sender.sendto(osc("/live/song/get/num_tracks"), to)
+
+        def gains():
+            sender.sendto(osc("/fake/dump"), to)
+            assert address_of(replies.recv(65536)) == "/fake/dump"
+            p = json.load(open(dump))["tracks"][1]["devices"][1]["parameters"]
+            return p[27]["value"], p[32]["value"]
+
+        deadline = time.time() + 5
+        while gains()[0] != 4.0:
+            assert time.time() < deadline, "the first set never landed"
+        time.sleep(0.2)  # ten ticks: nothing held may land
+        assert gains() == (4.0, 0.0), gains()
+        sender.sendto(osc("/fake/resume"), to)
+        assert address_of(replies.recv(65536)) == "/live/song/get/num_tracks"
+        resumed = replies.recv(65536)
+        assert address_of(resumed) == "/fake/resume", resumed
+        assert resumed.endswith(struct.pack(">i", 2)), resumed
+        assert gains() == (4.0, 5.0)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        code = proc.wait(timeout=10)
+    assert code == 0, code
 
 
 if __name__ == "__main__":

@@ -167,6 +167,12 @@ class FakeLive:
         with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
             s.sendto(encode("/live/api/reload", []), ("127.0.0.1", self.port))
 
+    def resume(self):
+        """/fake/resume: a stalled emulator (--stall-after-sets) handles what it held."""
+        from fake_able_osc import encode
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            s.sendto(encode("/fake/resume", []), ("127.0.0.1", self.port))
+
     def stop(self):
         if self.proc.poll() is None:
             self.proc.terminate()

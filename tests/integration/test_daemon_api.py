@@ -29,6 +29,19 @@ class ApiTest(DaemonTestCase):
         self.assertEqual(cm.exception.code(), Code.NOT_FOUND, cm.exception.details())
         self.assertIn("no apply journal 'j'", cm.exception.details())
         with self.assertRaises(grpc.RpcError) as cm:
+            self.stub.GetJournal(pb2.GetJournalRequest(journal_id="j"), timeout=RPC_TIMEOUT_S)
+        self.assertEqual(cm.exception.code(), Code.NOT_FOUND, cm.exception.details())
+        self.assertIn("no apply journal 'j'", cm.exception.details())
+        with self.assertRaises(grpc.RpcError) as cm:
+            self.stub.GetJournal(pb2.GetJournalRequest(), timeout=RPC_TIMEOUT_S)
+        self.assertEqual(cm.exception.code(), Code.INVALID_ARGUMENT)
+        with self.assertRaises(grpc.RpcError) as cm:
+            self.stub.ListJournals(pb2.ListJournalsRequest(limit=5000), timeout=RPC_TIMEOUT_S)
+        self.assertEqual(cm.exception.code(), Code.INVALID_ARGUMENT)
+        self.assertIn("1..1000", cm.exception.details())
+        self.assertEqual(len(self.stub.ListJournals(pb2.ListJournalsRequest(),
+                                                    timeout=RPC_TIMEOUT_S).journals), 0)
+        with self.assertRaises(grpc.RpcError) as cm:
             list(self.stub.ApplyFixes(pb2.ApplyFixesRequest(), timeout=RPC_TIMEOUT_S))
         self.assertEqual(cm.exception.code(), Code.INVALID_ARGUMENT)
         self.assertAlive()

@@ -8,7 +8,9 @@ stays up after every one of them.
 import json
 import os
 import shutil
+import signal
 import socket
+import sqlite3
 import subprocess
 import time
 import unittest
@@ -259,6 +261,192 @@ class RestartMidApplyTest(LiveTestCase):
         # the cached set was dropped; the daemon reads Live again and stays up
         _, doc = self.cli_json("live", "show")
         self.assertEqual(len(doc["tracks"]), 5)
+        self.assertAlive()
+
+
+JOURNAL_KEYS = {"journal_id", "plan_id", "created_at", "kind", "state", "message",
+                "change_count", "applied_count", "failed_count", "unconfirmed_count",
+                "unknown_count", "not_sent_count", "sent_count", "pending_count", "entries"}
+ENTRY_KEYS = {"seq", "state", "change_id", "track_index", "track_name", "device_index",
+              "device_name", "device_class", "parameter_index", "parameter_name",
+              "previous_value", "target_value", "display_previous", "display_target",
+              "has_read_back", "read_back_value", "read_back_string", "unit", "error"}
+
+
+class JournalCliTest(LiveTestCase):
+
+    def test_journal_lists_and_shows_an_apply_and_its_undo(self):
+        rc, out, err, _ = self.cli("journal")
+        self.assertEqual(rc, 0, err)
+        self.assertIn("No apply journals yet", out)
+        _, listed = self.cli_json("journal")
+        self.assertEqual(listed, {"journals": []})
+
+        plan_id = self.store(lf.plan("plan-j", [("fix-1", eq_changes())]))
+        _, r = self.cli_json("apply", plan_id)
+        self.assertTrue(r["verified"], r)
+        jid = r["journal_id"]
+
+        _, listed = self.cli_json("journal")
+        self.assertEqual(len(listed["journals"]), 1)
+        j = listed["journals"][0]
+        self.assertEqual(set(j), JOURNAL_KEYS)
+        self.assertEqual((j["journal_id"], j["plan_id"], j["kind"], j["state"]),
+                         (jid, plan_id, "apply", "complete"))
+        self.assertEqual((j["change_count"], j["applied_count"], j["unknown_count"]), (6, 6, 0))
+        self.assertEqual(j["entries"], [], "the list leaves entries out")
+
+        _, shown = self.cli_json("journal", jid)
+        self.assertEqual(set(shown), JOURNAL_KEYS)
+        self.assertEqual(len(shown["entries"]), 6)
+        by_id = {c["change_id"]: c for c in r["applied"]}
+        for e in shown["entries"]:
+            self.assertEqual(set(e), ENTRY_KEYS)
+            c = by_id[e["change_id"]]
+            self.assertEqual(e["state"], "applied")
+            self.assertEqual((e["track_name"], e["device_name"], e["parameter_name"]),
+                             (c["track_name"], c["device_name"], c["parameter_name"]))
+            self.assertEqual(e["previous_value"], c["from_value"])
+            self.assertEqual(e["target_value"], c["to_value"])
+            self.assertEqual(e["display_previous"], c["display_from"])
+            self.assertTrue(e["has_read_back"])
+            self.assertAlmostEqual(e["read_back_value"], c["to_value"], places=5)
+            self.assertEqual(e["read_back_string"], c["read_back_string"])
+            self.assertEqual(e["error"], "")
+
+        rc, out, err, _ = self.cli("journal")
+        self.assertEqual(rc, 0, err)
+        row = next(line for line in out.splitlines() if line.startswith(jid))
+        self.assertIn("complete", row)
+        self.assertIn(plan_id, row)
+        self.assertIn("6 changes: 6 applied", row)
+        rc, out, err, _ = self.cli("journal", jid)
+        self.assertEqual(rc, 0, err)
+        self.assertIn(f"Journal {jid}: apply of plan {plan_id}", out)
+        gain = next(line for line in out.splitlines() if "Bass / EQ Eight / 3 Gain A" in line)
+        self.assertIn("applied", gain)
+        self.assertIn("-4.50", gain)
+        self.assertIn(f"undo with: styledna undo {jid}", out)
+
+        rc, _, err, _ = self.cli("undo", jid)
+        self.assertEqual(rc, 0, err)
+        _, listed = self.cli_json("journal")
+        self.assertEqual([(j["kind"], j["state"]) for j in listed["journals"]],
+                         [("undo", "complete"), ("apply", "undone")], "newest first")
+        self.assertEqual(listed["journals"][1]["journal_id"], jid)
+        _, one = self.cli_json("journal", "--limit", "1")
+        self.assertEqual(len(one["journals"]), 1)
+        rc, out, _, _ = self.cli("journal", jid)
+        self.assertNotIn("undo with", out)
+
+        rc, out, err, _ = self.cli("journal", "j-nope")
+        self.assertNotEqual(rc, 0)
+        self.assertIn("no apply journal 'j-nope'", err)
+        rc, out, err, _ = self.cli("journal", "j-nope", "--json")
+        self.assertNotEqual(rc, 0)
+        self.assertEqual(json.loads(out)["error"]["code"], "NOT_FOUND")
+        self.assertAlive()
+
+
+@NEEDS_EMULATOR
+class DaemonKilledMidApplyTest(LiveTestCase):
+    """kill -9 of stylednad while its apply waits for read-backs: the emulator
+    holds every request after the 2nd applied value (--stall-after-sets), so
+    the daemon is surely mid-apply when it dies."""
+    fake_args = ("--stall-after-sets", "2")
+    # Reads wait for the stalled emulator far longer than the test takes to kill.
+    daemon_args = ("--live-timeout-ms", "10000")
+
+    def test_restart_reports_the_interrupted_journal_and_undo_restores_exactly(self):
+        before = lf.values_of(self.fake.dump())
+        plan_id = self.store(lf.plan("plan-k", [("fix-1", eq_changes())]))
+        apply = subprocess.Popen([CLI, "--socket", self.daemon.socket_path, "--no-autostart",
+                                  "apply", plan_id, "--json"],
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        self.addCleanup(apply.kill)
+        deadline = time.monotonic() + 30
+        while True:
+            changed = [k for k, v in lf.values_of(self.fake.dump()).items() if v != before[k]]
+            if len(changed) >= 2 or time.monotonic() > deadline:
+                break
+            time.sleep(0.05)
+        self.assertEqual(len(changed), 2, f"the emulator stalls after 2 sets\n"
+                                          f"{self.daemon.log_tail()}\n{self.fake.log_tail()}")
+        self.assertIsNone(apply.poll(), "the apply is still waiting for its read-backs")
+        # Every change went out in one batch, journaled "sent" before it did.
+        con = sqlite3.connect(self.daemon.db_path, timeout=10)
+        try:
+            (jid, state), = con.execute("SELECT journal_id, state FROM apply_journals").fetchall()
+        finally:
+            con.close()
+        self.assertEqual(state, "sending")
+        _, entries = lf.journal(self.daemon.db_path, jid)
+        self.assertEqual([e["state"] for e in entries], ["sent"] * 6)
+        _, shown = self.cli_json("journal", jid)
+        self.assertEqual((shown["state"], shown["sent_count"]), ("sending", 6))
+        rc, _, err, _ = self.cli("undo", jid)
+        self.assertNotEqual(rc, 0)
+        self.assertIn(f"journal {jid} is still being applied", err)
+
+        self.daemon.proc.send_signal(signal.SIGKILL)
+        self.daemon.proc.wait(timeout=10)
+        self.daemon.kill()
+        _, apply_err = apply.communicate(timeout=30)
+        self.assertNotEqual(apply.returncode, 0, "the CLI reports the lost daemon")
+        self.assertIn("the daemon stopped during the apply", apply_err)
+        self.assertIn("'styledna journal' shows which changes reached Live", apply_err)
+        # Live (the emulator) still handles what reached it: the held sets land now.
+        self.fake.resume()
+        landed = lf.values_of(self.fake.dump())
+        self.assertEqual(sum(landed[k] != before[k] for k in before), 6)
+
+        old_log = self.daemon.log_path
+        self.daemon = self.start_daemon(extra_args=["--live-port", str(self.live_port),
+                                                    "--osc-reply-port", str(self.reply_port),
+                                                    *self.daemon_args],
+                                        data_dir=self.daemon.data_dir)
+        self.assertNotEqual(self.daemon.log_path, old_log)
+        log = self.daemon.log_tail(200)
+        self.assertIn(f"journal {jid} (apply of plan {plan_id}) interrupted: the daemon stopped "
+                      "during this apply; 0 changes confirmed by read-back, 6 sent but not "
+                      "confirmed (unknown: Live may hold either value), 0 not sent", log)
+
+        _, listed = self.cli_json("journal")
+        self.assertEqual([j["journal_id"] for j in listed["journals"]], [jid])
+        j = listed["journals"][0]
+        self.assertEqual(j["state"], "interrupted")
+        self.assertEqual((j["change_count"], j["applied_count"], j["unknown_count"],
+                          j["not_sent_count"], j["sent_count"]), (6, 0, 6, 0, 0))
+        _, shown = self.cli_json("journal", jid)
+        self.assertEqual(shown["state"], "interrupted")
+        self.assertIn("the daemon stopped during this apply", shown["message"])
+        self.assertIn("6 sent but not confirmed", shown["message"])
+        planned = {c["change_id"]: c for c in eq_changes()}
+        for e in shown["entries"]:
+            self.assertEqual(e["state"], "unknown")
+            self.assertIn("Live may hold the target or the previous value", e["error"])
+            self.assertFalse(e["has_read_back"])
+            key = (e["track_name"], e["device_name"], live_name(e["parameter_name"]))
+            self.assertEqual(lf.float32(e["previous_value"]), before[key])
+            self.assertAlmostEqual(e["target_value"], planned[e["change_id"]]["to_value"],
+                                   places=6)
+        rc, out, err, _ = self.cli("journal", jid)
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(out.count(" unknown "), 6, out)
+        self.assertIn(f"undo with: styledna undo {jid}", out)
+        rc, out, err, _ = self.cli("journal")
+        self.assertIn("6 changes: 0 applied, 6 unknown", out)
+        self.assertIn("interrupted: the daemon stopped during this apply", out)
+
+        rc, out, err, _ = self.cli("undo", jid)
+        self.assertEqual(rc, 0, err + out)
+        self.assertIn("6 reverted, 0 failed, 0 skipped", out)
+        self.assertIn("restored 6 change(s) to the values Live held before the apply "
+                      "(0 confirmed by the apply's read-back, 6 not confirmed", out)
+        self.assertEqual(lf.values_of(self.fake.dump()), before, "undo restores exactly")
+        _, listed = self.cli_json("journal")
+        self.assertEqual([(j["kind"], j["state"]) for j in listed["journals"]],
+                         [("undo", "complete"), ("apply", "undone")])
         self.assertAlive()
 
 
