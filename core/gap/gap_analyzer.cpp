@@ -26,7 +26,9 @@
 //                           stem_section_stats; a stem's spectral centroid and
 //                           roll-off say which instruments play and are never
 //                           evidence; nor is the bass stem in breakdowns and
-//                           buildups, where trance has no bass.
+//                           buildups, where trance has no bass, nor the drums
+//                           stem's kick/bass overlap there (a share of the bass
+//                           stem's 40-120 Hz: the separator's residue).
 //     Numbers: target = median; range = [range_low, range_high] (p10-p90,
 //     widened for few references, feature_stats.hpp); robust scale
 //       s = max(IQR / 1.349, (p90 - p10) / 2.5631, minimumMeaningfulDifference)
@@ -380,9 +382,12 @@ void Analyzer::comparePlace(const std::map<std::string, double>& values, const S
             continue; // a stem's brightness says which instruments play (sound design), not mix
         }
         const bool no_bass_section = section == "breakdown" || section == "buildup";
-        if (no_bass_section &&
-            ((stem.empty() && cls.category == kCategoryLowEnd) || stem == "bass")) {
-            continue; // no bass there in trance: low-end and bass-stem numbers measure noise
+        if (no_bass_section && ((stem.empty() && cls.category == kCategoryLowEnd) ||
+                                stem == "bass" || name == "kick_bass_overlap_db")) {
+            // No bass there in trance: low-end and bass-stem numbers measure
+            // noise, and so does the drums stem's kick/bass overlap (the
+            // bass stem's 40-120 Hz it is a share of is the separator's residue).
+            continue;
         }
         Judged j;
         j.role = FeatureRole::kMix;

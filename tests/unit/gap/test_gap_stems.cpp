@@ -190,3 +190,37 @@ TEST_CASE("stems are judged against the nearest cluster's stem statistics when e
         CHECK(by_profile->severity == Approx(1.0 - std::exp(-0.6 * d * w / 2.5)).margin(1e-9));
     }
 }
+
+TEST_CASE("the drums stem's kick/bass overlap in breakdowns and buildups is never evidence",
+          "[gap][stems]") {
+    // Trance plays no bass there: the overlap is a share of the separator's
+    // residue in the bass stem's 40-120 Hz (learned stems read -10 dB where the
+    // references read 0 dB). In a drop the same numbers are a kick/bass clash.
+    profile::Profile p;
+    p.name = "t";
+    p.stats = {stat("rms_dbfs", "dBFS", -9.0, 0.5, -10.0, -8.0, 0.5)};
+    const auto overlap = stat("kick_bass_overlap_db", "", -25.0, 2.0, -28.0, -22.0, 0.5);
+    for (const std::string label : {"breakdown", "buildup", "drop"}) {
+        p.stem_section_stats["drums"][label] = {overlap};
+    }
+    auto wip = wipWith({{"rms_dbfs", -9.0}});
+    wip.stems.separator = "test";
+    for (const std::string label : {"breakdown", "buildup", "drop"}) {
+        core::Section s;
+        s.label = label;
+        s.values["kick_bass_overlap_db"] = -5.0; // 10 robust units above
+        wip.stems.stems["drums"].sections.push_back(s);
+    }
+    auto r = analyzeGap(wip, p);
+    REQUIRE(r.isOk());
+    int listed = 0;
+    for (const auto& c : r->comparisons) {
+        listed += c.feature == "kick_bass_overlap_db" && c.stem == "drums" ? 1 : 0;
+    }
+    CHECK(listed == 3); // compared and listed in every section
+    const auto* clash = findGap(*r, "kick_bass_clash");
+    REQUIRE(clash != nullptr);
+    REQUIRE(clash->evidence.size() == 1);
+    CHECK(clash->evidence[0].section == "drop");
+    CHECK(clash->evidence[0].stem == "drums");
+}

@@ -75,7 +75,17 @@ renderAndAnalyse(const TrackSpec& spec, const std::string& cache_dir, bool with_
 
 Draw drawFromEnvironment() {
     const char* env = std::getenv("STYLEDNA_GAP_DRAW");
-    return env != nullptr && std::string(env) == "tuning" ? kTuningDraw : kTestDraw;
+    if (env == nullptr || std::string(env).empty()) {
+        return kTestDraw;
+    }
+    for (const auto* draw : {&kTestDraw, &kTuningDraw, &kConfirmDraw}) {
+        if (draw->name == env) {
+            return *draw;
+        }
+    }
+    throw std::invalid_argument(std::string("STYLEDNA_GAP_DRAW=")
+                                    .append(env)
+                                    .append(": no such draw (test, tuning or confirm)"));
 }
 
 std::vector<core::TrackAnalysis>

@@ -8,8 +8,10 @@
 // Draws: a Draw names the seed bases; the quality test asserts on kTestDraw,
 // the method's constants were tuned on kTuningDraw (different seeds, same
 // recipe), so the test checks them on material they were not fitted to.
-// Environment (developers only): STYLEDNA_GAP_DRAW=tuning selects the tuning
-// draw; STYLEDNA_GAP_CACHE=DIR keeps analyses as JSON in DIR between runs;
+// kConfirmDraw (a third set of seeds) confirms a change tuned on kTuningDraw
+// on material neither was fitted to before it is reported on kTestDraw.
+// Environment (developers only): STYLEDNA_GAP_DRAW=tuning / confirm selects
+// that draw; STYLEDNA_GAP_CACHE=DIR keeps analyses as JSON in DIR between runs;
 // STYLEDNA_GAP_STEMS=1 makes the quality test separate stems too.
 
 #include <cstdint>
@@ -30,7 +32,10 @@ struct Draw {
 };
 inline const Draw kTestDraw{"test", 71000, 81000};
 inline const Draw kTuningDraw{"tuning", 91000, 96000};
-Draw drawFromEnvironment(); // kTestDraw unless STYLEDNA_GAP_DRAW=tuning
+inline const Draw kConfirmDraw{"confirm", 131000, 141000};
+// kTestDraw unless STYLEDNA_GAP_DRAW=tuning or confirm; an unknown name throws
+// std::invalid_argument.
+Draw drawFromEnvironment();
 
 // 1.75 minutes: 56 bars at 128-145 BPM, so every style's arrangement holds a
 // 16-bar breakdown (the short_breakdown flaw makes it 8).
