@@ -138,6 +138,8 @@ if m:
     print(f"  conformance to the profile: {m.group(1)} now, {m.group(2)} predicted with these moves")
 PY
 journal=$(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["journal_id"])' "$OUT/wip-apply.json")
+echo "== the apply's journal (what reached Live, kept in SQLite; a crash or a Live restart mid-apply is reported here)"
+"$BIN/styledna" journal "$journal"
 echo "== undo: journal $journal restores the previous values exactly"
 "$BIN/styledna" undo "$journal"
 "$BIN/styledna" --json live show --refresh > "$OUT/live-set-after-undo.json"
