@@ -53,6 +53,20 @@ public:
     // SQLITE_ROW -> true, SQLITE_DONE -> false, else error Status.
     Result<bool> step();
     Status run(); // step to completion, expecting no rows or ignoring them
+    // Steps to completion, calling read(*this) on each row; the first step
+    // error is returned.
+    template <class F> Status forEachRow(F&& read) {
+        while (true) {
+            auto row = step();
+            if (!row) {
+                return row.status();
+            }
+            if (!*row) {
+                return Status::ok();
+            }
+            read(*this);
+        }
+    }
     void reset();
 
     std::string columnText(int col) const;

@@ -166,20 +166,16 @@ Result<std::vector<ProfileRecord>> Store::listProfiles() {
         return stmt.status();
     }
     std::vector<ProfileRecord> out;
-    while (true) {
-        auto row = stmt->step();
-        if (!row) {
-            return row.status();
-        }
-        if (!*row) {
-            break;
-        }
-        out.push_back({stmt->columnText(0),
-                       static_cast<int>(stmt->columnInt(1)),
-                       stmt->columnText(2),
-                       stmt->columnText(3),
-                       {},
-                       {}});
+    if (auto status = stmt->forEachRow([&](const Statement& r) {
+            out.push_back({r.columnText(0),
+                           static_cast<int>(r.columnInt(1)),
+                           r.columnText(2),
+                           r.columnText(3),
+                           {},
+                           {}});
+        });
+        !status.isOk()) {
+        return status;
     }
     return out;
 }
@@ -324,18 +320,14 @@ Result<std::string> Store::integrityCheck() {
         return stmt.status();
     }
     std::string report;
-    while (true) {
-        auto row = stmt->step();
-        if (!row) {
-            return row.status();
-        }
-        if (!*row) {
-            break;
-        }
-        if (!report.empty()) {
-            report += "\n";
-        }
-        report += stmt->columnText(0);
+    if (auto status = stmt->forEachRow([&](const Statement& r) {
+            if (!report.empty()) {
+                report += "\n";
+            }
+            report += r.columnText(0);
+        });
+        !status.isOk()) {
+        return status;
     }
     return report;
 }

@@ -123,24 +123,20 @@ Result<std::optional<JournalRecord>> Store::findJournal(const std::string& journ
         return entries.status();
     }
     entries->bind(1, journal_id);
-    while (true) {
-        auto next = entries->step();
-        if (!next) {
-            return next.status();
-        }
-        if (!*next) {
-            break;
-        }
-        JournalEntryRecord e;
-        e.seq = static_cast<int>(entries->columnInt(0));
-        e.change_json = entries->columnText(1);
-        e.state = entries->columnText(2);
-        e.previous_value = entries->columnDouble(3);
-        e.target_value = entries->columnDouble(4);
-        if (!entries->columnIsNull(5)) {
-            e.read_back_value = entries->columnDouble(5);
-        }
-        j.entries.push_back(std::move(e));
+    if (auto status = entries->forEachRow([&](const Statement& r) {
+            JournalEntryRecord e;
+            e.seq = static_cast<int>(r.columnInt(0));
+            e.change_json = r.columnText(1);
+            e.state = r.columnText(2);
+            e.previous_value = r.columnDouble(3);
+            e.target_value = r.columnDouble(4);
+            if (!r.columnIsNull(5)) {
+                e.read_back_value = r.columnDouble(5);
+            }
+            j.entries.push_back(std::move(e));
+        });
+        !status.isOk()) {
+        return status;
     }
     return std::optional<JournalRecord>(std::move(j));
 }
@@ -157,16 +153,13 @@ Result<std::map<std::string, int>> entryStateCounts(Connection& conn,
     }
     stmt->bind(1, journal_id);
     std::map<std::string, int> counts;
-    while (true) {
-        auto row = stmt->step();
-        if (!row) {
-            return row.status();
-        }
-        if (!*row) {
-            return counts;
-        }
-        counts[stmt->columnText(0)] = static_cast<int>(stmt->columnInt(1));
+    if (auto status = stmt->forEachRow([&](const Statement& r) {
+            counts[r.columnText(0)] = static_cast<int>(r.columnInt(1));
+        });
+        !status.isOk()) {
+        return status;
     }
+    return counts;
 }
 
 std::string plural(int n, const char* one, const char* many) {
@@ -206,22 +199,18 @@ Result<std::vector<JournalSummary>> Store::listJournals(int limit) {
     }
     head->bind(1, static_cast<std::int64_t>(limit));
     std::vector<JournalSummary> out;
-    while (true) {
-        auto row = head->step();
-        if (!row) {
-            return row.status();
-        }
-        if (!*row) {
-            break;
-        }
-        JournalSummary j;
-        j.journal_id = head->columnText(0);
-        j.plan_id = head->columnText(1);
-        j.created_at = head->columnText(2);
-        j.state = head->columnText(3);
-        j.kind = head->columnText(4);
-        j.message = head->columnText(5);
-        out.push_back(std::move(j));
+    if (auto status = head->forEachRow([&](const Statement& r) {
+            JournalSummary j;
+            j.journal_id = r.columnText(0);
+            j.plan_id = r.columnText(1);
+            j.created_at = r.columnText(2);
+            j.state = r.columnText(3);
+            j.kind = r.columnText(4);
+            j.message = r.columnText(5);
+            out.push_back(std::move(j));
+        });
+        !status.isOk()) {
+        return status;
     }
     for (auto& j : out) {
         auto counts = entryStateCounts(m_conn, j.journal_id);
@@ -248,19 +237,15 @@ Result<std::vector<InterruptedJournal>> Store::interruptUnfinishedJournals() {
         return head.status();
     }
     std::vector<InterruptedJournal> out;
-    while (true) {
-        auto row = head->step();
-        if (!row) {
-            return row.status();
-        }
-        if (!*row) {
-            break;
-        }
-        InterruptedJournal j;
-        j.journal_id = head->columnText(0);
-        j.plan_id = head->columnText(1);
-        j.kind = head->columnText(2);
-        out.push_back(std::move(j));
+    if (auto status = head->forEachRow([&](const Statement& r) {
+            InterruptedJournal j;
+            j.journal_id = r.columnText(0);
+            j.plan_id = r.columnText(1);
+            j.kind = r.columnText(2);
+            out.push_back(std::move(j));
+        });
+        !status.isOk()) {
+        return status;
     }
     auto mark = Statement::prepare(
         m_conn, "UPDATE apply_journal_entries SET state = CASE state WHEN 'sent' THEN 'unknown' "
