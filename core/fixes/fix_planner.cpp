@@ -63,6 +63,9 @@ struct Candidate {
     double amount = 0;
     std::string rejection;
     double severity = 0; // of the gap it answers
+    // Conformance change with the fixes chosen before it, at its last try in
+    // the greedy selection (NaN: never tried there).
+    double last_gain = std::nan("");
 };
 
 struct Outcome {
@@ -417,6 +420,7 @@ planFixesWithMoves(const PlanInputs& in) {
                     continue;
                 }
                 const double gain = o.report.conformance_score - conformance;
+                left[i]->last_gain = gain;
                 if (gain > best_gain) {
                     best_gain = gain;
                     best = i;
@@ -550,19 +554,25 @@ planFixesWithMoves(const PlanInputs& in) {
         plan.fixes.push_back(std::move(f));
         planned.push_back({plan.fixes.back().id, moves});
     }
+    // What is left is reported (a valid move left out without a word reads as
+    // a gap the planner never saw), unless the target was reached without it.
+    const bool target_reached = in.target_conformance <= 0 || conformance >= in.target_conformance;
     for (Candidate* c : pool) {
-        if (!c->rejection.empty() || in.target_conformance <= 0) {
+        if (!c->rejection.empty() || in.target_conformance <= 0 || !target_reached) {
             Fix f = c->fix.fix;
-            f.rejection_reason =
-                c->rejection.empty()
-                    ? "no predicted gain in conformance once the fixes before it are in"
-                    : c->rejection;
+            std::string why = "no predicted gain in conformance once the fixes before it are in";
+            if (std::isfinite(c->last_gain) && c->last_gain < 0) {
+                why = "would lower the predicted conformance by " + fmt("%.1f", -c->last_gain) +
+                      " points with the fixes before it (it moves other features away from "
+                      "your references)";
+            }
+            f.rejection_reason = c->rejection.empty() ? why : c->rejection;
             f.changes = changesAt(c->fix, c->amount, in.strength);
             plan.rejected.push_back(std::move(f));
         }
     }
     plan.predicted_conformance = conformance;
-    plan.target_reached = in.target_conformance <= 0 || conformance >= in.target_conformance;
+    plan.target_reached = target_reached;
     if (in.target_conformance > 0) {
         plan.target_note = plan.target_reached
                                ? "target " + fmt("%.0f", in.target_conformance) + " reached with " +
