@@ -108,6 +108,14 @@ struct TranceSidechainParams {
     double band_lo_hz = 200.0;
     double band_hi_hz = 6000.0;
     double alt_band_lo_hz = 1000.0; // second side candidate: alt_band_lo_hz..band_hi_hz
+    // Low band of the mid (bass harmonics above the settled kick), fitted on
+    // the beats where the bass is exposed when the main bands read no duck.
+    double low_band_lo_hz = 100.0;
+    double low_band_hi_hz = 300.0;
+    // A held bass recovers smoothly; a low-band fold the template leaves more
+    // than this unexplained (RMS, dB) is a note pattern (rolling, offbeat,
+    // acid bass gated on the beat), not a duck.
+    double low_max_resid_db = 2.0;
     double side_min_rel_db = -50.0; // use the side signal when its band power is above this re mono
     double pre_ms = 30.0;
     double max_shift_ms = 4.0;
@@ -126,6 +134,7 @@ struct TranceSidechainParams {
 struct TranceSidechainEnvelope {
     std::vector<float> power;        // linear band power per block, mean over kept samples
     std::vector<float> power_alt;    // same, alt_band_lo_hz..band_hi_hz (side only; else empty)
+    std::vector<float> power_low;    // mid, low_band_lo_hz..low_band_hi_hz, every sample (no gate)
     std::vector<std::uint16_t> kept; // samples kept per block (empty: all)
     double block_s = 0.0;
     bool from_side = false;
@@ -149,7 +158,7 @@ struct TranceSidechainResult {
     double rate_per_beat = 0.0;
     double onset_offset_ms = 0.0; // fitted onset relative to the grid beats
     DuckTemplate law;             // the fitted template (release_ms as reported)
-    int band = 0;                 // 0 side (or mono) band, 1 alt side band
+    int band = 0;                 // 0 side (or mono) band, 1 alt side band, 2 low band
     int beats_used = 0;
     std::vector<double> fold_db; // 1 ms lattice from -pre_ms
 };
@@ -162,6 +171,7 @@ struct TranceSidechainResult {
 TranceSidechainResult analyseSidechain(const TranceSidechainEnvelope& env,
                                        const std::vector<double>& beats, double beat_period_s,
                                        const TranceSidechainParams& params,
-                                       const TranceSidechainResult* hint = nullptr);
+                                       const TranceSidechainResult* hint = nullptr,
+                                       const std::vector<double>* exposed_beats = nullptr);
 
 } // namespace styledna::core
