@@ -314,7 +314,7 @@ TranceSidechainResult fitFold(const TranceSidechainEnvelope& env, const std::vec
         const auto ju = static_cast<std::size_t>(j);
         fold[ju] = 10.0 * std::log10((count[ju] > 0 ? sum[ju] / count[ju] : 0.0) + floor);
         // Lattice points the gate left nearly empty are dropped from the fit.
-        coverage[ju] = full > 0 && count[ju] >= params.min_coverage * full ? count[ju] / full : 0.0;
+        coverage[ju] = full > 0 && count[ju] >= params.min_coverage * full ? 1.0 : 0.0;
     }
     res.fold_db = fold;
 
