@@ -255,8 +255,30 @@ Status TranceFamily::process(const AnalysisContext& ctx, TrackFeatures& out) {
             }
         }
     }
-    const auto sc =
-        analyseSidechain(m_last.envelope, beats, m_last.beat_period_s, m_params.sidechain);
+    // Where the bass is exposed: kick bars outside the drops (intro, outro:
+    // kick and bass without the chords), else every kick bar.
+    std::vector<double> exposed;
+    for (const Section& sec : out.sections) {
+        if (sec.label == "drop") {
+            continue;
+        }
+        for (int b = sec.start_bar; b < sec.start_bar + sec.bars && b < nb; ++b) {
+            const auto bi = static_cast<std::size_t>(b);
+            if (m_last.kick_bar[bi]) {
+                exposed.insert(exposed.end(), bars.beats_s[bi].begin(), bars.beats_s[bi].end());
+            }
+        }
+    }
+    if (static_cast<int>(exposed.size()) < m_params.sidechain.min_beats) {
+        exposed.clear();
+        for (std::size_t b = 0; b < bars.size(); ++b) {
+            if (m_last.kick_bar[b]) {
+                exposed.insert(exposed.end(), bars.beats_s[b].begin(), bars.beats_s[b].end());
+            }
+        }
+    }
+    const auto sc = analyseSidechain(m_last.envelope, beats, m_last.beat_period_s,
+                                     m_params.sidechain, nullptr, &exposed);
     m_last.sidechain = sc;
     out.values["sidechain_depth_db"] = sc.depth_db;
     out.values["sidechain_release_ms"] = sc.release_ms;

@@ -12,9 +12,11 @@
 //   length_bars, phrase_alignment, mean_energy_db
 //   series["energy_per_bar_db"], out.sections
 // Sidechain is measured on the drops (bars with a kick after the first bar of
-// each drop, whose crash would disturb the fold); acid where the bass plays
-// without pads (see trance_acid.hpp); supersaw width and detune on the
-// breakdowns (chords alone) when they span >= 4 bars, else the drops.
+// each drop, whose crash would disturb the fold), a bass-only duck on the kick
+// bars outside the drops (bass without chords; see trance_sidechain.hpp); acid
+// where the bass plays without pads (see trance_acid.hpp); supersaw width and
+// detune on the breakdowns (chords alone) when they span >= 4 bars, else the
+// drops.
 //
 // Invalid grid (tempo 0 or no beats, e.g. silence or a beatless track): every
 // grid-based scalar is 0 (depth, release, rate, acid, bar counts, drop gain),

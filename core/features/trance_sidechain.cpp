@@ -33,6 +33,32 @@ constexpr double kMinPlausibleReleaseMs = 15.5; // the template grid starts at 1
 // below 1 / kPlainLawMargin of it (22 %: less lets a hold law fit the
 // sixteenth-note texture of panned plucks on a narrow supersaw).
 constexpr double kPlainLawMargin = 1.22;
+// Behind a kick guard of G ms only templates with release >= this x G are
+// fitted (an exponential law keeps 16 % of its depth at G): a duck that has
+// mostly recovered under the kick cannot be extrapolated back to its peak.
+constexpr double kMinVisibleRelease = 1.25;
+
+// The kick's own energy in a low band (its pitch sweep and body) masks the
+// first tens of ms of a duck there: the fit starts at the fold's minimum (power
+// mean over 5 ms) within the first 3/4 of the beat, where the decaying kick
+// has handed the band over to the recovering duck.
+int kickGuardMs(const std::vector<double>& fold_db, int pre, double period_ms) {
+    const int len = static_cast<int>(fold_db.size());
+    const int last = std::min(len - 3, pre + static_cast<int>(0.75 * period_ms));
+    int arg = pre;
+    double lowest = std::numeric_limits<double>::infinity();
+    for (int j = std::max(2, pre); j <= last; ++j) {
+        double p = 0.0;
+        for (int k = j - 2; k <= j + 2; ++k) {
+            p += std::pow(10.0, fold_db[static_cast<std::size_t>(k)] / 10.0);
+        }
+        if (p < lowest) {
+            lowest = p;
+            arg = j;
+        }
+    }
+    return arg - pre;
+}
 
 struct Fit {
     double sse = 1e300;
@@ -135,6 +161,11 @@ TranceSidechainEnvelope computeSidechainEnvelope(const std::vector<float>& mid,
     if (alt) {
         env.power_alt.assign(env.power.size(), 0.0f);
     }
+    const bool low = params.low_band_lo_hz > 0 && params.low_band_hi_hz > params.low_band_lo_hz &&
+                     params.low_band_hi_hz < 0.45 * rate;
+    if (low) {
+        env.power_low.assign(env.power.size(), 0.0f);
+    }
 
     // Hot samples: the mid within clip_margin_db of its peak (side signal only;
     // on the mono signal the gate would select on the measured signal itself).
@@ -162,14 +193,25 @@ TranceSidechainEnvelope computeSidechainEnvelope(const std::vector<float>& mid,
         BiquadSection::lowpass(std::min(params.band_hi_hz, 0.45 * rate), std::sqrt(0.5), rate);
     BiquadSection hp_alt = BiquadSection::highpass(alt ? params.alt_band_lo_hz : params.band_lo_hz,
                                                    std::sqrt(0.5), rate);
+    // Low band on the mid: 4th-order Butterworth high-pass, 2nd-order low-pass.
+    const double low_lo = low ? params.low_band_lo_hz : 100.0;
+    const double low_hi = low ? params.low_band_hi_hz : 300.0;
+    BiquadSection low_hp1 = BiquadSection::highpass(low_lo, 0.54119610, rate);
+    BiquadSection low_hp2 = BiquadSection::highpass(low_lo, 1.30656296, rate);
+    BiquadSection low_lp = BiquadSection::lowpass(low_hi, std::sqrt(0.5), rate);
 
     for (std::size_t b = 0; b < env.power.size(); ++b) {
         const std::size_t end = std::min(n, (b + 1) * block);
         float acc = 0.0f;
         float acc_alt = 0.0f;
+        float acc_low = 0.0f;
         std::uint16_t kept = 0;
         for (std::size_t i = b * block; i < end; ++i) {
             hot_in_window += isHot(i + reach);
+            if (low) {
+                const float z = low_lp.process(low_hp2.process(low_hp1.process(mid[i])));
+                acc_low += z * z;
+            }
             float y = hp.process(x[i]);
             if (fourth) {
                 y = hp2.process(y);
@@ -193,6 +235,13 @@ TranceSidechainEnvelope computeSidechainEnvelope(const std::vector<float>& mid,
             env.power_alt[b] = kept > 0 ? acc_alt / static_cast<float>(kept) : 0.0f;
             hp_alt.flushDenormals();
         }
+        if (low) {
+            env.power_low[b] =
+                end > b * block ? acc_low / static_cast<float>(end - b * block) : 0.0f;
+            low_hp1.flushDenormals();
+            low_hp2.flushDenormals();
+            low_lp.flushDenormals();
+        }
 
         hp.flushDenormals();
         hp2.flushDenormals();
@@ -203,10 +252,18 @@ TranceSidechainEnvelope computeSidechainEnvelope(const std::vector<float>& mid,
 
 namespace {
 
+// How one band is fitted: the side bands use the clip gate's kept counts and
+// cap the depth at what the fold shows; the low band weighs every block alike
+// and starts its fit where the kick has left the band (see kickGuardMs).
+struct BandFit {
+    bool gated = true;
+    bool kick_guard = false;
+};
+
 TranceSidechainResult fitFold(const TranceSidechainEnvelope& env, const std::vector<float>& power,
                               const std::vector<double>& beats, double beat_period_s,
                               const TranceSidechainParams& params, const DuckTemplate* hint,
-                              double& resid_rms_db) {
+                              const BandFit& band, double& resid_rms_db) {
     TranceSidechainResult res;
     resid_rms_db = std::numeric_limits<double>::infinity();
     if (env.power.empty() || !(env.block_s > 0) || !(beat_period_s > 0.02)) {
@@ -233,7 +290,7 @@ TranceSidechainResult fitFold(const TranceSidechainEnvelope& env, const std::vec
         }
         for (int j = 0; j < len; ++j) {
             const auto bi = static_cast<std::size_t>(std::lround(first + j * 1e-3 / env.block_s));
-            const double k = env.kept.empty() ? 1.0 : env.kept[bi];
+            const double k = env.kept.empty() || !band.gated ? 1.0 : env.kept[bi];
             sum[static_cast<std::size_t>(j)] += k * power[bi];
             count[static_cast<std::size_t>(j)] += k;
         }
@@ -264,7 +321,10 @@ TranceSidechainResult fitFold(const TranceSidechainEnvelope& env, const std::vec
     // Template search: every duck law of the family (see the header) on the
     // 1 ms lattice, two passes with Huber weights.
     const int max_shift = static_cast<int>(std::lround(params.max_shift_ms));
-    const int guard = static_cast<int>(std::lround(params.guard_ms));
+    int guard = static_cast<int>(std::lround(params.guard_ms));
+    if (band.kick_guard) {
+        guard = std::max(guard, kickGuardMs(fold, pre, period_ms));
+    }
     std::vector<double> weights(coverage);
     std::vector<double> basis(fold.size());
     const DuckTemplateTable& table = duckTemplateTable();
@@ -334,7 +394,10 @@ TranceSidechainResult fitFold(const TranceSidechainEnvelope& env, const std::vec
         // texture, and most sidechains follow the plain law).
         Fit plain;
         for (const DuckTemplate& tpl : table.templates()) {
-            if (tpl.release_ms > period_ms - 2.0 || (hint != nullptr && !sameLaw(tpl, *hint))) {
+            // Behind a kick guard only recoveries still visible after it.
+            const bool hidden = band.kick_guard && tpl.release_ms < kMinVisibleRelease * guard;
+            if (hidden || tpl.release_ms > period_ms - 2.0 ||
+                (hint != nullptr && !sameLaw(tpl, *hint))) {
                 continue;
             }
             const bool is_plain = tpl.shape == DuckLaw::kExponential && tpl.attack_ms == 0.0;
@@ -348,7 +411,7 @@ TranceSidechainResult fitFold(const TranceSidechainEnvelope& env, const std::vec
                 }
             }
         }
-        if (plain.sse < 1e300 && plain.sse <= kPlainLawMargin * best.sse) {
+        if (!band.kick_guard && plain.sse < 1e300 && plain.sse <= kPlainLawMargin * best.sse) {
             best = plain;
         }
         best_shift = best.shift;
@@ -393,7 +456,7 @@ TranceSidechainResult fitFold(const TranceSidechainEnvelope& env, const std::vec
         resid_rms_db = sw > 0 ? std::sqrt(swr / sw) : resid_rms_db;
     }
     res.depth_db = std::max(0.0, best.depth);
-    if (env.from_side && res.depth_db > 0.0) {
+    if (env.from_side && band.gated && res.depth_db > 0.0) {
         // The template's peak is an extrapolation through the guard (and,
         // with the plain law, over any attack or hold). On the side signal
         // the fold itself shows the bottom of the duck: cap the depth at the
@@ -455,11 +518,15 @@ TranceSidechainResult fitFold(const TranceSidechainEnvelope& env, const std::vec
 TranceSidechainResult analyseSidechain(const TranceSidechainEnvelope& env,
                                        const std::vector<double>& beats, double beat_period_s,
                                        const TranceSidechainParams& params,
-                                       const TranceSidechainResult* hint) {
-    const std::vector<float>* bands[2] = {&env.power, &env.power_alt};
+                                       const TranceSidechainResult* hint,
+                                       const std::vector<double>* exposed_beats) {
+    const std::vector<float>* bands[3] = {&env.power, &env.power_alt, &env.power_low};
     auto fitBand = [&](int band, const DuckTemplate* law, double& resid) {
+        const bool low = band == 2;
+        const BandFit how{!low, low};
+        const auto& on = low && exposed_beats != nullptr ? *exposed_beats : beats;
         TranceSidechainResult r =
-            fitFold(env, *bands[band], beats, beat_period_s, params, law, resid);
+            fitFold(env, *bands[band], on, beat_period_s, params, law, how, resid);
         r.band = band;
         return r;
     };
@@ -480,8 +547,20 @@ TranceSidechainResult analyseSidechain(const TranceSidechainEnvelope& env,
             resid = resid_alt;
         }
     }
-    const bool significant = res.depth_db >= params.min_significant_db ||
-                             res.depth_db >= params.significance_ratio * resid;
+    bool significant = (res.depth_db >= params.min_significant_db ||
+                        res.depth_db >= params.significance_ratio * resid) &&
+                       res.release_ms > kMinPlausibleReleaseMs;
+    if (!significant && exposed_beats != nullptr && env.power_low.size() == env.power.size()) {
+        double resid_low = 0.0;
+        TranceSidechainResult low = fitBand(2, nullptr, resid_low);
+        if (resid_low <= params.low_max_resid_db && low.depth_db >= params.min_significant_db &&
+            low.depth_db >= params.significance_ratio * resid_low &&
+            low.release_ms > kMinPlausibleReleaseMs) {
+            res = low;
+            resid = resid_low;
+            significant = true;
+        }
+    }
     if (!significant) {
         const int beats_used = res.beats_used;
         res = TranceSidechainResult{};

@@ -183,6 +183,7 @@ void bassSidechain(const TrackFeatures& mix, StemJob& job) {
     sc.band_lo_hz = 40.0;
     sc.band_hi_hz = 400.0;
     sc.side_min_rel_db = 1e9; // mono path: the bass's side is not what is ducked
+    sc.low_band_lo_hz = 0.0;  // no low-band candidate on a stem (no exposed beats)
     const AudioBuffer& audio = *job.audio;
     if (!mix.grid.valid() || audio.frames() == 0 || audio.numChannels() == 0) {
         measureSidechain({}, mix, sc, job);
@@ -198,7 +199,8 @@ void bassSidechain(const TrackFeatures& mix, StemJob& job) {
 // The other stem's sidechain: the trance family's side-or-mono decision on
 // the scan's decision powers, then its envelope at the full rate.
 void otherSidechain(const TrackFeatures& mix, StemJob& job) {
-    const TranceSidechainParams sc;
+    TranceSidechainParams sc;
+    sc.low_band_lo_hz = 0.0; // no low-band candidate on a stem (no exposed beats)
     const AudioBuffer& audio = *job.audio;
     if (!mix.grid.valid() || audio.frames() == 0 || audio.numChannels() == 0) {
         measureSidechain({}, mix, sc, job);

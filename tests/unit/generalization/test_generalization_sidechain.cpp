@@ -38,7 +38,7 @@ void print(const char* what, const std::map<std::string, Tally>& m) {
 struct Figures {
     Tally all;
     std::map<std::string, Tally> by_shape, by_source, by_bus;
-    int strong = 0, strong_zero = 0, clean = 0, clean_ok = 0;
+    int strong = 0, strong_zero = 0, strong_zero_bass_only = 0, clean = 0, clean_ok = 0;
 };
 
 // Scores every track of `set` (printing a line each and the summary).
@@ -61,6 +61,7 @@ Figures score(const std::vector<test::WideTrack>& set, const char* label) {
         if (truth_depth >= 2.0) {
             ++f.strong;
             f.strong_zero += depth <= 0.0;
+            f.strong_zero_bass_only += depth <= 0.0 && sc.bus == core::DuckBus::kBassOnly;
         }
         if (truth_depth < 1.0) {
             continue; // below 1 dB the issue scores only "not invented"
@@ -100,14 +101,16 @@ TEST_CASE("wide sidechain: depth within 1.5 dB and release within 30 %, none mis
           "invented",
           "[generalization][sidechain]") {
     auto f = score(test::wideSet(core::SynthVariety::kWideSidechain), "WIDE SIDECHAIN");
-    // Measured: depth 22/30, release 24/30, below the issue's 90 % target.
-    // A duck on the bass alone (bus bass_only, 4 tracks) is not seen in the
-    // mix at all (see trance_sidechain.hpp); it needs the bass stem. These
-    // assertions keep what holds today from regressing.
+    // Measured: depth 24/30, release 26/30 (held out: 27/30, 23/30), below
+    // the issue's 90 %. A duck on the bass alone is read from the low band of
+    // the kick bars without chords (trance_sidechain.hpp) when its recovery
+    // outlasts the kick there (2 of 4 here, 5 of 7 held out); the others read
+    // 0. Thresholds: what holds, less one track.
     REQUIRE(f.all.n >= 25);
-    CHECK(f.all.depth_ok >= 0.7 * f.all.n);
-    CHECK(f.all.release_ok >= 0.75 * f.all.n);
-    CHECK(f.strong_zero <= f.by_bus["bass_only"].n);
+    CHECK(f.all.depth_ok >= 0.75 * f.all.n);
+    CHECK(f.all.release_ok >= 0.83 * f.all.n);
+    CHECK(f.strong_zero == f.strong_zero_bass_only); // only a bass-only duck may be missed
+    CHECK(f.strong_zero_bass_only <= f.by_bus["bass_only"].n / 2 + 1);
     CHECK(f.clean_ok == f.clean);
 }
 
