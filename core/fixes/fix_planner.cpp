@@ -91,8 +91,27 @@ public:
     // pushed: a mix comparison in range before that the moves take out of it
     // with a severity of at least max(medium, 0.75 x the severity of the gap
     // being fixed): the move would trade its gap for one about as bad.
+    // The features a gap's evidence names (any section or stem): the moves
+    // that answer it may move them anywhere; the score judges the net effect.
+    std::set<std::string> gapFeatures(const std::string& gap_id) const {
+        std::set<std::string> out;
+        for (const auto& g : m_in.report->gaps) {
+            if (g.id == gap_id) {
+                out.insert(g.feature);
+                for (const auto& e : g.evidence) {
+                    out.insert(e.feature);
+                }
+            }
+        }
+        return out;
+    }
+
+    // own: the answered gaps' features (gapFeatures), never "pushed": a
+    // bass mono that makes the buildup's low end more mono than the references'
+    // is the same cause the move answers, and the conformance score weighs it
+    // against the sections it fixes; validation guards the other features.
     Outcome evaluate(const std::vector<Move>& moves, double fixing_severity,
-                     bool stems = false) const {
+                     const std::set<std::string>& own, bool stems = false) const {
         Outcome out;
         auto r = gap::analyzeGap(predicted(moves, stems), *m_in.profile, m_options);
         if (!r.isOk()) {
@@ -102,7 +121,8 @@ public:
         out.report = std::move(r).value();
         for (const auto& c : out.report.comparisons) {
             auto it = m_before.find(keyOf(c));
-            if (!c.stem.empty() || it == m_before.end() || !it->second.in_range) {
+            if (!c.stem.empty() || it == m_before.end() || !it->second.in_range ||
+                own.count(c.feature) != 0) {
                 continue;
             }
             if (!c.in_range &&
@@ -133,7 +153,9 @@ public:
             CandidateFix shaped = withShape(c, kind, hz);
             const auto moves = movesAt(shaped, probe, 1.0);
             const double gain = sign * (comparedValue(moves, t) - t.wip_value);
-            const double score = gain - (evaluate(moves, severity).pushed.empty() ? 0.0 : 1e6);
+            const double score =
+                gain -
+                (evaluate(moves, severity, gapFeatures(c.fix.gap_id)).pushed.empty() ? 0.0 : 1e6);
             if (score > best_score) {
                 best_score = score;
                 best = std::move(shaped);
@@ -265,7 +287,8 @@ planFixesWithMoves(const PlanInputs& in) {
             cand.amount =
                 tuned * share +
                 (1 - share) * (cand.fix.amount_unit == "%" ? cand.fix.from_width_percent : 0);
-            const Outcome o = planner.evaluate(movesAt(cand.fix, cand.amount, 1.0), cand.severity);
+            const Outcome o = planner.evaluate(movesAt(cand.fix, cand.amount, 1.0), cand.severity,
+                                               planner.gapFeatures(cand.fix.fix.gap_id));
             cand.rejection = o.pushed.empty() ? "" : "would push " + o.pushed;
             const double after = valueAt(
                 planner.predicted(movesAt(cand.fix, cand.amount, 1.0), !cand.fix.tune.stem.empty()),
@@ -387,6 +410,17 @@ planFixesWithMoves(const PlanInputs& in) {
             --i;
         }
     }
+    // The features the chosen fixes (and `next`, when given) answer.
+    auto ownOf = [&](const std::vector<Candidate*>& chosen_so_far, const Candidate* next) {
+        std::set<std::string> own;
+        for (const Candidate* c : chosen_so_far) {
+            own.merge(planner.gapFeatures(c->fix.fix.gap_id));
+        }
+        if (next != nullptr) {
+            own.merge(planner.gapFeatures(next->fix.fix.gap_id));
+        }
+        return own;
+    };
     // Greedy selection at `strength` over `pool` (what is left stays in it),
     // then the joint re-tune of the chosen amounts when `retune`.
     auto select = [&](double strength, std::vector<Candidate*>& left, bool retune) {
@@ -413,7 +447,7 @@ planFixesWithMoves(const PlanInputs& in) {
                 for (const auto& m : movesAt(left[i]->fix, left[i]->amount, strength)) {
                     moves.push_back(m);
                 }
-                Outcome o = planner.evaluate(moves, left[i]->severity);
+                Outcome o = planner.evaluate(moves, left[i]->severity, ownOf(chosen, left[i]));
                 if (!o.pushed.empty()) {
                     left[i]->rejection =
                         "together with the fixes before it, would push " + o.pushed;
@@ -437,7 +471,7 @@ planFixesWithMoves(const PlanInputs& in) {
                     for (const auto& m : movesAt(left[i]->fix, left[i]->amount, strength)) {
                         moves.push_back(m);
                     }
-                    Outcome o = planner.evaluate(moves, left[i]->severity);
+                    Outcome o = planner.evaluate(moves, left[i]->severity, ownOf(chosen, left[i]));
                     if (o.pushed.empty() && o.report.conformance_score >= conformance - kMaxLoss) {
                         best = i;
                         best_gain = o.report.conformance_score - conformance;
@@ -476,7 +510,8 @@ planFixesWithMoves(const PlanInputs& in) {
         };
         double joint_score =
             chosen.size() > 1
-                ? planner.evaluate(jointMoves(chosen.size()), 0).report.conformance_score
+                ? planner.evaluate(jointMoves(chosen.size()), 0, ownOf(chosen, nullptr))
+                      .report.conformance_score
                 : 0.0;
         for (std::size_t k = 0; k < chosen.size() && chosen.size() > 1; ++k) {
             Candidate& c = *chosen[k];
@@ -489,7 +524,7 @@ planFixesWithMoves(const PlanInputs& in) {
             for (const auto& m : movesAt(c.fix, retuned, 1.0)) {
                 moves.push_back(m);
             }
-            const Outcome o = planner.evaluate(moves, c.severity);
+            const Outcome o = planner.evaluate(moves, c.severity, ownOf(chosen, nullptr));
             if (o.pushed.empty() && o.report.conformance_score >= joint_score) {
                 c.amount = retuned;
                 joint_score = o.report.conformance_score;
@@ -523,7 +558,7 @@ planFixesWithMoves(const PlanInputs& in) {
         Candidate& c = *cp;
         const auto moves = movesAt(c.fix, c.amount, in.strength);
         chosen_moves.insert(chosen_moves.end(), moves.begin(), moves.end());
-        Outcome best_outcome = planner.evaluate(chosen_moves, c.severity, true);
+        Outcome best_outcome = planner.evaluate(chosen_moves, c.severity, {}, true);
         const double best_gain = best_outcome.report.conformance_score - conformance;
         Fix f = c.fix.fix;
         f.id = "fix-" + std::to_string(plan.fixes.size() + 1);

@@ -229,7 +229,7 @@ void eqMove(CandidateFix& c, const MapContext& ctx,
     }
 }
 
-gap::Comparison tuneComparison(const gap::Gap& g, bool headline) {
+gap::Comparison tuneComparison(const gap::Gap& g, bool headline, bool stems_simulated) {
     // The headline, what the report told the producer, when the simulator
     // predicts it; ducks per beat follow the duck's depth, tuned on that.
     for (const auto& e : g.evidence) {
@@ -246,7 +246,8 @@ gap::Comparison tuneComparison(const gap::Gap& g, bool headline) {
                     }
                 }
             }
-            if (!e.in_range && movable(e) && predictsFeature(e.feature, e.stem)) {
+            if (!e.in_range && movable(e) && predictsFeature(e.feature, e.stem) &&
+                (e.stem.empty() || stems_simulated)) {
                 return e;
             }
             break;

@@ -49,7 +49,11 @@ void eqMove(CandidateFix& c, const MapContext& ctx,
 
 // The comparison a gap's amount is tuned on: the headline when the simulator
 // predicts it (ducks per beat: the duck's depth), else principalFeatures'
-// preference. headline false: skip the headline.
-gap::Comparison tuneComparison(const gap::Gap& g, bool headline = true);
+// preference. headline false: skip the headline. stems_simulated false: the
+// simulator has no stem spectra (the report's stems came from a separator the
+// plan did not get), so a stem headline cannot be predicted and the mix's
+// comparison is tuned on instead.
+gap::Comparison tuneComparison(const gap::Gap& g, bool headline = true,
+                               bool stems_simulated = true);
 
 } // namespace styledna::fixes

@@ -14,7 +14,8 @@ std::vector<CandidateFix> mapGap(const gap::Gap& g, const MapContext& ctx) {
     c.fix.gap_id = g.id;
     c.fix.gap_feature = g.feature;
     c.fix.category = g.category;
-    c.tune = tuneComparison(g);
+    const bool stems_simulated = ctx.sim != nullptr && !ctx.sim->stems.empty();
+    c.tune = tuneComparison(g, true, stems_simulated);
     const double excess = std::abs(c.tune.delta);
     double directness = 0.9;
     const std::string& id = g.id;
@@ -264,7 +265,7 @@ std::vector<CandidateFix> mapGap(const gap::Gap& g, const MapContext& ctx) {
     if (!c.tune.stem.empty() && std::none_of(c.moves.begin(), c.moves.end(), [&](const Move& m) {
             return m.signal == "mix" || m.signal == c.tune.stem;
         })) {
-        c.tune = tuneComparison(g, false);
+        c.tune = tuneComparison(g, false, stems_simulated);
     }
     if (id == "low_mid_buildup" && !c.moves.empty()) {
         // The pads share the band: the same bell on them too, for the planner
