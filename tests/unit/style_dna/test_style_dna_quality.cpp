@@ -258,6 +258,16 @@ TEST_CASE("style DNA: similarity and clusters hold today's figures", "[style_dna
 
 // The issue's acceptance figures; not met yet (see the closing note: the
 // synthesizer's styles overlap in tempo and sound design), so hidden from CI.
+// What the descriptors carry (measured on the dumps of tuning draw 52000 and
+// this draw, with the styles known): outside tempo, 80-98 % of each block's
+// variance over segments lies within tracks (sections), so track means differ
+// little; tempo alone (5 nearest tempi) reaches P@5 0.71 / 0.76, tempo plus
+// integrated loudness from the features 0.85 / 0.86; per-dimension weights
+// fitted with the labels (Fisher ratio) on the backbone 0.83 / 0.75. On the
+// backbone (0.75 on draw 52000), within-track whitening (LDA on track
+// identity) gave 0.61-0.68 and between-track standardisation 0.66; median,
+// interquartile-mean or loudest-half pooling of the segments moved the mean
+// of four tuning draws by +0.02-0.03.
 TEST_CASE("style DNA: the issue's precision and cluster targets", "[style_dna][.quality]") {
     const auto& f = figures();
     CHECK(f.p5_trained >= 0.9);
