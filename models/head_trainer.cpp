@@ -137,12 +137,12 @@ struct RowSet {
     int size() const { return static_cast<int>(labels.size(0)); }
 };
 
-RowSet makeRowSet(const HeadTrainingData& d, const std::vector<int>& rows) {
+RowSet makeRowSet(const HeadTrainingData& d, const std::vector<int>& rows, bool augmented) {
     const auto n = static_cast<std::int64_t>(rows.size());
     const auto dim = static_cast<std::size_t>(d.dim);
     RowSet set;
     set.x = torch::empty({n, d.dim}, torch::kFloat32);
-    if (!d.x_augmented.empty()) {
+    if (augmented && !d.x_augmented.empty()) {
         set.x_augmented = torch::empty({n, d.dim}, torch::kFloat32);
     }
     set.labels = torch::empty({n}, torch::kInt64);
@@ -371,11 +371,11 @@ core::Result<embed::HeadWeights> train(const HeadTrainingData& data, const HeadT
         return core::invalidArgument("head training: the rows span fewer than two classes; "
                                      "a triplet loss needs at least two");
     }
-    const RowSet training = makeRowSet(data, split.train_rows);
+    const RowSet training = makeRowSet(data, split.train_rows, p.augmented_positives);
     std::optional<Validation> validation;
     if (!split.validation_rows.empty() && distinctClasses(data, split.validation_rows) >= 2) {
         validation.emplace();
-        validation->rows = makeRowSet(data, split.validation_rows);
+        validation->rows = makeRowSet(data, split.validation_rows, p.augmented_positives);
         std::mt19937_64 rng(data.seed ^ kValidationSalt);
         for (int i = 0; i < kValidationBatches; ++i) {
             validation->batches.push_back(

@@ -259,3 +259,26 @@ TEST_CASE("Head training rejects unusable data and params", "[models][trainer][e
     CHECK(report.best_epoch == report.epochs);
     CHECK(report.epochs == p.max_epochs);
 }
+
+TEST_CASE("Augmented views join the batches only with augmented_positives", "[models][trainer]") {
+    const auto data = makeSynthetic(4, 3, 0, 10, 40, 21).train;
+    auto without_views = data;
+    without_views.x_augmented.clear();
+    auto params = quickParams();
+    REQUIRE(params.augmented_positives); // the default (see head_trainer.hpp)
+    auto a = models::trainProjectionHead(data, params, nullptr);
+    auto b = models::trainProjectionHead(without_views, params, nullptr);
+    REQUIRE(a.isOk());
+    REQUIRE(b.isOk());
+    // On: the views are trained on, so the weights differ from a run without them.
+    CHECK(a->w1 != b->w1);
+    params.augmented_positives = false;
+    auto c = models::trainProjectionHead(data, params, nullptr);
+    auto d = models::trainProjectionHead(without_views, params, nullptr);
+    REQUIRE(c.isOk());
+    REQUIRE(d.isOk());
+    // Off: the views are ignored; the run is the one without them, bit for bit.
+    CHECK(c->w1 == b->w1);
+    CHECK(c->w2 == b->w2);
+    CHECK(d->w1 == b->w1);
+}

@@ -12,9 +12,18 @@
 //   - a per-style profile's median tempo within 1 BPM of the truth's median;
 //   - two builds with the same seed give the identical profile document.
 // Figures are printed (WARN) for the closing note.
+// Tuning (hidden cases, never in CI): STYLEDNA_STYLE_DNA_SEED_BASE=N draws
+// another library (seeds N + 100 style + i; the suite's draw is 31000), so a
+// change is tuned on one draw and reported on this one. "[.tuning]" prints
+// the figures of several build seeds and their mean (one seed's figures vary
+// by +-0.05 and more: 16 queries, 38 training tracks); its env variables:
+// STYLEDNA_TUNE_SEEDS (3), STYLEDNA_TUNE_AUGMENTED (0/1: the trainer's
+// augmented_positives), STYLEDNA_TUNE_MARGIN, STYLEDNA_TUNE_P, STYLEDNA_TUNE_K
+// (trainer defaults). "[.debug]" dumps the draw's embeddings.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <cstdlib>
 #include <map>
 #include <set>
 #include <string>
@@ -38,6 +47,16 @@ constexpr int kQueriesPerStyle = 4;
 constexpr double kMinutes = 1.0;
 constexpr std::uint64_t kSeedBase = 31000;
 
+// The draw: kSeedBase unless STYLEDNA_STYLE_DNA_SEED_BASE names another (a
+// tuning draw, so changes are tuned on other tracks than the ones reported).
+std::uint64_t seedBase() {
+    static const std::uint64_t base = [] {
+        const char* env = std::getenv("STYLEDNA_STYLE_DNA_SEED_BASE");
+        return env && *env ? std::stoull(env) : kSeedBase;
+    }();
+    return base;
+}
+
 struct Item {
     std::string style;
     double truth_tempo_bpm = 0;
@@ -56,8 +75,8 @@ const Library& library() {
                                             core::TranceStyle::kTech, core::TranceStyle::kPsy};
         for (int s = 0; s < 4; ++s) {
             for (int i = 0; i < kRefsPerStyle + kQueriesPerStyle; ++i) {
-                const auto seed =
-                    kSeedBase + 100 * static_cast<std::uint64_t>(s) + static_cast<std::uint64_t>(i);
+                const auto seed = seedBase() + 100 * static_cast<std::uint64_t>(s) +
+                                  static_cast<std::uint64_t>(i);
                 auto track = core::renderTrack(
                     core::randomParams(styles[s], seed, kMinutes, {}, core::SynthVariety::kStyle));
                 REQUIRE(track.isOk());
@@ -239,6 +258,16 @@ TEST_CASE("style DNA: similarity and clusters hold today's figures", "[style_dna
 
 // The issue's acceptance figures; not met yet (see the closing note: the
 // synthesizer's styles overlap in tempo and sound design), so hidden from CI.
+// What the descriptors carry (measured on the dumps of tuning draw 52000 and
+// this draw, with the styles known): outside tempo, 80-98 % of each block's
+// variance over segments lies within tracks (sections), so track means differ
+// little; tempo alone (5 nearest tempi) reaches P@5 0.71 / 0.76, tempo plus
+// integrated loudness from the features 0.85 / 0.86; per-dimension weights
+// fitted with the labels (Fisher ratio) on the backbone 0.83 / 0.75. On the
+// backbone (0.75 on draw 52000), within-track whitening (LDA on track
+// identity) gave 0.61-0.68 and between-track standardisation 0.66; median,
+// interquartile-mean or loudest-half pooling of the segments moved the mean
+// of four tuning draws by +0.02-0.03.
 TEST_CASE("style DNA: the issue's precision and cluster targets", "[style_dna][.quality]") {
     const auto& f = figures();
     CHECK(f.p5_trained >= 0.9);
@@ -274,8 +303,17 @@ TEST_CASE("style DNA: the same seed gives the identical profile", "[style_dna][q
     CHECK(profile::profileToJson(a, true).dump() == profile::profileToJson(b, true).dump());
 }
 
+// Writes the draw's embeddings under $STYLEDNA_STYLE_DNA_DUMP_DIR (default
+// /tmp): sd_embed.tsv (style, hash, segment count, pooled track vector),
+// sd_segments.tsv (style, hash, segment index, "orig" | "aug", values: every
+// segment and its augmented view), sd_features.tsv (style, hash, feature,
+// value). Queries follow the references; the first kRefsPerStyle rows of each
+// style are references.
 TEST_CASE("style DNA: dump track embeddings for inspection", "[.debug]") {
-    FILE* f = std::fopen("/tmp/sd_embed.tsv", "w");
+    const char* env = std::getenv("STYLEDNA_STYLE_DNA_DUMP_DIR");
+    const std::string dir = env && *env ? env : "/tmp";
+    FILE* f = std::fopen((dir + "/sd_embed.tsv").c_str(), "w");
+    REQUIRE(f);
     for (const auto* set : {&library().refs, &library().queries}) {
         for (const auto& item : *set) {
             std::fprintf(f, "%s\t%s\t%zu", item.style.c_str(),
@@ -288,23 +326,30 @@ TEST_CASE("style DNA: dump track embeddings for inspection", "[.debug]") {
         }
     }
     std::fclose(f);
-    // Every segment of every track: style, hash, segment index, values.
-    FILE* segs = std::fopen("/tmp/sd_segments.tsv", "w");
+    FILE* segs = std::fopen((dir + "/sd_segments.tsv").c_str(), "w");
+    REQUIRE(segs);
     for (const auto* set : {&library().refs, &library().queries}) {
         for (const auto& item : *set) {
             const auto& segments = item.ref.analysis.embedding.segments;
             for (std::size_t i = 0; i < segments.size(); ++i) {
-                std::fprintf(segs, "%s\t%s\t%zu", item.style.c_str(),
-                             item.ref.analysis.content_hash.c_str(), i);
-                for (float x : segments[i].values) {
-                    std::fprintf(segs, "\t%.6g", x);
+                for (const auto* view : {&segments[i].values, &segments[i].augmented}) {
+                    if (view->empty()) {
+                        continue;
+                    }
+                    std::fprintf(segs, "%s\t%s\t%zu\t%s", item.style.c_str(),
+                                 item.ref.analysis.content_hash.c_str(), i,
+                                 view == &segments[i].values ? "orig" : "aug");
+                    for (float x : *view) {
+                        std::fprintf(segs, "\t%.6g", x);
+                    }
+                    std::fprintf(segs, "\n");
                 }
-                std::fprintf(segs, "\n");
             }
         }
     }
     std::fclose(segs);
-    FILE* g = std::fopen("/tmp/sd_features.tsv", "w");
+    FILE* g = std::fopen((dir + "/sd_features.tsv").c_str(), "w");
+    REQUIRE(g);
     for (const auto* set : {&library().refs, &library().queries}) {
         for (const auto& item : *set) {
             for (const auto& [k, v] : item.ref.analysis.features.values) {
@@ -314,4 +359,41 @@ TEST_CASE("style DNA: dump track embeddings for inspection", "[.debug]") {
         }
     }
     std::fclose(g);
+}
+
+// Mean figures over several build seeds, for tuning (see the header comment).
+TEST_CASE("style DNA: tuning harness", "[.tuning]") {
+    models::HeadTrainingParams params;
+    auto envd = [](const char* name, double fallback) {
+        const char* v = std::getenv(name);
+        return v && *v ? std::stod(v) : fallback;
+    };
+    params.augmented_positives =
+        envd("STYLEDNA_TUNE_AUGMENTED", params.augmented_positives ? 1 : 0) != 0;
+    params.margin = envd("STYLEDNA_TUNE_MARGIN", params.margin);
+    params.k_per_class = static_cast<int>(envd("STYLEDNA_TUNE_K", params.k_per_class));
+    params.p_classes = static_cast<int>(envd("STYLEDNA_TUNE_P", params.p_classes));
+    const int seeds = static_cast<int>(envd("STYLEDNA_TUNE_SEEDS", 3));
+    double sum[6] = {};
+    for (int s = 0; s < seeds; ++s) {
+        for (bool labelled : {false, true}) {
+            profile::BuildOptions options;
+            options.seed = 3 + static_cast<std::uint64_t>(s);
+            options.trainer = models::makeProfileHeadTrainer(params);
+            auto p = profile::buildProfile("quality", references(labelled), options);
+            REQUIRE(p.isOk());
+            const double p5 = trackPrecisionAt5(*p), seg = segmentPrecisionAt5(*p),
+                         ari = clusterAri(*p);
+            WARN("seed " << options.seed << " labelled " << labelled << " P@5 " << p5 << " seg "
+                         << seg << " k=" << p->clusters.size() << " ARI " << ari << " epochs "
+                         << p->head_training.best_epoch << "/" << p->head_training.epochs << " "
+                         << p->head_training.seconds << " s");
+            sum[labelled * 3 + 0] += p5;
+            sum[labelled * 3 + 1] += seg;
+            sum[labelled * 3 + 2] += ari;
+        }
+    }
+    WARN("MEAN unlabelled P@5 " << sum[0] / seeds << " seg " << sum[1] / seeds << " ARI "
+                                << sum[2] / seeds << " | labelled P@5 " << sum[3] / seeds << " seg "
+                                << sum[4] / seeds << " ARI " << sum[5] / seeds);
 }
