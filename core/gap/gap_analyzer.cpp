@@ -30,13 +30,21 @@
 //                           stem's kick/bass overlap there (a share of the bass
 //                           stem's 40-120 Hz: the separator's residue).
 //     Numbers: target = median; range = [range_low, range_high] (p10-p90,
-//     widened for few references, feature_stats.hpp); robust scale
-//       s = max(IQR / 1.349, (p90 - p10) / 2.5631, minimumMeaningfulDifference)
+//     widened for few references, feature_stats.hpp), when narrower than 2 r
+//     widened again to contain target +- r, r = measurementResolution()
+//     (gap_causes.hpp: what the
+//     measurement can resolve; no range is narrower, so references that all
+//     read the same value do not make a reading one step away "out of
+//     range"); robust scale
+//       s = max(IQR / 1.349, (p90 - p10) / 2.5631, r)
 //     (the normal-consistent spread of the quartiles, or of the p10-p90 span
 //     when the tails are heavier than the quartiles say, floored at the
-//     smallest difference a producer can act on: 0.5 dB, 2 % of Hz, 0.02 of
-//     a share, ...); z = (wip - target) / s; distance outside the range in
-//     robust units d = max(range_low - wip, wip - range_high, 0) / s.
+//     resolution: the smallest difference a producer can act on, 0.5 dB, 2 %
+//     of Hz, 0.02 of a share, ..., or a detector's coarser floor, 2 dB for a
+//     sidechain depth the references all read as 0); z = (wip - target) / s;
+//     distance outside the range in robust units
+//     d = max(range_low - wip, wip - range_high, 0) / s (the widened range;
+//     Comparison::range_low/high report it).
 //     Frequencies (unit Hz) are judged in octaves: log2 of the value, the
 //     median and the quantiles (z in those units too).
 //       severity = 1 - exp(-k d (kWeightFloor + (1 - kWeightFloor) w) / kSeverityScale)

@@ -4,6 +4,7 @@
 #include <array>
 #include <cmath>
 
+#include "core/features/trance_sidechain.hpp"
 #include "core/gap/gap_report.hpp"
 
 namespace styledna::gap {
@@ -372,6 +373,17 @@ double minimumMeaningfulDifference(std::string_view feature, std::string_view un
         return 1.0;
     }
     return 0.02;
+}
+
+double measurementResolution(std::string_view feature, std::string_view unit, double target) {
+    const double meaningful = minimumMeaningfulDifference(feature, unit, target);
+    if (feature == "sidechain_depth_db") {
+        const double floor_db = core::TranceSidechainParams{}.min_significant_db;
+        if (std::abs(target) < floor_db) {
+            return std::max(meaningful, floor_db);
+        }
+    }
+    return meaningful;
 }
 
 std::string featureWords(std::string_view feature) {

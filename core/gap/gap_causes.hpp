@@ -59,12 +59,26 @@ Cause namedCause(std::string_view id);
 std::string explainingCause(std::string_view cause_id, std::string_view feature);
 
 // Smallest meaningful difference in a unit, at a typical value `target`
-// (the robust scale's floor): 0.5 dB (dB, dBFS, LUFS, LU, dBTP), 0.1 dB/oct,
+// (measurementResolution() builds on it): 0.5 dB (dB, dBFS, LUFS, LU, dBTP), 0.1 dB/oct,
 // 2 % of |target| for Hz (at least 0.5 Hz), 0.5 BPM, 2 bars, 2 cents, max(2 ms,
 // 5 %) for ms, 0.1 for 1/beat, 1 s; section counts 1; unitless shares 0.02,
 // binary flags 0.5. Without a unit, a name ending in _db / _hz / _ms gives it
 // (stem-only features such as kick_bass_overlap_db).
 double minimumMeaningfulDifference(std::string_view feature, std::string_view unit, double target);
+
+// What a measurement of `feature` at a typical value `target` can resolve: two
+// readings closer than this may be the same sound, so no acceptable range is
+// narrower and no robust scale smaller (gap_compare.hpp acceptableRange(),
+// judge()). It is minimumMeaningfulDifference() (a range then spans at least
+// twice it, the fix_quality tolerance: 1 dB / LU, 4 % for Hz, 0.04 for
+// shares) except where the feature's own detector has a coarser floor:
+//   sidechain_depth_db at a target under TranceSidechainParams::
+//   min_significant_db (2 dB): the detector reports a track's duck under
+//   that as 0, and then none in its sections (trance_sidechain.hpp), so
+//   references that all read 0 dB say "no duck found", i.e. under 2 dB, not
+//   "exactly 0"; from the floor up, fitted depths resolve to the unit's
+//   0.5 dB again.
+double measurementResolution(std::string_view feature, std::string_view unit, double target);
 
 // Plain words for a feature ("low mids (150-400 Hz)", "bass centroid").
 std::string featureWords(std::string_view feature);

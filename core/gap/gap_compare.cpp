@@ -43,19 +43,27 @@ double severityOf(double d, double weight) {
     return 1.0 - std::exp(-d * w / kSeverityScale);
 }
 
+AcceptableRange acceptableRange(const std::string& name, const FeatureStats& s) {
+    const double r = measurementResolution(name, s.unit, s.median);
+    if (s.range_high - s.range_low >= 2.0 * r) {
+        return {s.range_low, s.range_high};
+    }
+    return {std::min(s.range_low, s.median - r), std::max(s.range_high, s.median + r)};
+}
+
 Judgement judge(const std::string& name, double wip, const FeatureStats& s) {
-    const bool log_domain = s.unit == "Hz" && wip > 0 && s.p10 > 0 && s.range_low > 0;
+    const auto range = acceptableRange(name, s);
+    const bool log_domain = s.unit == "Hz" && wip > 0 && s.p10 > 0 && range.low > 0;
     auto t = [&](double v) { return log_domain ? std::log2(std::max(v, 1e-9)) : v; };
-    const double floor = log_domain
-                             ? std::log2(1.0 + minimumMeaningfulDifference(name, s.unit, s.median) /
-                                                   std::max(s.median, 1e-9))
-                             : minimumMeaningfulDifference(name, s.unit, s.median);
+    const double resolution = measurementResolution(name, s.unit, s.median);
+    const double floor =
+        log_domain ? std::log2(1.0 + resolution / std::max(s.median, 1e-9)) : resolution;
     const double scale = robustScale(s, floor, t);
-    const double outside = std::max({t(s.range_low) - t(wip), t(wip) - t(s.range_high), 0.0});
+    const double outside = std::max({t(range.low) - t(wip), t(wip) - t(range.high), 0.0});
     Judgement j;
     j.z = (t(wip) - t(s.median)) / scale;
     j.distance = outside / scale;
-    j.in_range = wip >= s.range_low && wip <= s.range_high;
+    j.in_range = wip >= range.low && wip <= range.high;
     return j;
 }
 
@@ -69,8 +77,9 @@ Comparison compare(const std::string& name, double wip, const FeatureStats& s,
     c.stem = stem;
     c.wip_value = wip - shift;
     c.target_value = s.median;
-    c.range_low = s.range_low;
-    c.range_high = s.range_high;
+    const auto range = acceptableRange(name, s);
+    c.range_low = range.low;
+    c.range_high = range.high;
     c.delta = c.wip_value - s.median;
     c.weight = s.weight;
     c.basis = basis;
@@ -94,7 +103,7 @@ double bandOffset(const std::map<std::string, double>& values, const StatsList* 
             if (const auto* s = findStats(*stats, name)) {
                 double weight = 1.0;
                 if (matching == BandMatching::kSpreadWeightedMedian) {
-                    const double floor = minimumMeaningfulDifference(name, s->unit, s->median);
+                    const double floor = measurementResolution(name, s->unit, s->median);
                     weight = 1.0 / robustScale(*s, floor, [](double x) { return x; });
                 }
                 d.emplace_back(v - s->median, weight);

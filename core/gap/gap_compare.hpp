@@ -30,18 +30,33 @@ bool isTonalBand(const std::string& name);   // "tonal_balance_*"
 // 1 - exp(-d (kWeightFloor + (1 - kWeightFloor) weight) / kSeverityScale).
 double severityOf(double distance, double weight);
 
+// The acceptable range of `s` as a comparison uses it: [range_low,
+// range_high], and when that spans less than 2 r, r = measurementResolution()
+// at the median (gap_causes.hpp), widened to contain median +- r. A range is
+// never narrower than what the feature can resolve: references that all read
+// the same (every outro's sidechain depth 0 dB, a range of 0..0) would
+// otherwise call any reading a resolution step away out of range, and with
+// the scale at its floor, far out. Ranges the references spread at least
+// 2 r wide are unchanged (a breakdown of 16..32 bars stays that).
+struct AcceptableRange {
+    double low = 0, high = 0;
+};
+AcceptableRange acceptableRange(const std::string& name, const profile::FeatureStats& s);
+
 // One value against one set of statistics, in robust units:
-//   s = max(IQR / 1.349, (p90 - p10) / kP10P90Sigmas, minimumMeaningfulDifference);
-//   z = (wip - median) / s; distance = max(range_low - wip, wip - range_high, 0) / s.
-// Frequencies (unit Hz, positive values) are judged in octaves: log2 of the
-// value, the quantiles and the floor (2 % of the median -> log2(1.02)).
+//   s = max(IQR / 1.349, (p90 - p10) / kP10P90Sigmas, measurementResolution);
+//   z = (wip - median) / s; distance = max(low - wip, wip - high, 0) / s
+// with [low, high] = acceptableRange(). Frequencies (unit Hz, positive
+// values) are judged in octaves: log2 of the value, the quantiles, the range
+// and the floor (2 % of the median -> log2(1.02)).
 struct Judgement {
     double z = 0, distance = 0;
     bool in_range = true;
 };
 Judgement judge(const std::string& name, double wip, const profile::FeatureStats& s);
 
-// The Comparison of `wip` against `s` (target = median, range, delta, z,
+// The Comparison of `wip` against `s` (target = median, range =
+// acceptableRange(), delta, z,
 // severity = severityOf(distance x distance_scale, weight)). distance_scale < 1
 // counts the same distance less (sections, stems). shift is removed from the
 // WIP's value before it is judged and reported (the tonal balance's common

@@ -8,6 +8,8 @@
 #include <cmath>
 
 #include "core/gap/gap_analyzer.hpp"
+#include "core/gap/gap_causes.hpp"
+#include "core/gap/gap_compare.hpp"
 #include "unit/gap/gap_fixtures.hpp"
 
 using namespace styledna;
@@ -38,18 +40,74 @@ TEST_CASE("robust z, distance outside the range and severity follow the formula"
     CHECK(r->cluster == -1);
 }
 
-TEST_CASE("the robust scale is floored by the smallest meaningful difference", "[gap]") {
+TEST_CASE("the robust scale and the range are floored by the measurement resolution", "[gap]") {
     profile::Profile p;
     p.name = "t";
-    // All references mono below 120 Hz: no spread, so the 0.02 floor of a share sets the scale.
+    // All references mono below 120 Hz: no spread, so the 0.02 resolution of a share sets
+    // the scale, and the range 0..0 is widened to -0.02..0.02.
     p.stats = {stat("stereo_width_low", "", 0.0, 0.0, 0.0, 0.0, 1.0)};
     auto r = analyzeGap(wipWith({{"stereo_width_low", 0.1}}), p);
     REQUIRE(r.isOk());
     const auto* c = findComparison(*r, "stereo_width_low", "", "profile");
     REQUIRE(c != nullptr);
     CHECK(c->z_score == Approx(5.0).margin(1e-9));
-    CHECK(c->severity == Approx(1.0 - std::exp(-5.0 / 2.5)).margin(1e-9));
+    CHECK(c->range_low == Approx(-0.02).margin(1e-12));
+    CHECK(c->range_high == Approx(0.02).margin(1e-12));
+    // (0.1 - 0.02) / 0.02 = 4 robust units outside.
+    CHECK(c->severity == Approx(1.0 - std::exp(-4.0 / 2.5)).margin(1e-9));
     REQUIRE(findGap(*r, "wide_low_end") != nullptr);
+
+    // Within one resolution step of the median: in range, no severity.
+    auto near = analyzeGap(wipWith({{"stereo_width_low", 0.015}}), p);
+    REQUIRE(near.isOk());
+    const auto* n = findComparison(*near, "stereo_width_low", "", "profile");
+    REQUIRE(n != nullptr);
+    CHECK(n->in_range);
+    CHECK(n->severity == 0.0);
+}
+
+TEST_CASE("a range the references spread wider than the resolution is unchanged", "[gap]") {
+    const auto s = stat("loudness_integrated_lufs", "LUFS", -8.0, 1.0, -10.0, -6.0, 1.0);
+    const auto range = gap::acceptableRange(s.name, s);
+    CHECK(range.low == -10.0);
+    CHECK(range.high == -6.0);
+    // At least 2 x 0.5 LU wide, though one edge is near the median: unchanged.
+    const auto lopsided = stat("loudness_integrated_lufs", "LUFS", -8.0, 0.1, -9.0, -7.8, 1.0);
+    const auto r2 = gap::acceptableRange(lopsided.name, lopsided);
+    CHECK(r2.low == -9.0);
+    CHECK(r2.high == -7.8);
+    // Narrower than 1 LU: widened to contain the median +- 0.5 LU.
+    const auto narrow = stat("loudness_integrated_lufs", "LUFS", -8.0, 0.1, -8.6, -7.9, 1.0);
+    const auto r4 = gap::acceptableRange(narrow.name, narrow);
+    CHECK(r4.low == -8.6);
+    CHECK(r4.high == Approx(-7.5).margin(1e-12));
+    // Hz: 2 % of the median.
+    const auto hz = stat("spectral_centroid_hz", "Hz", 1000.0, 1.0, 995.0, 1004.0, 1.0);
+    const auto r3 = gap::acceptableRange(hz.name, hz);
+    CHECK(r3.low == Approx(980.0).margin(1e-9));
+    CHECK(r3.high == Approx(1020.0).margin(1e-9));
+}
+
+TEST_CASE("sidechain depths all reading 0 dB mean 'under the detector's floor'", "[gap]") {
+    // The detector reports a duck under TranceSidechainParams::min_significant_db (2 dB) as
+    // 0: references that all read 0 dB (outros) give the range -2..2 dB and a 2 dB scale.
+    CHECK(gap::measurementResolution("sidechain_depth_db", "dB", 0.0) == 2.0);
+    CHECK(gap::measurementResolution("sidechain_depth_db", "dB", 7.0) == 0.5);
+    CHECK(gap::measurementResolution("mean_energy_db", "dB", 0.0) == 0.5);
+    const auto s = stat("sidechain_depth_db", "dB", 0.0, 0.0, 0.0, 0.0, 1.0);
+    const auto c = gap::compare(s.name, 3.0, s, "profile", "outro", "");
+    CHECK(c.range_low == -2.0);
+    CHECK(c.range_high == 2.0);
+    CHECK(c.z_score == Approx(1.5).margin(1e-12));
+    CHECK_FALSE(c.in_range);
+    // (3 - 2) / 2 = 0.5 robust units outside: low, where the 0.5 dB floor alone read 6 units.
+    CHECK(c.severity == Approx(1.0 - std::exp(-0.5 / 2.5)).margin(1e-12));
+    CHECK(gap::severityLabel(c.severity) == "low");
+    // A duck the detector does see in drops keeps the unit's 0.5 dB resolution.
+    const auto drop = stat("sidechain_depth_db", "dB", 7.0, 0.0, 7.0, 7.0, 1.0);
+    const auto weak = gap::compare(drop.name, 4.0, drop, "profile", "drop", "");
+    CHECK(weak.range_low == 6.5);
+    CHECK(weak.z_score == Approx(-6.0).margin(1e-12));
 }
 
 TEST_CASE("a flaw masked in the whole mix ranks on its sections, merged into one gap", "[gap]") {

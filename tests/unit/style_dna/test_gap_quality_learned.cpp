@@ -2,14 +2,16 @@
 // unit.gap_quality (gap_quality_run.cpp), every track separated by the learned
 // separator with the committed weights (models/weights/separator_v1.sdnt).
 // Hidden ("[.learned]": test_style_dna "[.learned]"): it passes on the test
-// draw (flaws 28/28, per flaw 4/4; clean WIPs 11/12) but not on the other
-// draws, where the mix-only and DSP-stem paths miss too. Tuning draw
-// (STYLEDNA_GAP_DRAW=tuning): 27/28 (weak_sidechain 3/4: the psy WIP's bright
-// highs and thin low end rank first in the mix itself) and 12/12. Confirm
-// draw (STYLEDNA_GAP_DRAW=confirm): 26/28 (narrow_supersaw 3/4 as mix-only;
-// short_breakdown 3/4: the progressive WIP's bass patch is low-mid heavy, which
-// the learned bass stem shows as the synthesizer's own bass stem does) and
-// clean 9/12 (as mix-only). Runs in ~1-2 min uncached.
+// draw (flaws 28/28, per flaw 4/4; clean WIPs 11/12) and the tuning draw
+// (STYLEDNA_GAP_DRAW=tuning: 28/28, 12/12) but not on the confirm draw
+// (STYLEDNA_GAP_DRAW=confirm): 27/28 and clean 10/12, where the mix-only and
+// DSP-stem paths miss too. There short_breakdown is 3/4 and the clean tech
+// WIP reads "harsh highs": in both the acid's ladder filter self-oscillates
+// at Nyquist in the intro and outro (cutoff x envelope at the synthesizer's
+// 0.42 x rate guard, resonance 0.65-0.84), power above 20 kHz that the spectral
+// centroid counts; the clean psy WIP 141301's intro is brighter than its
+// references', and the tonal balance's band matching reads that as a thinner
+// low band. Runs in ~1-2 min uncached.
 #include <catch2/catch.hpp>
 
 #include "models/separator_learned.hpp"
