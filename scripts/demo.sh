@@ -111,8 +111,22 @@ echo "== re-analysing is a cache hit"
 "$BIN/styledna" status
 
 echo "== a Live set to fix: styledna-fake-live (the AbletonOSC emulator) plays a trance project"
+# The WIP's project: the fixture trance set (8 tracks, stock devices), with
+# Bass Mono switched off on the bass's Utility, which is how its wide low
+# end got in.
+/usr/bin/python3 - tests/fixtures/live/trance_set_live12.json "$OUT/wip-live-set.json" <<'PY'
+import json, sys
+live_set = json.load(open(sys.argv[1]))
+for track in live_set["tracks"]:
+    for device in track["devices"]:
+        for p in device["parameters"]:
+            if (track["name"], device["name"], p["name"]) == ("Bass", "Utility", "Bass Mono"):
+                p["value"] = 0.0
+                p.pop("value_string", None)
+json.dump(live_set, open(sys.argv[2], "w"), indent=1)
+PY
 rm -f "$OUT/fake-live.ready"
-"$BIN/styledna-fake-live" --set tests/fixtures/live/trance_set_live12.json \
+"$BIN/styledna-fake-live" --set "$OUT/wip-live-set.json" \
   --port "$STYLEDNA_LIVE_PORT" --reply-port "$STYLEDNA_OSC_REPLY_PORT" \
   --ready-file "$OUT/fake-live.ready" --dump-state "$OUT/live-set-after-demo.json" &
 fake_live_pid=$!

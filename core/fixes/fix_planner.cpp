@@ -70,8 +70,13 @@ struct Candidate {
 
 struct Outcome {
     gap::GapReport report;
-    std::string pushed; // "" or the first comparison pushed out of range
+    std::string pushed;   // "" or the first comparison pushed out of range
+    double makeup_db = 0; // the level match the report includes (levelMatched)
 };
+
+// Below this, no level match: a tenth of a dB is under what any level
+// feature resolves (gap_causes measurementResolution: 0.5 dB/LU).
+constexpr double kMinMakeupDb = 0.1;
 
 class Planner {
 public:
@@ -110,10 +115,44 @@ public:
     // bass mono that makes the buildup's low end more mono than the references'
     // is the same cause the move answers, and the conformance score weighs it
     // against the sections it fixes; validation guards the other features.
+    // Level matching, as an engineer A/Bs a corrective move: an EQ cut, a
+    // mono bass or a deeper duck also lowers the loudness, and every level
+    // feature (integrated, short-term and momentary loudness, RMS, energy per
+    // section, PLR) would then judge the level, not the move. The makeup is
+    // the master gain that brings the integrated loudness back to where it
+    // was; the plan ends with it as a fix of its own (gap "level_match"), so
+    // what is predicted is what is applied. Moves that include a master gain
+    // (a quiet- or loud-master fix) are not matched: that fix's gain is
+    // tuned with the other moves in place (the joint re-tune) and sets the
+    // level itself.
+    double levelMakeup(const core::TrackAnalysis& a, const std::vector<Move>& moves) const {
+        const auto& before = m_in.wip->features.values;
+        const auto b = before.find("loudness_integrated_lufs");
+        const auto p = a.features.values.find("loudness_integrated_lufs");
+        if (moves.empty() || b == before.end() || p == a.features.values.end() ||
+            !std::isfinite(b->second) || !std::isfinite(p->second)) {
+            return 0;
+        }
+        for (const auto& m : moves) {
+            if (m.kind == MoveKind::kGain && m.signal == "mix") {
+                return 0; // the plan sets the master level itself (jointly re-tuned)
+            }
+        }
+        const double makeup = b->second - p->second;
+        return std::abs(makeup) >= kMinMakeupDb ? makeup : 0.0;
+    }
+
     Outcome evaluate(const std::vector<Move>& moves, double fixing_severity,
                      const std::set<std::string>& own, bool stems = false) const {
         Outcome out;
-        auto r = gap::analyzeGap(predicted(moves, stems), *m_in.profile, m_options);
+        core::TrackAnalysis analysis = predicted(moves, stems);
+        out.makeup_db = levelMakeup(analysis, moves);
+        if (out.makeup_db != 0) {
+            auto matched = moves;
+            matched.push_back({MoveKind::kGain, "mix", 0, out.makeup_db, 0.71, 1, 150});
+            analysis = predicted(matched, stems);
+        }
+        auto r = gap::analyzeGap(analysis, *m_in.profile, m_options);
         if (!r.isOk()) {
             out.pushed = r.status().message();
             return out;
@@ -554,11 +593,13 @@ planFixesWithMoves(const PlanInputs& in) {
     double conformance = plan.conformance_before;
     gap::GapReport current = *in.report;
     std::vector<Move> chosen_moves;
+    double makeup_db = 0;
     for (Candidate* cp : chosen) {
         Candidate& c = *cp;
         const auto moves = movesAt(c.fix, c.amount, in.strength);
         chosen_moves.insert(chosen_moves.end(), moves.begin(), moves.end());
         Outcome best_outcome = planner.evaluate(chosen_moves, c.severity, {}, true);
+        makeup_db = best_outcome.makeup_db;
         const double best_gain = best_outcome.report.conformance_score - conformance;
         Fix f = c.fix.fix;
         f.id = "fix-" + std::to_string(plan.fixes.size() + 1);
@@ -589,6 +630,26 @@ planFixesWithMoves(const PlanInputs& in) {
         plan.fixes.push_back(std::move(f));
         planned.push_back({plan.fixes.back().id, moves});
     }
+    // The level match the predictions above include (Planner::levelMakeup).
+    if (makeup_db != 0) {
+        const CandidateFix lm = levelMatchFix(makeup_db, ctx);
+        Fix f = lm.fix;
+        f.id = "fix-" + std::to_string(plan.fixes.size() + 1);
+        f.strength = 1;
+        f.changes = changesAt(lm, makeup_db, 1.0);
+        const std::string effect = "integrated loudness back to where it was before the moves (" +
+                                   fmt("%+.1f dB", makeup_db) + " on the master)";
+        for (std::size_t j = 0; j < f.changes.size(); ++j) {
+            f.changes[j].change_id = f.id + "." + std::to_string(j + 1);
+            f.changes[j].predicted_effect = effect;
+            f.changes[j].reason = "level match: the fixes above are judged at the loudness "
+                                  "the track had";
+        }
+        f.expected_improvement = 0; // already in the fixes' predictions
+        f.predicted_conformance = conformance;
+        plan.fixes.push_back(std::move(f));
+        planned.push_back({plan.fixes.back().id, movesAt(lm, makeup_db, 1.0)});
+    }
     // What is left is reported (a valid move left out without a word reads as
     // a gap the planner never saw), unless the target was reached without it.
     const bool target_reached = in.target_conformance <= 0 || conformance >= in.target_conformance;
@@ -609,9 +670,12 @@ planFixesWithMoves(const PlanInputs& in) {
     plan.predicted_conformance = conformance;
     plan.target_reached = target_reached;
     if (in.target_conformance > 0) {
+        const bool matched = makeup_db != 0;
+        const std::size_t moves_count = plan.fixes.size() - (matched ? 1 : 0);
         plan.target_note = plan.target_reached
                                ? "target " + fmt("%.0f", in.target_conformance) + " reached with " +
-                                     std::to_string(plan.fixes.size()) + " fix(es): predicted " +
+                                     std::to_string(moves_count) + " fix(es)" +
+                                     (matched ? " and a level match" : "") + ": predicted " +
                                      fmt("%.1f", conformance)
                                : "target " + fmt("%.0f", in.target_conformance) +
                                      " not reachable with mixer moves: best predicted " +

@@ -9,6 +9,46 @@
 
 namespace styledna::fixes {
 
+bool placeMasterGain(CandidateFix& c, const MapContext& ctx, const std::string& verb) {
+    const live::LiveTrack* m = masterTrack(ctx);
+    if (m != nullptr) {
+        if (const auto* eq = findDevice(*m, DeviceKind::kEqEight)) {
+            if (addChange(c, *m, *eq, Param::kEqOutput, 0, AmountUse::kAdd, 1)) {
+                return true;
+            }
+        }
+        if (const auto* u = findDevice(*m, DeviceKind::kUtility)) {
+            if (addChange(c, *m, *u, Param::kUtilityGain, 0, AmountUse::kAdd, 1)) {
+                return false; // Utility's gain curve is derived: read it back
+            }
+        }
+    }
+    const std::string by = formatNumber("%.1f dB", std::abs(c.amount));
+    c.fix.manual_step = m == nullptr ? "AbletonOSC cannot reach the master track: " + verb +
+                                           " the Limiter/gain on the master by " + by +
+                                           " (or name a bus with --master-track)"
+                                     : "add EQ Eight or Utility to " + quotedName(m->name) +
+                                           " and " + verb + " its output by " + by;
+    return true;
+}
+
+CandidateFix levelMatchFix(double makeup_db, const MapContext& ctx) {
+    CandidateFix c;
+    c.fix.gap_id = "level_match";
+    c.fix.gap_feature = "loudness_integrated_lufs";
+    c.fix.category = gap::kCategoryLoudness;
+    c.fix.title = makeup_db > 0 ? "Make up the level the moves take away"
+                                : "Pull back the level the moves add";
+    c.moves.push_back({MoveKind::kGain, "mix", 0, 1, 0.71, 1, 150});
+    c.amount = makeup_db;
+    c.amount_max = 12;
+    c.amount_unit = "dB";
+    c.fixed_amount = true;
+    placeMasterGain(c, ctx, makeup_db > 0 ? "raise" : "lower");
+    c.fix.confidence = c.fix.manual_step.empty() ? 0.9 : 0.6;
+    return c;
+}
+
 std::vector<CandidateFix> mapGap(const gap::Gap& g, const MapContext& ctx) {
     CandidateFix c;
     c.fix.gap_id = g.id;
@@ -229,27 +269,8 @@ std::vector<CandidateFix> mapGap(const gap::Gap& g, const MapContext& ctx) {
         c.amount_max = 12;
         c.amount_unit = "dB";
         c.fix.title = "Raise the master level";
-        const live::LiveTrack* m = masterTrack(ctx);
-        bool placed = false;
-        if (m != nullptr) {
-            if (const auto* eq = findDevice(*m, DeviceKind::kEqEight)) {
-                placed = addChange(c, *m, *eq, Param::kEqOutput, 0, AmountUse::kAdd, 1);
-            }
-            if (!placed) {
-                if (const auto* u = findDevice(*m, DeviceKind::kUtility)) {
-                    placed = addChange(c, *m, *u, Param::kUtilityGain, 0, AmountUse::kAdd, 1);
-                    directness = 0.7; // Utility's gain curve is derived, read it back
-                }
-            }
-        }
-        if (!placed) {
-            c.fix.manual_step =
-                m == nullptr
-                    ? "AbletonOSC cannot reach the master track: raise the Limiter/gain "
-                      "on the master by " +
-                          formatNumber("%.1f dB", c.amount) + " (or name a bus with --master-track)"
-                    : "add EQ Eight or Utility to " + quotedName(m->name) +
-                          " and raise its output by " + formatNumber("%.1f dB", c.amount);
+        if (!placeMasterGain(c, ctx, "raise")) {
+            directness = 0.7;
         }
     } else {
         return {};

@@ -116,6 +116,16 @@ struct MapContext {
     std::set<std::tuple<int, int, int>>* taken_bands = nullptr;
 };
 
+// A gain of c.amount dB on the master: the designated master track's EQ Eight
+// Output, else its Utility Gain (c.changes), else a manual step naming `verb`
+// ("raise" / "lower"). False when the placement is Utility's derived curve.
+bool placeMasterGain(CandidateFix& c, const MapContext& ctx, const std::string& verb);
+
+// The level match a plan ends with (fix_planner.hpp): `makeup_db` of gain on
+// the master so the moves are judged, and heard, at the loudness they started
+// from. gap_id "level_match".
+CandidateFix levelMatchFix(double makeup_db, const MapContext& ctx);
+
 // The features a gap's move is tuned on, in order of preference (the first
 // out-of-range mix comparison among them, whole track before sections; else
 // the gap's first out-of-range mix comparison): the features the simulator
