@@ -147,11 +147,7 @@ public:
         Outcome out;
         core::TrackAnalysis analysis = predicted(moves, stems);
         out.makeup_db = levelMakeup(analysis, moves);
-        if (out.makeup_db != 0) {
-            auto matched = moves;
-            matched.push_back({MoveKind::kGain, "mix", 0, out.makeup_db, 0.71, 1, 150});
-            analysis = predicted(matched, stems);
-        }
+        applyMixGain(analysis, out.makeup_db); // == predicted(moves + the gain)
         auto r = gap::analyzeGap(analysis, *m_in.profile, m_options);
         if (!r.isOk()) {
             out.pushed = r.status().message();

@@ -421,6 +421,40 @@ void predictStems(const SimulationInput& in, const std::vector<Move>& moves, con
 
 } // namespace
 
+void applyMixGain(core::TrackAnalysis& a, double gain_db) {
+    if (gain_db == 0) {
+        return;
+    }
+    auto shift = [gain_db](std::map<std::string, double>& values) {
+        for (const char* f : {"loudness_integrated_lufs", "loudness_short_term_max_lufs",
+                              "loudness_momentary_max_lufs", "rms_dbfs", "mean_energy_db"}) {
+            if (auto it = values.find(f); it != values.end()) {
+                it->second += gain_db;
+            }
+        }
+        for (const char* f : {"sample_peak_dbfs", "true_peak_dbtp", "peak_dbfs"}) {
+            if (auto it = values.find(f); it != values.end()) {
+                const double raised = it->second + gain_db;
+                it->second =
+                    gain_db > 0 ? std::min(raised, std::max(it->second, kClipCeilingDbfs)) : raised;
+            }
+        }
+        if (values.count("crest_factor_db") && values.count("sample_peak_dbfs") &&
+            values.count("rms_dbfs")) {
+            values["crest_factor_db"] = values["sample_peak_dbfs"] - values["rms_dbfs"];
+        }
+        if (values.count("plr_db") && values.count("true_peak_dbtp") &&
+            values.count("loudness_integrated_lufs")) {
+            values["plr_db"] = values["true_peak_dbtp"] - values["loudness_integrated_lufs"];
+        }
+    };
+    shift(a.features.values);
+    for (auto& section : a.features.sections) {
+        shift(section.values);
+    }
+    a.peak_dbfs = std::min(a.peak_dbfs + gain_db, kClipCeilingDbfs);
+}
+
 core::TrackAnalysis predict(const SimulationInput& in, const core::TrackAnalysis& wip,
                             const std::vector<Move>& moves, bool stems) {
     core::TrackAnalysis out = wip;

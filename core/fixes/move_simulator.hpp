@@ -90,6 +90,14 @@ SimulationInput summarise(const core::AudioBuffer& mix,
 core::TrackAnalysis predict(const SimulationInput& input, const core::TrackAnalysis& wip,
                             const std::vector<Move>& moves, bool stems = true);
 
+// `a` (a predict() result whose moves hold no gain on the mix) as predict()
+// would give it with a further broadband gain of `gain_db` on the mix: every
+// level feature of the track and its sections moves by the gain (loudness,
+// RMS, energy; peaks up to the clip ceiling), crest factor and PLR follow;
+// shares, widths, centroids and the stems do not change. Exact for a pure
+// gain, and a fraction of predict()'s cost (the planner's level match).
+void applyMixGain(core::TrackAnalysis& a, double gain_db);
+
 // Whether predict() changes `feature` on `stem` ("" the mix): the features
 // listed above (sidechain_rate_per_beat with the duck's depth).
 bool predictsFeature(std::string_view feature, std::string_view stem);

@@ -185,3 +185,36 @@ TEST_CASE("stem features: a move on the bass changes the bass stem only",
     CHECK(predictsFeature("tonal_balance_low_mid_db", "bass"));
     CHECK_FALSE(predictsFeature("loudness_integrated_lufs", "bass"));
 }
+
+TEST_CASE("applyMixGain equals predicting the moves with the gain", "[fixes][moves][simulator]") {
+    const auto b = noise(20.0, 0.6, 7);
+    core::TrackFeatures features;
+    features.grid.tempo_bpm = 120;
+    const auto in = summarise(b, {}, features);
+    core::TrackAnalysis wip;
+    wip.features.values = spectralModel(in.mix.mid, in.mix.side, in.rate_hz, in.fft_size);
+    for (const char* f : {"loudness_integrated_lufs", "loudness_short_term_max_lufs",
+                          "loudness_momentary_max_lufs"}) {
+        wip.features.values[f] = -9.0;
+    }
+    wip.features.values["rms_dbfs"] = -12.0;
+    wip.features.values["mean_energy_db"] = -12.5;
+    wip.features.values["sample_peak_dbfs"] = -1.0;
+    wip.features.values["true_peak_dbtp"] = -0.8;
+    wip.features.values["crest_factor_db"] = 11.0;
+    wip.features.values["plr_db"] = 8.2;
+    wip.peak_dbfs = -1.0;
+    const std::vector<Move> cut{{MoveKind::kBell, "mix", 250, -6, 0.7, 1, 150}};
+    for (double gain : {-2.0, 0.4, 3.0}) {
+        auto with_gain = cut;
+        with_gain.push_back({MoveKind::kGain, "mix", 0, gain, 0.71, 1, 150});
+        const auto expected = predict(in, wip, with_gain);
+        auto shifted = predict(in, wip, cut);
+        applyMixGain(shifted, gain);
+        for (const auto& [name, value] : expected.features.values) {
+            INFO(name << " at " << gain << " dB");
+            CHECK(shifted.features.values.at(name) == Approx(value).margin(1e-6));
+        }
+        CHECK(shifted.peak_dbfs == Approx(expected.peak_dbfs).margin(1e-9));
+    }
+}
