@@ -129,6 +129,27 @@ double duckedShare(const SimulationInput& in, const std::vector<Move>& moves) {
     return total > 0 ? ducked / total : 0.0;
 }
 
+// The peaks after a broadband gain of `gain_db` on the mix (a gain moves them
+// by itself, up to the clip ceiling; filters leave them), then the crest
+// factor and PLR from the peaks and levels already in `values`.
+void peaksAndRatios(std::map<std::string, double>& values, double gain_db) {
+    for (const char* f : {"sample_peak_dbfs", "true_peak_dbtp", "peak_dbfs"}) {
+        if (auto it = values.find(f); it != values.end() && gain_db != 0) {
+            const double raised = it->second + gain_db;
+            it->second =
+                gain_db > 0 ? std::min(raised, std::max(it->second, kClipCeilingDbfs)) : raised;
+        }
+    }
+    if (values.count("crest_factor_db") && values.count("sample_peak_dbfs") &&
+        values.count("rms_dbfs")) {
+        values["crest_factor_db"] = values["sample_peak_dbfs"] - values["rms_dbfs"];
+    }
+    if (values.count("plr_db") && values.count("true_peak_dbtp") &&
+        values.count("loudness_integrated_lufs")) {
+        values["plr_db"] = values["true_peak_dbtp"] - values["loudness_integrated_lufs"];
+    }
+}
+
 void predictPlace(std::map<std::string, double>& values, const std::map<std::string, double>& a,
                   const std::map<std::string, double>& b, double mix_gain_db, double duck_db,
                   bool kicked) {
@@ -200,22 +221,7 @@ void predictPlace(std::map<std::string, double>& values, const std::map<std::str
             it->second += p_db;
         }
     }
-    for (const char* f : {"sample_peak_dbfs", "true_peak_dbtp", "peak_dbfs"}) {
-        // A broadband gain moves the peaks by itself; a filter by about the power change.
-        if (auto it = values.find(f); it != values.end() && mix_gain_db != 0) {
-            const double raised = it->second + mix_gain_db;
-            it->second =
-                mix_gain_db > 0 ? std::min(raised, std::max(it->second, kClipCeilingDbfs)) : raised;
-        }
-    }
-    if (values.count("crest_factor_db") && values.count("sample_peak_dbfs") &&
-        values.count("rms_dbfs")) {
-        values["crest_factor_db"] = values["sample_peak_dbfs"] - values["rms_dbfs"];
-    }
-    if (values.count("plr_db") && values.count("true_peak_dbtp") &&
-        values.count("loudness_integrated_lufs")) {
-        values["plr_db"] = values["true_peak_dbtp"] - values["loudness_integrated_lufs"];
-    }
+    peaksAndRatios(values, mix_gain_db);
     if (auto it = values.find("sidechain_depth_db"); it != values.end() && duck_db > 0) {
         if (it->second > 0) {
             it->second += duck_db;
@@ -432,21 +438,7 @@ void applyMixGain(core::TrackAnalysis& a, double gain_db) {
                 it->second += gain_db;
             }
         }
-        for (const char* f : {"sample_peak_dbfs", "true_peak_dbtp", "peak_dbfs"}) {
-            if (auto it = values.find(f); it != values.end()) {
-                const double raised = it->second + gain_db;
-                it->second =
-                    gain_db > 0 ? std::min(raised, std::max(it->second, kClipCeilingDbfs)) : raised;
-            }
-        }
-        if (values.count("crest_factor_db") && values.count("sample_peak_dbfs") &&
-            values.count("rms_dbfs")) {
-            values["crest_factor_db"] = values["sample_peak_dbfs"] - values["rms_dbfs"];
-        }
-        if (values.count("plr_db") && values.count("true_peak_dbtp") &&
-            values.count("loudness_integrated_lufs")) {
-            values["plr_db"] = values["true_peak_dbtp"] - values["loudness_integrated_lufs"];
-        }
+        peaksAndRatios(values, gain_db);
     };
     shift(a.features.values);
     for (auto& section : a.features.sections) {
