@@ -133,6 +133,8 @@ constexpr std::array kExplainedBy{
     ExplainedBy{"wide_stereo", "stereo_width", "wide_low_end"},
     // A stereo bass's harmonics widen 120 Hz-2 kHz too (alone in intros and outros).
     ExplainedBy{"wide_stereo", "stereo_width_mid", "wide_low_end"},
+    // ... and the supersaw band the width of the pads is read in.
+    ExplainedBy{"wide_stereo", "supersaw_width", "wide_low_end"},
     // Bands are shares of the signal's total: a low-mid boost on the bass lowers
     // the bass's sub and low shares by as much as it raises its own.
     // A shallower duck leaves more of the bass under the kick.
