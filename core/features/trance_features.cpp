@@ -21,7 +21,8 @@ const std::vector<FeatureInfo>& tranceInfos() {
          "1-6 kHz (whichever fits better), clip-gated, on the drops, with a family of duck laws "
          "(exponential, linear, cosine, hold-then-release; attack 0-10 ms). Per section: the "
          "track's law fitted on the section's beats; 0 when that reads over 12 dB deeper than "
-         "the track (beat-gated content, not a duck).",
+         "the track (beat-gated content, not a duck). No measurement (NaN) where the band is "
+         "over 30 dB under the mix's mean power or silent.",
          "Sidechain compressor on pads/bass: more ratio or lower threshold deepens it.",
          FeatureKind::kScalar, true},
         {"sidechain_release_ms", "ms", "trance",
