@@ -90,8 +90,11 @@
 // each kick: fitted "ducks" of 48-106 dB), 25 dB or less under it wherever
 // pads or the bass play. A measurable depth is capped at the fold's range
 // above its noise floor, min(fold maximum, fitted baseline) - (reference_db +
-// noise_floor_rel_db): what lies under that floor is leakage and noise, not
-// the bottom of a duck. A not-measurable result has
+// noise_floor_rel_db (-80 dB: with a mix at about -10 dBFS mean power, the
+// floor of a dithered 16-bit master)): what lies under that floor is noise,
+// not the bottom of a duck. It leaves the bass stem's rhythm readings (up to
+// ~61 dB on synth stems whose rolling bass is digitally silent on the kick)
+// intact and caps only fits that extrapolate into the noise. A not-measurable result has
 // measurable = false and depth_db, release_ms, rate_per_beat NaN; the feature
 // values carry the NaN ("no measurement": stored as JSON null, skipped by the
 // profile's statistics and by the gap analyzer, core/profile/feature_stats.cpp
@@ -177,7 +180,7 @@ struct TranceSidechainParams {
     // reference_db + min_level_rel_db and abs_floor_db; depth is capped at the
     // band's range above reference_db + noise_floor_rel_db.
     double min_level_rel_db = -30.0;
-    double noise_floor_rel_db = -60.0;
+    double noise_floor_rel_db = -80.0;
     double abs_floor_db = -150.0;
 };
 
