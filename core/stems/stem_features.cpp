@@ -20,6 +20,10 @@ constexpr double kOverlapFloorDb = -100.0;
 constexpr std::size_t kStemHop = 2048;           // main STFT hop of the stem scans
 constexpr double kBassSpectrumRateHz = 5512.5;   // SpectralParams / StereoParams decimation
 constexpr double kBassSidechainRateHz = 11025.0; // bass sidechain envelope rate
+// A separated stem holds nothing reliable this far under the mix (learned
+// masks leave the bass near zero on every kick, ~90 dB under its level): the
+// sidechain depth is capped at the band's range above it (trance_sidechain.hpp).
+constexpr double kStemNoiseFloorRelDb = -60.0;
 
 const char* const kTonalBands[] = {"sub", "low", "low_mid", "mid", "high_mid", "high", "air"};
 
@@ -210,6 +214,7 @@ void bassSidechain(const TrackFeatures& mix, StemJob& job) {
     sc.band_hi_hz = 400.0;
     sc.side_min_rel_db = 1e9; // mono path: the bass's side is not what is ducked
     sc.low_band_lo_hz = 0.0;  // no low-band candidate on a stem (no exposed beats)
+    sc.noise_floor_rel_db = kStemNoiseFloorRelDb;
     const AudioBuffer& audio = *job.audio;
     if (!mix.grid.valid() || audio.frames() == 0 || audio.numChannels() == 0) {
         measureSidechain({}, mix, sc, job);
@@ -228,6 +233,7 @@ void bassSidechain(const TrackFeatures& mix, StemJob& job) {
 void otherSidechain(const TrackFeatures& mix, StemJob& job) {
     TranceSidechainParams sc;
     sc.low_band_lo_hz = 0.0; // no low-band candidate on a stem (no exposed beats)
+    sc.noise_floor_rel_db = kStemNoiseFloorRelDb;
     const AudioBuffer& audio = *job.audio;
     if (!mix.grid.valid() || audio.frames() == 0 || audio.numChannels() == 0) {
         measureSidechain({}, mix, sc, job);
