@@ -27,11 +27,12 @@ const std::vector<FeatureInfo>& tranceInfos() {
          FeatureKind::kScalar, true},
         {"sidechain_release_ms", "ms", "trance",
          "Time after the kick onset at which 90 % of the duck (in dB) has recovered, from the "
-         "same fit (the synthesizer's truth definition for every duck shape).",
+         "same fit (the synthesizer's truth definition for every duck shape); NaN where the "
+         "depth is not measurable.",
          "Sidechain compressor release (or LFO-tool curve length).", FeatureKind::kScalar, true},
         {"sidechain_rate_per_beat", "1/beat", "trance",
          "Ducks per beat: 1 for kick-triggered four-on-the-floor pumping, 2 or 4 for 8th/16th "
-         "gating, 0 without a measurable duck (< 0.5 dB).",
+         "gating, 0 without a measurable duck (< 0.5 dB), NaN where the depth is not measurable.",
          "Sidechain trigger pattern / LFO-tool rate.", FeatureKind::kScalar, false},
         {"acid_score", "", "trance",
          "0..1 evidence of a resonant filter swept over bars on a bass line: where the bass plays "
