@@ -21,16 +21,18 @@ const std::vector<FeatureInfo>& tranceInfos() {
          "1-6 kHz (whichever fits better), clip-gated, on the drops, with a family of duck laws "
          "(exponential, linear, cosine, hold-then-release; attack 0-10 ms). Per section: the "
          "track's law fitted on the section's beats; 0 when that reads over 12 dB deeper than "
-         "the track (beat-gated content, not a duck).",
+         "the track (beat-gated content, not a duck). No measurement (NaN) where the band is "
+         "over 30 dB under the mix's mean power or silent.",
          "Sidechain compressor on pads/bass: more ratio or lower threshold deepens it.",
          FeatureKind::kScalar, true},
         {"sidechain_release_ms", "ms", "trance",
          "Time after the kick onset at which 90 % of the duck (in dB) has recovered, from the "
-         "same fit (the synthesizer's truth definition for every duck shape).",
+         "same fit (the synthesizer's truth definition for every duck shape); NaN where the "
+         "depth is not measurable.",
          "Sidechain compressor release (or LFO-tool curve length).", FeatureKind::kScalar, true},
         {"sidechain_rate_per_beat", "1/beat", "trance",
          "Ducks per beat: 1 for kick-triggered four-on-the-floor pumping, 2 or 4 for 8th/16th "
-         "gating, 0 without a measurable duck (< 0.5 dB).",
+         "gating, 0 without a measurable duck (< 0.5 dB), NaN where the depth is not measurable.",
          "Sidechain trigger pattern / LFO-tool rate.", FeatureKind::kScalar, false},
         {"acid_score", "", "trance",
          "0..1 evidence of a resonant filter swept over bars on a bass line: where the bass plays "

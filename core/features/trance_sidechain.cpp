@@ -60,6 +60,17 @@ int kickGuardMs(const std::vector<double>& fold_db, int pre, double period_ms) {
     return arg - pre;
 }
 
+TranceSidechainResult notMeasurable(int beats_used) {
+    constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+    TranceSidechainResult r;
+    r.measurable = false;
+    r.depth_db = kNaN;
+    r.release_ms = kNaN;
+    r.rate_per_beat = kNaN;
+    r.beats_used = beats_used;
+    return r;
+}
+
 struct Fit {
     double sse = 1e300;
     double c = 0.0;
@@ -152,6 +163,13 @@ TranceSidechainEnvelope computeSidechainEnvelope(const std::vector<float>& mid,
         std::max<std::size_t>(1, static_cast<std::size_t>(std::lround(rate / 1000.0)));
     env.block_s = static_cast<double>(block) / rate;
     env.from_side = side_signal != nullptr;
+    double mid_energy = 0.0;
+    for (float v : mid) {
+        mid_energy += static_cast<double>(v) * v;
+    }
+    if (mid_energy > 0.0) {
+        env.reference_db = 10.0 * std::log10(mid_energy / static_cast<double>(mid.size()));
+    }
     const auto& x = env.from_side ? *side_signal : mid;
     const std::size_t n = x.size();
     env.power.assign((n + block - 1) / block, 0.0f);
@@ -318,6 +336,28 @@ TranceSidechainResult fitFold(const TranceSidechainEnvelope& env, const std::vec
     }
     res.fold_db = fold;
 
+    // Measurability (header): the band's mean level over the fitted points
+    // against the mix's level and the absolute floor.
+    double level_sum = 0.0;
+    int level_n = 0;
+    double fold_max = -std::numeric_limits<double>::infinity();
+    for (int j = 0; j < len; ++j) {
+        const auto ju = static_cast<std::size_t>(j);
+        if (coverage[ju] > 0.0) {
+            level_sum += sum[ju] / count[ju];
+            ++level_n;
+            fold_max = std::max(fold_max, fold[ju]);
+        }
+    }
+    const double level_db = level_n > 0 && level_sum > 0.0
+                                ? 10.0 * std::log10(level_sum / level_n)
+                                : -std::numeric_limits<double>::infinity();
+    const bool has_reference = std::isfinite(env.reference_db);
+    if (!(level_db >= params.abs_floor_db) ||
+        (has_reference && level_db < env.reference_db + params.min_level_rel_db)) {
+        return notMeasurable(used);
+    }
+
     // Template search: every duck law of the family (see the header) on the
     // 1 ms lattice, two passes with Huber weights.
     const int max_shift = static_cast<int>(std::lround(params.max_shift_ms));
@@ -482,6 +522,13 @@ TranceSidechainResult fitFold(const TranceSidechainEnvelope& env, const std::vec
         const double observed = std::isfinite(lowest) ? best.c - lowest : 0.0;
         res.depth_db = std::clamp(std::min(res.depth_db, observed), 0.0, res.depth_db);
     }
+    if (has_reference && res.depth_db > 0.0) {
+        // What lies under the noise floor is leakage and noise, not the
+        // bottom of a duck: the depth is at most the band's range above it.
+        const double range =
+            std::min(fold_max, best.c) - (env.reference_db + params.noise_floor_rel_db);
+        res.depth_db = std::clamp(range, 0.0, res.depth_db);
+    }
     res.release_ms = res.depth_db > 0 ? best.tpl.release_ms : 0.0;
     res.law = best.tpl;
     res.onset_offset_ms = best.shift;
@@ -531,18 +578,25 @@ TranceSidechainResult analyseSidechain(const TranceSidechainEnvelope& env,
         return r;
     };
     double resid = 0.0;
+    if (!env.power.empty() && !std::isfinite(env.reference_db)) {
+        return notMeasurable(0); // the mix is digital silence: no level to duck
+    }
     if (hint != nullptr) {
+        if (!hint->measurable) {
+            return notMeasurable(0); // no law to fit the section with
+        }
         const int band = bands[hint->band]->size() == env.power.size() ? hint->band : 0;
-        if (hint->depth_db <= 0.0) {
+        TranceSidechainResult part = fitBand(band, &hint->law, resid);
+        if (part.measurable && hint->depth_db <= 0.0) {
             return TranceSidechainResult{}; // no duck in the track, none in its sections
         }
-        return fitBand(band, &hint->law, resid);
+        return part;
     }
     TranceSidechainResult res = fitBand(0, nullptr, resid);
-    if (env.power_alt.size() == env.power.size()) {
+    if (res.measurable && env.power_alt.size() == env.power.size()) {
         double resid_alt = 0.0;
         TranceSidechainResult alt = fitBand(1, nullptr, resid_alt);
-        if (resid_alt < resid && alt.release_ms > kMinPlausibleReleaseMs) {
+        if (alt.measurable && resid_alt < resid && alt.release_ms > kMinPlausibleReleaseMs) {
             res = alt;
             resid = resid_alt;
         }
@@ -553,13 +607,17 @@ TranceSidechainResult analyseSidechain(const TranceSidechainEnvelope& env,
     if (!significant && exposed_beats != nullptr && env.power_low.size() == env.power.size()) {
         double resid_low = 0.0;
         TranceSidechainResult low = fitBand(2, nullptr, resid_low);
-        if (resid_low <= params.low_max_resid_db && low.depth_db >= params.min_significant_db &&
+        if (low.measurable && resid_low <= params.low_max_resid_db &&
+            low.depth_db >= params.min_significant_db &&
             low.depth_db >= params.significance_ratio * resid_low &&
             low.release_ms > kMinPlausibleReleaseMs) {
             res = low;
             resid = resid_low;
             significant = true;
         }
+    }
+    if (!res.measurable) {
+        return res;
     }
     if (!significant) {
         const int beats_used = res.beats_used;

@@ -76,11 +76,40 @@
 // shorter cosine (1.5 dB shallow), and a hot kick (+4..6 dB) whose clip gate
 // leaves few side samples at the onset (up to 2 dB deep).
 //
+// Not measurable: a duck is a drop of the ducked band's level, which cannot
+// be read where that band carries (almost) nothing: a stem's pads in an intro
+// without pads, digital silence, a separator's leakage. The fold's band level
+// (mean power over the fitted lattice points) is compared with the envelope's
+// reference_db, the full mix's mean power (mono, full band, dBFS: the mid
+// signal's own unless the caller sets it, as the per-stem features do with
+// the mix's): under reference_db + min_level_rel_db (-30 dB: a band that far
+// under the mix carries no audible pump) or under abs_floor_db (digital
+// silence), the result is not measurable. On the demo's synth tracks (dsp
+// separator) the 'other' stem's side band sits 37 dB or more under the mix in
+// intros and outros without pads (separator leakage, near zero right after
+// each kick: fitted "ducks" of 48-106 dB), 25 dB or less under it wherever
+// pads or the bass play. A measurable depth is capped at the fold's range
+// above its noise floor, min(fold maximum, fitted baseline) - (reference_db +
+// noise_floor_rel_db (-80 dB: with a mix at about -10 dBFS mean power, the
+// floor of a dithered 16-bit master)): what lies under that floor is noise,
+// not the bottom of a duck. It leaves the bass stem's rhythm readings (up to
+// ~61 dB on synth stems whose rolling bass is digitally silent on the kick)
+// intact and caps only fits that extrapolate into the noise. A not-measurable result has
+// measurable = false and depth_db, release_ms, rate_per_beat NaN; the feature
+// values carry the NaN ("no measurement": stored as JSON null, skipped by the
+// profile's statistics and by the gap analyzer, core/profile/feature_stats.cpp
+// sectionValues / wholeTrackValues). A section fitted with the hint of a
+// not-measurable track is not measurable either; measurability is decided
+// before the hint's "no duck in the track" zero. A non-empty envelope whose
+// reference_db is NaN (the mix is digital silence) is not measurable whatever
+// the beats; an empty one (no audio) and too few beats still read 0.
+//
 // rate_per_beat: 1 + the number of beat quarters (1/4, 2/4, 3/4) where the fold
 // drops by more than max(1 dB, depth / 2) within 2..8 ms, 0 when depth < 0.5 dB.
 // Threads: pure functions.
 
 #include <cstdint>
+#include <limits>
 #include <vector>
 
 #include "core/features/analysis_context.hpp"
@@ -147,6 +176,12 @@ struct TranceSidechainParams {
     // significance_ratio x the fit's residual RMS is noise, reported as 0.
     double min_significant_db = 2.0;
     double significance_ratio = 2.5;
+    // Measurability (see above): the fold's band level must reach
+    // reference_db + min_level_rel_db and abs_floor_db; depth is capped at the
+    // band's range above reference_db + noise_floor_rel_db.
+    double min_level_rel_db = -30.0;
+    double noise_floor_rel_db = -80.0;
+    double abs_floor_db = -150.0;
 };
 
 struct TranceSidechainEnvelope {
@@ -156,6 +191,11 @@ struct TranceSidechainEnvelope {
     std::vector<std::uint16_t> kept; // samples kept per block (empty: all)
     double block_s = 0.0;
     bool from_side = false;
+    // The full mix's mean power (dB re full scale squared) the level floors are
+    // relative to; set by computeSidechainEnvelope from mid (NaN when mid is
+    // digital silence: only abs_floor_db applies), overridden by callers whose
+    // envelope is not the mix's (stems).
+    double reference_db = std::numeric_limits<double>::quiet_NaN();
 };
 
 TranceSidechainEnvelope computeSidechainEnvelope(const AnalysisContext& ctx,
@@ -171,6 +211,7 @@ TranceSidechainEnvelope computeSidechainEnvelope(const std::vector<float>& mid,
                                                  const TranceSidechainParams& params);
 
 struct TranceSidechainResult {
+    bool measurable = true; // false: depth_db, release_ms, rate_per_beat are NaN
     double depth_db = 0.0;
     double release_ms = 0.0;
     double rate_per_beat = 0.0;

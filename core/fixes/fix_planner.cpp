@@ -46,8 +46,10 @@ double valueAt(const core::TrackAnalysis& a, const gap::Comparison& c) {
     for (const auto& s : features->sections) {
         if (s.label == c.section) {
             auto it = s.values.find(c.feature);
-            if (it != s.values.end()) {
-                return it->second; // first section of the label (as the report's headline)
+            // First section of the label with a measurement (as the report's
+            // headline; NaN: not measurable there, e.g. a near-silent stem).
+            if (it != s.values.end() && std::isfinite(it->second)) {
+                return it->second;
             }
         }
     }

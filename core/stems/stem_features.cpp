@@ -20,6 +20,10 @@ constexpr double kOverlapFloorDb = -100.0;
 constexpr std::size_t kStemHop = 2048;           // main STFT hop of the stem scans
 constexpr double kBassSpectrumRateHz = 5512.5;   // SpectralParams / StereoParams decimation
 constexpr double kBassSidechainRateHz = 11025.0; // bass sidechain envelope rate
+// A separated stem holds nothing reliable this far under the mix (learned
+// masks leave the bass near zero on every kick, ~90 dB under its level): the
+// sidechain depth is capped at the band's range above it (trance_sidechain.hpp).
+constexpr double kStemNoiseFloorRelDb = -60.0;
 
 const char* const kTonalBands[] = {"sub", "low", "low_mid", "mid", "high_mid", "high", "air"};
 
@@ -137,7 +141,33 @@ struct StemJob {
     MainScan main;
     TrackFeatures out;
     Status status;
+    // The mix's mean power (mono, full band, dB): the sidechain's level
+    // floors are relative to it (trance_sidechain.hpp, "Not measurable").
+    double mix_power_db = std::numeric_limits<double>::quiet_NaN();
 };
+
+// Mean power of the mix's mono, (L + R) / 2 of drums + bass + other, in dB;
+// NaN for digital silence.
+double mixPowerDb(const Stems& stems) {
+    const std::size_t n = stems.drums.frames();
+    const std::size_t channels = stems.drums.numChannels();
+    if (n == 0 || channels == 0) {
+        return std::numeric_limits<double>::quiet_NaN();
+    }
+    const std::size_t used = std::min<std::size_t>(channels, 2);
+    double energy = 0.0;
+    for (std::size_t i = 0; i < n; ++i) {
+        double m = 0.0;
+        for (std::size_t c = 0; c < used; ++c) {
+            m += static_cast<double>(stems.drums.channels[c][i]) + stems.bass.channels[c][i] +
+                 stems.other.channels[c][i];
+        }
+        m /= static_cast<double>(used);
+        energy += m * m;
+    }
+    return energy > 0.0 ? 10.0 * std::log10(energy / static_cast<double>(n))
+                        : std::numeric_limits<double>::quiet_NaN();
+}
 
 std::vector<float> decimateMono(const AudioBuffer& audio, std::size_t factor) {
     std::vector<float> mono = decimateTriangular(audio.channels[0].data(), audio.frames(), factor);
@@ -184,6 +214,7 @@ void bassSidechain(const TrackFeatures& mix, StemJob& job) {
     sc.band_hi_hz = 400.0;
     sc.side_min_rel_db = 1e9; // mono path: the bass's side is not what is ducked
     sc.low_band_lo_hz = 0.0;  // no low-band candidate on a stem (no exposed beats)
+    sc.noise_floor_rel_db = kStemNoiseFloorRelDb;
     const AudioBuffer& audio = *job.audio;
     if (!mix.grid.valid() || audio.frames() == 0 || audio.numChannels() == 0) {
         measureSidechain({}, mix, sc, job);
@@ -191,8 +222,9 @@ void bassSidechain(const TrackFeatures& mix, StemJob& job) {
     }
     const std::size_t factor = decimationFactorFor(audio.sample_rate_hz, kBassSidechainRateHz);
     const auto mid = decimateMono(audio, factor);
-    const auto env = computeSidechainEnvelope(
-        mid, nullptr, audio.sample_rate_hz / static_cast<double>(factor), sc);
+    auto env = computeSidechainEnvelope(mid, nullptr,
+                                        audio.sample_rate_hz / static_cast<double>(factor), sc);
+    env.reference_db = job.mix_power_db; // floors re the mix, not the stem itself
     measureSidechain(env, mix, sc, job);
 }
 
@@ -201,6 +233,7 @@ void bassSidechain(const TrackFeatures& mix, StemJob& job) {
 void otherSidechain(const TrackFeatures& mix, StemJob& job) {
     TranceSidechainParams sc;
     sc.low_band_lo_hz = 0.0; // no low-band candidate on a stem (no exposed beats)
+    sc.noise_floor_rel_db = kStemNoiseFloorRelDb;
     const AudioBuffer& audio = *job.audio;
     if (!mix.grid.valid() || audio.frames() == 0 || audio.numChannels() == 0) {
         measureSidechain({}, mix, sc, job);
@@ -226,8 +259,8 @@ void otherSidechain(const TrackFeatures& mix, StemJob& job) {
             side[i] = 0.5f * (l[i] - r[i]);
         }
     }
-    const auto env =
-        computeSidechainEnvelope(mid, from_side ? &side : nullptr, audio.sample_rate_hz, sc);
+    auto env = computeSidechainEnvelope(mid, from_side ? &side : nullptr, audio.sample_rate_hz, sc);
+    env.reference_db = job.mix_power_db; // floors re the mix, not the stem itself
     recycleLarge(mid);
     recycleLarge(side);
     measureSidechain(env, mix, sc, job);
@@ -398,6 +431,10 @@ measureStemFeatures(const Stems& stems, const TrackFeatures& mix, const Cancella
     jobs[1].audio = &stems.bass;
     jobs[2].name = "other";
     jobs[2].audio = &stems.other;
+    const double mix_power_db = mixPowerDb(stems);
+    for (StemJob& job : jobs) {
+        job.mix_power_db = mix_power_db;
+    }
     // Two workers: drums then bass on the caller, other (two spectra, the
     // full-rate sidechain) on its own thread.
     {

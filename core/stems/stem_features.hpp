@@ -41,6 +41,13 @@
 // offbeat bass is silent on the kick), so its depth reads larger than the
 // duck (synth: ~29 dB for an 8 dB duck); it tracks the duck's changes (8 -> 2 dB
 // duck: 29 -> 23 dB), which is what a comparison with references uses.
+// A stem's sidechain is "not measurable" (NaN depth and release: JSON null,
+// skipped by profiles and gap reports) where its band is too quiet against
+// the mix's mean power to show a duck (trance_sidechain.hpp: the stem's
+// envelope takes the mix of the three stems as its reference_db), and its
+// depth is capped at the band's range above the mix's level - 60 dB (what a
+// separated stem holds under that is separation residue; the mix's own fit
+// uses - 80 dB).
 // Supersaw width on other: the breakdowns (>= 4 bars), else the drops, else
 // the whole track, as in the trance family.
 // kick_bass_overlap_db: 10 log10(sum min(Pd, Pb) / sum Pb) over the 2048/2048

@@ -3,9 +3,11 @@
 #include <cmath>
 #include <numbers>
 #include <random>
+#include <vector>
 
 #include <catch2/catch.hpp>
 
+#include "core/features/trance_sidechain.hpp"
 #include "core/features/trance_supersaw.hpp"
 #include "unit/features_trance/trance_test_util.hpp"
 
@@ -110,6 +112,115 @@ TEST_CASE("no ducking reads as zero depth and zero pumping rate", "[trance][side
     CHECK(run.features.values.at("sidechain_rate_per_beat") == 0.0);
 }
 
+namespace {
+
+// A ducked stereo pad (independent L/R noise, RMS pad_dbfs per channel) and a
+// mono 50 Hz kick burst of peak 0.6 on every beat; pad_dbfs = -inf: the pad
+// is digital silence.
+AudioBuffer padAndKick(double bpm, double seconds, double depth_db, double release_ms,
+                       double pad_dbfs, unsigned seed) {
+    const auto n = static_cast<std::size_t>(seconds * kRate);
+    AudioBuffer audio(2, n, kRate);
+    std::mt19937 rng(seed);
+    const double sigma = std::isfinite(pad_dbfs) ? std::pow(10.0, pad_dbfs / 20.0) : 0.0;
+    std::normal_distribution<double> gauss(0.0, 1.0);
+    const double period = 60.0 / bpm;
+    const double tau = release_ms * 1e-3 / std::log(10.0);
+    for (std::size_t i = 0; i < n; ++i) {
+        const double t = static_cast<double>(i) / kRate;
+        const double u = std::fmod(t, period);
+        const double gain = sigma * std::pow(10.0, -depth_db * std::exp(-u / tau) / 20.0);
+        const double kick =
+            u < 0.15 ? 0.6 * std::sin(2 * std::numbers::pi * 50.0 * u) * std::exp(-u / 0.05) : 0.0;
+        for (auto& ch : audio.channels) {
+            ch[i] = static_cast<float>(gain * gauss(rng) + kick);
+        }
+    }
+    return audio;
+}
+
+// Every sidechain value of the run, whole track and sections.
+std::vector<double> sidechainValues(const test::TranceRun& run) {
+    std::vector<double> out{run.features.values.at("sidechain_depth_db"),
+                            run.features.values.at("sidechain_release_ms"),
+                            run.features.values.at("sidechain_rate_per_beat")};
+    for (const auto& s : run.features.sections) {
+        out.push_back(s.values.at("sidechain_depth_db"));
+        out.push_back(s.values.at("sidechain_release_ms"));
+    }
+    return out;
+}
+
+} // namespace
+
+TEST_CASE("a near-silent or silent ducked band reads not measurable, a normal one its depth",
+          "[trance][sidechain]") {
+    const double bpm = 128.0;
+    const double depth = 8.0, release = 200.0;
+    SECTION("normal level: the true depth") {
+        const auto audio = padAndKick(bpm, 40.0, depth, release, -20.0, 11);
+        const auto run = test::runTrance(audio, test::constantGrid(bpm, audio.durationS()));
+        REQUIRE(run.status.isOk());
+        CHECK(run.features.values.at("sidechain_depth_db") == Approx(depth).margin(1.5));
+        CHECK(run.features.values.at("sidechain_release_ms") == Approx(release).epsilon(0.2));
+    }
+    // The same duck 50 dB lower, the kick unchanged: the pad's band is some
+    // 60 dB under the mix, where the fit used to read whatever the noise did.
+    SECTION("pad at -70 dBFS: not measurable") {
+        const auto audio = padAndKick(bpm, 40.0, depth, release, -70.0, 11);
+        const auto run = test::runTrance(audio, test::constantGrid(bpm, audio.durationS()));
+        REQUIRE(run.status.isOk());
+        REQUIRE(run.features.sections.size() >= 1);
+        for (double v : sidechainValues(run)) {
+            CHECK(std::isnan(v));
+        }
+    }
+    SECTION("pad digitally silent, kick alone: not measurable") {
+        const auto audio = padAndKick(bpm, 40.0, depth, release, -INFINITY, 11);
+        const auto run = test::runTrance(audio, test::constantGrid(bpm, audio.durationS()));
+        REQUIRE(run.status.isOk());
+        for (double v : sidechainValues(run)) {
+            CHECK(std::isnan(v));
+        }
+    }
+    SECTION("digital silence: not measurable") {
+        const AudioBuffer audio(2, static_cast<std::size_t>(40.0 * kRate), kRate);
+        const auto run = test::runTrance(audio, test::constantGrid(bpm, audio.durationS()));
+        REQUIRE(run.status.isOk());
+        for (double v : sidechainValues(run)) {
+            CHECK(std::isnan(v));
+        }
+    }
+}
+
+TEST_CASE("the level floors are relative to the envelope's reference (the mix for a stem)",
+          "[trance][sidechain]") {
+    // The envelope of a pad at -20 dBFS: measurable on its own; against a
+    // mix 35 dB louder (the pad a stem's leakage), not measurable.
+    const double bpm = 128.0;
+    const auto audio = padAndKick(bpm, 40.0, 8.0, 200.0, -20.0, 13);
+    std::vector<float> mid(audio.frames()), side(audio.frames());
+    for (std::size_t i = 0; i < mid.size(); ++i) {
+        mid[i] = 0.5f * (audio.channels[0][i] + audio.channels[1][i]);
+        side[i] = 0.5f * (audio.channels[0][i] - audio.channels[1][i]);
+    }
+    const core::TranceSidechainParams params;
+    auto env = core::computeSidechainEnvelope(mid, &side, kRate, params);
+    REQUIRE(std::isfinite(env.reference_db));
+    const auto grid = test::constantGrid(bpm, audio.durationS());
+    const auto own = core::analyseSidechain(env, grid.beat_times_s, 60.0 / bpm, params);
+    CHECK(own.measurable);
+    CHECK(own.depth_db == Approx(8.0).margin(1.5));
+    env.reference_db += 35.0;
+    const auto quiet = core::analyseSidechain(env, grid.beat_times_s, 60.0 / bpm, params);
+    CHECK_FALSE(quiet.measurable);
+    CHECK(std::isnan(quiet.depth_db));
+    CHECK(std::isnan(quiet.release_ms));
+    // A section fitted with a not-measurable track's law is not measurable.
+    const auto part = core::analyseSidechain(env, grid.beat_times_s, 60.0 / bpm, params, &quiet);
+    CHECK_FALSE(part.measurable);
+}
+
 TEST_CASE("supersaw width ranks stereo spread and detune is measured", "[trance][supersaw]") {
     double last_width = -1.0;
     for (double spread : {0.0, 0.2, 0.5, 0.8, 1.0}) {
@@ -168,11 +279,21 @@ TEST_CASE("empty, one-sample, silent and short inputs do not fail", "[trance][ed
             const auto run = test::runTrance(audio, grid);
             INFO("frames " << frames << " channels " << channels);
             REQUIRE(run.status.isOk());
+            // Digital silence with a usable beat grid (3 s) has no level to
+            // duck: the sidechain values are "not measurable" (NaN); the
+            // shorter inputs have no usable grid and read 0.
+            const bool measured = frames >= static_cast<std::size_t>(kRate);
             for (const auto& [name, value] : run.features.values) {
                 INFO(name);
-                CHECK(std::isfinite(value));
+                if (measured && name.rfind("sidechain_", 0) == 0) {
+                    CHECK(std::isnan(value));
+                } else {
+                    CHECK(std::isfinite(value));
+                }
             }
-            CHECK(run.features.values.at("sidechain_depth_db") == 0.0);
+            if (!measured) {
+                CHECK(run.features.values.at("sidechain_depth_db") == 0.0);
+            }
         }
     }
 }

@@ -52,7 +52,8 @@ using Values = std::map<std::string, std::map<std::string, double>>;
 
 // The families on an AnalysisContext of the stem (what dsp-hpss/1-era stem
 // features ran), whole stem and per section.
-Values reference(const std::string& stem, const AudioBuffer& audio, const TrackFeatures& mix) {
+Values reference(const std::string& stem, const AudioBuffer& audio, const TrackFeatures& mix,
+                 double mix_power_db) {
     Values out;
     AnalysisContext ctx(audio, 1);
     std::vector<std::unique_ptr<FeatureFamily>> families;
@@ -73,12 +74,14 @@ Values reference(const std::string& stem, const AudioBuffer& audio, const TrackF
     }
     if (stem != "drums") {
         TranceSidechainParams sc;
+        sc.noise_floor_rel_db = -60.0; // a stem's floors are re the mix (stem_features.hpp)
         if (stem == "bass") {
             sc.band_lo_hz = 40.0;
             sc.band_hi_hz = 400.0;
             sc.side_min_rel_db = 1e9;
         }
-        const auto env = computeSidechainEnvelope(ctx, sc);
+        auto env = computeSidechainEnvelope(ctx, sc);
+        env.reference_db = mix_power_db;
         const double period = mix.grid.beatPeriodS();
         const auto all = analyseSidechain(env, dropBeats(mix, sc.min_beats), period, sc);
         out[""]["sidechain_depth_db"] = all.depth_db;
@@ -137,6 +140,23 @@ double meanSquareDb(const AudioBuffer& b, double a, double e) {
     return n > 0 && sum > 0 ? 10.0 * std::log10(sum / n) : -300.0;
 }
 
+// Mean power of the stems' sum's (L + R) / 2 in dB: the sidechain's
+// reference level on stems (stem_features.hpp).
+double mixPowerDb(const stems::Stems& s) {
+    double sum = 0.0;
+    const auto channels = static_cast<double>(s.drums.numChannels());
+    for (std::size_t i = 0; i < s.drums.frames(); ++i) {
+        double m = 0.0;
+        for (std::size_t c = 0; c < s.drums.numChannels(); ++c) {
+            m += static_cast<double>(s.drums.channels[c][i]) + s.bass.channels[c][i] +
+                 s.other.channels[c][i];
+        }
+        m /= channels;
+        sum += m * m;
+    }
+    return 10.0 * std::log10(sum / static_cast<double>(s.drums.frames()));
+}
+
 } // namespace
 
 TEST_CASE("stem features agree with the source families on the stems",
@@ -155,9 +175,10 @@ TEST_CASE("stem features agree with the source families on the stems",
     REQUIRE(fast.isOk());
     const std::map<std::string, const AudioBuffer*> audio{
         {"drums", &truth.drums}, {"bass", &truth.bass}, {"other", &truth.other}};
+    const double mix_power_db = mixPowerDb(truth);
     int compared = 0;
     for (const auto& [stem, buffer] : audio) {
-        const Values ref = reference(stem, *buffer, mix->features);
+        const Values ref = reference(stem, *buffer, mix->features, mix_power_db);
         const TrackFeatures& got = fast->at(stem);
         const auto check = [&](const std::string& where, const std::map<std::string, double>& v,
                                const std::map<std::string, double>& r) {
