@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <map>
 #include <string>
 
 #include <catch2/catch.hpp>
@@ -16,6 +17,24 @@
 using namespace styledna;
 
 namespace {
+
+// Bit-identical, NaN-aware ("not measurable" reads NaN on both sides).
+bool sameValues(const std::map<std::string, double>& a, const std::map<std::string, double>& b) {
+    if (a.size() != b.size()) {
+        return false;
+    }
+    for (const auto& [k, v] : a) {
+        const auto it = b.find(k);
+        if (it == b.end() || !(v == it->second || (std::isnan(v) && std::isnan(it->second)))) {
+            return false;
+        }
+    }
+    return true;
+}
+
+bool isSidechain(const std::string& name) {
+    return name.rfind("sidechain_", 0) == 0;
+}
 
 const char* const kRequiredFeatures[] = {"tempo_bpm",
                                          "tempo_confidence",
@@ -80,7 +99,7 @@ void checkSameFeatures(const core::TrackFeatures& a, const core::TrackFeatures& 
         CHECK(a.sections[i].end_s == b.sections[i].end_s);
         CHECK(a.sections[i].start_bar == b.sections[i].start_bar);
         CHECK(a.sections[i].bars == b.sections[i].bars);
-        CHECK(a.sections[i].values == b.sections[i].values);
+        CHECK(sameValues(a.sections[i].values, b.sections[i].values));
     }
 }
 
@@ -142,7 +161,9 @@ TEST_CASE("analyzeFile on a synth track: hash, format, every feature, sections, 
         CHECK_FALSE(s.values.empty());
         for (const auto& [name, v] : s.values) {
             INFO(s.label << " " << name << " = " << v);
-            CHECK(std::isfinite(v));
+            // The sidechain reads "not measurable" (NaN) in a section whose
+            // ducked band is too quiet to show a duck (trance_sidechain.hpp).
+            CHECK((std::isfinite(v) || (std::isnan(v) && isSidechain(name))));
         }
     }
     std::printf("GT analyzeFile: %s, %zu features, %zu sections, %zu beats, tempo %.2f (truth "

@@ -35,8 +35,15 @@ bool sameFeatures(const core::TrackFeatures& a, const core::TrackFeatures& b) {
     }
     for (std::size_t s = 0; s < a.sections.size(); ++s) {
         if (a.sections[s].label != b.sections[s].label ||
-            a.sections[s].values != b.sections[s].values) {
+            a.sections[s].values.size() != b.sections[s].values.size()) {
             return false;
+        }
+        for (const auto& [k, v] : a.sections[s].values) {
+            auto it = b.sections[s].values.find(k);
+            if (it == b.sections[s].values.end() ||
+                !(v == it->second || (std::isnan(v) && std::isnan(it->second)))) {
+                return false;
+            }
         }
     }
     return a.series == b.series;
