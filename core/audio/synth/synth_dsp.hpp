@@ -5,6 +5,7 @@
 //
 // Units: frequencies in Hz, rate in Hz; phase in cycles [0, 1).
 
+#include <algorithm>
 #include <cmath>
 #include <numbers>
 
@@ -126,35 +127,48 @@ inline double softSaturate(double x) {
     return x * (27.0 + x2) / (27.0 + 9.0 * x2);
 }
 
-// 4-pole ladder lowpass: four one-pole stages with saturated global feedback
-// (a simplified Huovilainen/Stilson-Smith model). resonance 0..~1.
+// 4-pole ladder lowpass with saturated global feedback, resonance 0..~1.
+// Zero-delay-feedback (topology-preserving transform) form: each stage is a
+// trapezoidal one-pole y = G x + (1 - G) s, and the feedback loop is solved
+// for the current sample instead of taking last sample's output. A unit delay
+// in the loop turns the feedback positive at Nyquist (loop gain 4 r (g / (2 -
+// g))^4 there), so a naive ladder whistles at 22 kHz once the cutoff nears
+// Nyquist with resonance above ~0.44; this one resonates at its cutoff only,
+// and self-oscillates only as resonance reaches 1 (k = 4), at any cutoff.
 struct LadderFilter {
     double s[4] = {0, 0, 0, 0};
-    double g = 0.1;
+    double G = 0.1;
 
-    // Coefficient for cutoff_hz (clamped to 0.45 * rate by the caller).
+    // Coefficient for cutoff_hz (the caller keeps it below ~0.45 * rate);
+    // tan() prewarps, so the resonance sits at cutoff_hz up to Nyquist.
     void setCutoff(double cutoff_hz, double rate_hz) {
-        g = 1.0 - std::exp(-2.0 * std::numbers::pi * cutoff_hz / rate_hz);
+        const double g = std::tan(std::numbers::pi * std::min(cutoff_hz, 0.49 * rate_hz) / rate_hz);
+        G = g / (1.0 + g);
     }
     double process(double x, double resonance) {
-        const double feedback = 4.0 * resonance * s[3];
-        const double in = softSaturate(x - feedback);
-        s[0] += g * (in - s[0]);
-        s[1] += g * (s[0] - s[1]);
-        s[2] += g * (s[1] - s[2]);
-        s[3] += g * (s[2] - s[3]);
-        return s[3] * (1.0 + resonance); // partial passband-loss compensation
+        const double k = 4.0 * resonance;
+        const double G2 = G * G;
+        const double sum = (1.0 - G) * (G2 * G * s[0] + G2 * s[1] + G * s[2] + s[3]);
+        const double u = softSaturate((x - k * sum) / (1.0 + k * G2 * G2));
+        return stage(3, stage(2, stage(1, stage(0, u)))) * (1.0 + resonance); // passband loss
     }
     // Three-pole (18 dB/oct) variant, as in the TB-303's diode ladder: three
     // stages in the loop, whose phase reaches 180 degrees where each stage
     // gives 1/2, so feedback 8 self-oscillates; resonance 0..~1 maps to 0..7.6.
     double process3(double x, double resonance) {
-        const double feedback = 7.6 * resonance * s[2];
-        const double in = softSaturate(x - feedback);
-        s[0] += g * (in - s[0]);
-        s[1] += g * (s[0] - s[1]);
-        s[2] += g * (s[1] - s[2]);
-        return s[2] * (1.0 + 1.5 * resonance);
+        const double k = 7.6 * resonance;
+        const double sum = (1.0 - G) * (G * G * s[0] + G * s[1] + s[2]);
+        const double u = softSaturate((x - k * sum) / (1.0 + k * G * G * G));
+        return stage(2, stage(1, stage(0, u))) * (1.0 + 1.5 * resonance);
+    }
+
+private:
+    // One trapezoidal one-pole stage: v = G (x - s), y = s + v, s' = y + v.
+    double stage(int i, double x) {
+        const double v = G * (x - s[i]);
+        const double y = s[i] + v;
+        s[i] = y + v;
+        return y;
     }
 };
 

@@ -1,17 +1,12 @@
 // Issue 13 acceptance with the daemon's default stems: the same check as
 // unit.gap_quality (gap_quality_run.cpp), every track separated by the learned
 // separator with the committed weights (models/weights/separator_v1.sdnt).
-// Hidden ("[.learned]": test_style_dna "[.learned]"): it passes on the test
-// draw (flaws 28/28, per flaw 4/4; clean WIPs 11/12) and the tuning draw
-// (STYLEDNA_GAP_DRAW=tuning: 28/28, 12/12) but not on the confirm draw
-// (STYLEDNA_GAP_DRAW=confirm): 27/28 and clean 10/12, where the mix-only and
-// DSP-stem paths miss too. There short_breakdown is 3/4 and the clean tech
-// WIP reads "harsh highs": in both the acid's ladder filter self-oscillates
-// at Nyquist in the intro and outro (cutoff x envelope at the synthesizer's
-// 0.42 x rate guard, resonance 0.65-0.84), power above 20 kHz that the spectral
-// centroid counts; the clean psy WIP 141301's intro is brighter than its
-// references', and the tonal balance's band matching reads that as a thinner
-// low band. Runs in ~1-2 min uncached.
+// Hidden from unit.style_dna; ctest runs it as unit.gap_quality.learned on
+// the test draw (~2-3 min). Flaws 28/28 (4/4 per flaw) and clean WIPs 12/12
+// on the test, tuning and confirm draws (STYLEDNA_GAP_DRAW=...). Before the
+// acid ladder fix (synth_dsp.hpp) the confirm draw read 27/28 and 10/12: the
+// naive ladder self-oscillated at Nyquist in the intro and outro, power above
+// 20 kHz that the spectral centroid counted as harsh highs.
 #include <catch2/catch.hpp>
 
 #include "models/separator_learned.hpp"
