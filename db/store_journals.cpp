@@ -4,6 +4,22 @@
 #include "db/store.hpp"
 
 namespace styledna::db {
+namespace {
+
+// A journal's head row, selected as "journal_id, plan_id, created_at, state,
+// kind, message"; the entry counts are left to the caller.
+JournalSummary readJournalHead(const Statement& r) {
+    JournalSummary j;
+    j.journal_id = r.columnText(0);
+    j.plan_id = r.columnText(1);
+    j.created_at = r.columnText(2);
+    j.state = r.columnText(3);
+    j.kind = r.columnText(4);
+    j.message = r.columnText(5);
+    return j;
+}
+
+} // namespace
 
 Status Store::createJournal(const JournalRecord& journal) {
     std::lock_guard lock(m_mutex);
@@ -199,16 +215,8 @@ Result<std::vector<JournalSummary>> Store::listJournals(int limit) {
     }
     head->bind(1, static_cast<std::int64_t>(limit));
     std::vector<JournalSummary> out;
-    if (auto status = head->forEachRow([&](const Statement& r) {
-            JournalSummary j;
-            j.journal_id = r.columnText(0);
-            j.plan_id = r.columnText(1);
-            j.created_at = r.columnText(2);
-            j.state = r.columnText(3);
-            j.kind = r.columnText(4);
-            j.message = r.columnText(5);
-            out.push_back(std::move(j));
-        });
+    if (auto status =
+            head->forEachRow([&](const Statement& r) { out.push_back(readJournalHead(r)); });
         !status.isOk()) {
         return status;
     }
@@ -231,17 +239,19 @@ Result<std::vector<InterruptedJournal>> Store::interruptUnfinishedJournals() {
     if (!tx) {
         return tx.status();
     }
-    auto head = Statement::prepare(m_conn, "SELECT journal_id, plan_id, kind FROM apply_journals "
-                                           "WHERE state = 'sending' ORDER BY created_at, rowid");
+    auto head = Statement::prepare(m_conn, "SELECT journal_id, plan_id, created_at, state, kind, "
+                                           "message FROM apply_journals WHERE state = 'sending' "
+                                           "ORDER BY created_at, rowid");
     if (!head) {
         return head.status();
     }
     std::vector<InterruptedJournal> out;
     if (auto status = head->forEachRow([&](const Statement& r) {
+            auto h = readJournalHead(r);
             InterruptedJournal j;
-            j.journal_id = r.columnText(0);
-            j.plan_id = r.columnText(1);
-            j.kind = r.columnText(2);
+            j.journal_id = std::move(h.journal_id);
+            j.plan_id = std::move(h.plan_id);
+            j.kind = std::move(h.kind);
             out.push_back(std::move(j));
         });
         !status.isOk()) {
