@@ -112,26 +112,27 @@ Status Store::setJournalState(const std::string& journal_id, const std::string& 
 
 Result<std::optional<JournalRecord>> Store::findJournal(const std::string& journal_id) {
     std::lock_guard lock(m_mutex);
-    auto head = Statement::prepare(m_conn, "SELECT plan_id, created_at, state, kind, message "
-                                           "FROM apply_journals WHERE journal_id = ?1");
+    auto head = Statement::prepare(m_conn, "SELECT journal_id, plan_id, created_at, state, kind, "
+                                           "message FROM apply_journals WHERE journal_id = ?1");
     if (!head) {
         return head.status();
     }
     head->bind(1, journal_id);
-    auto row = head->step();
-    if (!row) {
-        return row.status();
+    auto found = head->readRow(readJournalHead);
+    if (!found) {
+        return found.status();
     }
-    if (!*row) {
+    if (!*found) {
         return std::optional<JournalRecord>{};
     }
-    JournalRecord j;
-    j.journal_id = journal_id;
-    j.plan_id = head->columnText(0);
-    j.created_at = head->columnText(1);
-    j.state = head->columnText(2);
-    j.kind = head->columnText(3);
-    j.message = head->columnText(4);
+    auto& h = **found;
+    JournalRecord j{std::move(h.journal_id),
+                    std::move(h.plan_id),
+                    std::move(h.created_at),
+                    std::move(h.state),
+                    std::move(h.kind),
+                    std::move(h.message),
+                    {}};
     auto entries = Statement::prepare(
         m_conn, "SELECT seq, change, state, previous_value, target_value, read_back_value "
                 "FROM apply_journal_entries WHERE journal_id = ?1 ORDER BY seq");
@@ -305,14 +306,7 @@ Result<std::optional<std::string>> Store::findFixPlanDocument(const std::string&
         return stmt.status();
     }
     stmt->bind(1, plan_id);
-    auto row = stmt->step();
-    if (!row) {
-        return row.status();
-    }
-    if (!*row) {
-        return std::optional<std::string>{};
-    }
-    return std::optional<std::string>(stmt->columnText(0));
+    return stmt->readRow([](const Statement& r) { return r.columnText(0); });
 }
 
 } // namespace styledna::db
