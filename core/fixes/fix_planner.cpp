@@ -65,6 +65,9 @@ struct Candidate {
     double amount = 0;
     std::string rejection;
     double severity = 0; // of the gap it answers
+    // The features of the gap it answers (Planner::gapFeatures), never
+    // "pushed" when it is tried.
+    std::set<std::string> answers;
     // Conformance change with the fixes chosen before it, at its last try in
     // the greedy selection (NaN: never tried there).
     double last_gain = std::nan("");
@@ -176,8 +179,10 @@ public:
     }
 
     // The EQ shape (kind, frequency) that closes most of the gap at a probe
-    // amount of 6 dB, preferring shapes that push nothing out of range.
-    CandidateFix chooseShape(CandidateFix c, double severity) const {
+    // amount of 6 dB, preferring shapes that push nothing out of range
+    // (answers: the gap's features, gapFeatures).
+    CandidateFix chooseShape(CandidateFix c, double severity,
+                             const std::set<std::string>& answers) const {
         if (c.shapes.empty()) {
             return c;
         }
@@ -191,8 +196,7 @@ public:
             const auto moves = movesAt(shaped, probe, 1.0);
             const double gain = sign * (comparedValue(moves, t) - t.wip_value);
             const double score =
-                gain -
-                (evaluate(moves, severity, gapFeatures(c.fix.gap_id)).pushed.empty() ? 0.0 : 1e6);
+                gain - (evaluate(moves, severity, answers).pushed.empty() ? 0.0 : 1e6);
             if (score > best_score) {
                 best_score = score;
                 best = std::move(shaped);
@@ -318,14 +322,15 @@ planFixesWithMoves(const PlanInputs& in) {
 
     // 1-3: candidates, tuned and validated alone.
     auto settle = [&](const CandidateFix& fix, double severity) {
-        Candidate cand{planner.chooseShape(fix, severity), 0, "", severity};
+        const std::set<std::string> answers = planner.gapFeatures(fix.fix.gap_id);
+        Candidate cand{planner.chooseShape(fix, severity, answers), 0, "", severity, answers};
         const double tuned = planner.tune(cand.fix);
         for (double share : {1.0, 0.5, 0.25}) {
             cand.amount =
                 tuned * share +
                 (1 - share) * (cand.fix.amount_unit == "%" ? cand.fix.from_width_percent : 0);
-            const Outcome o = planner.evaluate(movesAt(cand.fix, cand.amount, 1.0), cand.severity,
-                                               planner.gapFeatures(cand.fix.fix.gap_id));
+            const Outcome o =
+                planner.evaluate(movesAt(cand.fix, cand.amount, 1.0), cand.severity, cand.answers);
             cand.rejection = o.pushed.empty() ? "" : "would push " + o.pushed;
             const double after = valueAt(
                 planner.predicted(movesAt(cand.fix, cand.amount, 1.0), !cand.fix.tune.stem.empty()),
@@ -451,10 +456,10 @@ planFixesWithMoves(const PlanInputs& in) {
     auto ownOf = [&](const std::vector<Candidate*>& chosen_so_far, const Candidate* next) {
         std::set<std::string> own;
         for (const Candidate* c : chosen_so_far) {
-            own.merge(planner.gapFeatures(c->fix.fix.gap_id));
+            own.insert(c->answers.begin(), c->answers.end());
         }
         if (next != nullptr) {
-            own.merge(planner.gapFeatures(next->fix.fix.gap_id));
+            own.insert(next->answers.begin(), next->answers.end());
         }
         return own;
     };
