@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 #include <sqlite3.h>
 
@@ -66,6 +67,20 @@ public:
             }
             read(*this);
         }
+    }
+    // Steps once: the row as read(*this), std::nullopt when there is none, or
+    // the step error. For queries that find one row by key.
+    template <class F>
+    Result<std::optional<std::invoke_result_t<F&, const Statement&>>> readRow(F&& read) {
+        using Row = std::invoke_result_t<F&, const Statement&>;
+        auto row = step();
+        if (!row) {
+            return row.status();
+        }
+        if (!*row) {
+            return std::optional<Row>{};
+        }
+        return std::optional<Row>(read(*this));
     }
     void reset();
 

@@ -52,15 +52,9 @@ Result<std::optional<StoredAnalysis>> Store::findAnalysis(const std::string& con
         return stmt.status();
     }
     stmt->bind(1, content_hash).bind(2, analyzer_version);
-    auto row = stmt->step();
-    if (!row) {
-        return row.status();
-    }
-    if (!*row) {
-        return std::optional<StoredAnalysis>{};
-    }
-    return std::optional<StoredAnalysis>(
-        StoredAnalysis{content_hash, analyzer_version, stmt->columnText(0), stmt->columnText(1)});
+    return stmt->readRow([&](const Statement& r) {
+        return StoredAnalysis{content_hash, analyzer_version, r.columnText(0), r.columnText(1)};
+    });
 }
 
 Status Store::putAnalysis(const TrackRecord& track, const StoredAnalysis& analysis) {
@@ -119,24 +113,19 @@ Result<std::optional<TrackRecord>> Store::findTrack(const std::string& content_h
         return stmt.status();
     }
     stmt->bind(1, content_hash);
-    auto row = stmt->step();
-    if (!row) {
-        return row.status();
-    }
-    if (!*row) {
-        return std::optional<TrackRecord>{};
-    }
-    TrackRecord t;
-    t.content_hash = content_hash;
-    t.path = stmt->columnText(0);
-    t.duration_s = stmt->columnDouble(1);
-    t.sample_rate_hz = stmt->columnDouble(2);
-    t.channels = static_cast<int>(stmt->columnInt(3));
-    t.frames = stmt->columnInt(4);
-    t.container = stmt->columnText(5);
-    t.encoding = stmt->columnText(6);
-    t.file_size_bytes = stmt->columnInt(7);
-    return std::optional<TrackRecord>(std::move(t));
+    return stmt->readRow([&](const Statement& r) {
+        TrackRecord t;
+        t.content_hash = content_hash;
+        t.path = r.columnText(0);
+        t.duration_s = r.columnDouble(1);
+        t.sample_rate_hz = r.columnDouble(2);
+        t.channels = static_cast<int>(r.columnInt(3));
+        t.frames = r.columnInt(4);
+        t.container = r.columnText(5);
+        t.encoding = r.columnText(6);
+        t.file_size_bytes = r.columnInt(7);
+        return t;
+    });
 }
 
 Result<StoreCounts> Store::counts() {
@@ -191,16 +180,14 @@ Result<std::optional<ProfileRecord>> Store::findProfile(const std::string& name,
         return stmt.status();
     }
     stmt->bind(1, name);
-    auto row = stmt->step();
-    if (!row) {
-        return row.status();
-    }
-    if (!*row) {
-        return std::optional<ProfileRecord>{};
-    }
-    return std::optional<ProfileRecord>(ProfileRecord{name, static_cast<int>(stmt->columnInt(0)),
-                                                      stmt->columnText(1), stmt->columnText(2),
-                                                      stmt->columnText(3), stmt->columnBlob(4)});
+    return stmt->readRow([&](const Statement& r) {
+        return ProfileRecord{name,
+                             static_cast<int>(r.columnInt(0)),
+                             r.columnText(1),
+                             r.columnText(2),
+                             r.columnText(3),
+                             r.columnBlob(4)};
+    });
 }
 
 Status Store::putProfile(const ProfileRecord& profile) {
@@ -258,16 +245,10 @@ Result<std::optional<FixPlanRecord>> Store::findFixPlan(const std::string& plan_
         return stmt.status();
     }
     stmt->bind(1, plan_id);
-    auto row = stmt->step();
-    if (!row) {
-        return row.status();
-    }
-    if (!*row) {
-        return std::optional<FixPlanRecord>{};
-    }
-    return std::optional<FixPlanRecord>(FixPlanRecord{plan_id, stmt->columnText(0),
-                                                      stmt->columnText(1), stmt->columnText(2),
-                                                      stmt->columnText(3)});
+    return stmt->readRow([&](const Statement& r) {
+        return FixPlanRecord{plan_id, r.columnText(0), r.columnText(1), r.columnText(2),
+                             r.columnText(3)};
+    });
 }
 
 Status Store::putTrackRoleMap(const std::string& set_key, const std::string& mapping) {
@@ -289,14 +270,7 @@ Result<std::optional<std::string>> Store::findTrackRoleMap(const std::string& se
         return stmt.status();
     }
     stmt->bind(1, set_key);
-    auto row = stmt->step();
-    if (!row) {
-        return row.status();
-    }
-    if (!*row) {
-        return std::optional<std::string>{};
-    }
-    return std::optional<std::string>(stmt->columnText(0));
+    return stmt->readRow([](const Statement& r) { return r.columnText(0); });
 }
 // --- end of fix plans and track role maps ---
 

@@ -4,6 +4,22 @@
 #include "db/store.hpp"
 
 namespace styledna::db {
+namespace {
+
+// A journal's head row, selected as "journal_id, plan_id, created_at, state,
+// kind, message"; the entry counts are left to the caller.
+JournalSummary readJournalHead(const Statement& r) {
+    JournalSummary j;
+    j.journal_id = r.columnText(0);
+    j.plan_id = r.columnText(1);
+    j.created_at = r.columnText(2);
+    j.state = r.columnText(3);
+    j.kind = r.columnText(4);
+    j.message = r.columnText(5);
+    return j;
+}
+
+} // namespace
 
 Status Store::createJournal(const JournalRecord& journal) {
     std::lock_guard lock(m_mutex);
@@ -96,26 +112,27 @@ Status Store::setJournalState(const std::string& journal_id, const std::string& 
 
 Result<std::optional<JournalRecord>> Store::findJournal(const std::string& journal_id) {
     std::lock_guard lock(m_mutex);
-    auto head = Statement::prepare(m_conn, "SELECT plan_id, created_at, state, kind, message "
-                                           "FROM apply_journals WHERE journal_id = ?1");
+    auto head = Statement::prepare(m_conn, "SELECT journal_id, plan_id, created_at, state, kind, "
+                                           "message FROM apply_journals WHERE journal_id = ?1");
     if (!head) {
         return head.status();
     }
     head->bind(1, journal_id);
-    auto row = head->step();
-    if (!row) {
-        return row.status();
+    auto found = head->readRow(readJournalHead);
+    if (!found) {
+        return found.status();
     }
-    if (!*row) {
+    if (!*found) {
         return std::optional<JournalRecord>{};
     }
-    JournalRecord j;
-    j.journal_id = journal_id;
-    j.plan_id = head->columnText(0);
-    j.created_at = head->columnText(1);
-    j.state = head->columnText(2);
-    j.kind = head->columnText(3);
-    j.message = head->columnText(4);
+    auto& h = **found;
+    JournalRecord j{std::move(h.journal_id),
+                    std::move(h.plan_id),
+                    std::move(h.created_at),
+                    std::move(h.state),
+                    std::move(h.kind),
+                    std::move(h.message),
+                    {}};
     auto entries = Statement::prepare(
         m_conn, "SELECT seq, change, state, previous_value, target_value, read_back_value "
                 "FROM apply_journal_entries WHERE journal_id = ?1 ORDER BY seq");
@@ -199,16 +216,8 @@ Result<std::vector<JournalSummary>> Store::listJournals(int limit) {
     }
     head->bind(1, static_cast<std::int64_t>(limit));
     std::vector<JournalSummary> out;
-    if (auto status = head->forEachRow([&](const Statement& r) {
-            JournalSummary j;
-            j.journal_id = r.columnText(0);
-            j.plan_id = r.columnText(1);
-            j.created_at = r.columnText(2);
-            j.state = r.columnText(3);
-            j.kind = r.columnText(4);
-            j.message = r.columnText(5);
-            out.push_back(std::move(j));
-        });
+    if (auto status =
+            head->forEachRow([&](const Statement& r) { out.push_back(readJournalHead(r)); });
         !status.isOk()) {
         return status;
     }
@@ -231,17 +240,19 @@ Result<std::vector<InterruptedJournal>> Store::interruptUnfinishedJournals() {
     if (!tx) {
         return tx.status();
     }
-    auto head = Statement::prepare(m_conn, "SELECT journal_id, plan_id, kind FROM apply_journals "
-                                           "WHERE state = 'sending' ORDER BY created_at, rowid");
+    auto head = Statement::prepare(m_conn, "SELECT journal_id, plan_id, created_at, state, kind, "
+                                           "message FROM apply_journals WHERE state = 'sending' "
+                                           "ORDER BY created_at, rowid");
     if (!head) {
         return head.status();
     }
     std::vector<InterruptedJournal> out;
     if (auto status = head->forEachRow([&](const Statement& r) {
+            auto h = readJournalHead(r);
             InterruptedJournal j;
-            j.journal_id = r.columnText(0);
-            j.plan_id = r.columnText(1);
-            j.kind = r.columnText(2);
+            j.journal_id = std::move(h.journal_id);
+            j.plan_id = std::move(h.plan_id);
+            j.kind = std::move(h.kind);
             out.push_back(std::move(j));
         });
         !status.isOk()) {
@@ -295,14 +306,7 @@ Result<std::optional<std::string>> Store::findFixPlanDocument(const std::string&
         return stmt.status();
     }
     stmt->bind(1, plan_id);
-    auto row = stmt->step();
-    if (!row) {
-        return row.status();
-    }
-    if (!*row) {
-        return std::optional<std::string>{};
-    }
-    return std::optional<std::string>(stmt->columnText(0));
+    return stmt->readRow([](const Statement& r) { return r.columnText(0); });
 }
 
 } // namespace styledna::db

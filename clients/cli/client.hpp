@@ -36,6 +36,27 @@ std::unique_ptr<v1::StyleDna::Stub> connect(const GlobalOptions& options, std::s
 // object on stdout); return the exit code 1.
 int fail(const GlobalOptions& g, const std::string& code, const std::string& message);
 int failStatus(const GlobalOptions& g, const grpc::Status& s);
+
+// One unary call: connects (autostarting unless disabled) and calls `method`
+// with `request` into `response`. Returns 0, or the exit code of the failure
+// it reported (fail / failStatus). Commands that cancel on Ctrl-C or word a
+// failure their own way make the call themselves.
+template <class Request, class Response>
+int callDaemon(const GlobalOptions& g,
+               grpc::Status (v1::StyleDna::Stub::*method)(grpc::ClientContext*, const Request&,
+                                                          Response*),
+               const Request& request, Response& response) {
+    std::string error;
+    auto stub = connect(g, error);
+    if (!stub) {
+        return fail(g, "UNAVAILABLE", error);
+    }
+    grpc::ClientContext ctx;
+    if (auto s = ((*stub).*method)(&ctx, request, &response); !s.ok()) {
+        return failStatus(g, s);
+    }
+    return 0;
+}
 // The path made absolute and normalised (as given when that fails): the
 // daemon resolves paths from its own working directory.
 std::string absolutePath(const std::string& path);

@@ -68,17 +68,11 @@ std::string entryCounts(const v1::Journal& j) {
 } // namespace
 
 int cmdLiveShow(const GlobalOptions& g, bool refresh, bool verbose) {
-    std::string error;
-    auto stub = connect(g, error);
-    if (!stub) {
-        return fail(g, "UNAVAILABLE", error);
-    }
-    grpc::ClientContext ctx;
     v1::GetLiveSetRequest req;
     req.set_refresh(refresh);
     v1::LiveSet set;
-    if (auto s = stub->GetLiveSet(&ctx, req, &set); !s.ok()) {
-        return failStatus(g, s);
+    if (int rc = callDaemon(g, &v1::StyleDna::Stub::GetLiveSet, req, set); rc != 0) {
+        return rc;
     }
     if (g.json) {
         std::printf("%s\n", protoJson(set).dump(2).c_str());
@@ -164,17 +158,11 @@ int cmdApply(const GlobalOptions& g, const ApplyCommandOptions& o) {
 }
 
 int cmdUndo(const GlobalOptions& g, const std::string& journal_id) {
-    std::string error;
-    auto stub = connect(g, error);
-    if (!stub) {
-        return fail(g, "UNAVAILABLE", error);
-    }
-    grpc::ClientContext ctx;
     v1::UndoApplyRequest req;
     req.set_journal_id(journal_id);
     v1::UndoApplyResponse resp;
-    if (auto s = stub->UndoApply(&ctx, req, &resp); !s.ok()) {
-        return failStatus(g, s);
+    if (int rc = callDaemon(g, &v1::StyleDna::Stub::UndoApply, req, resp); rc != 0) {
+        return rc;
     }
     if (g.json) {
         std::printf("%s\n", protoJson(resp).dump(2).c_str());
@@ -199,17 +187,11 @@ int cmdUndo(const GlobalOptions& g, const std::string& journal_id) {
 }
 
 int cmdJournalList(const GlobalOptions& g, int limit) {
-    std::string error;
-    auto stub = connect(g, error);
-    if (!stub) {
-        return fail(g, "UNAVAILABLE", error);
-    }
-    grpc::ClientContext ctx;
     v1::ListJournalsRequest req;
     req.set_limit(limit);
     v1::ListJournalsResponse resp;
-    if (auto s = stub->ListJournals(&ctx, req, &resp); !s.ok()) {
-        return failStatus(g, s);
+    if (int rc = callDaemon(g, &v1::StyleDna::Stub::ListJournals, req, resp); rc != 0) {
+        return rc;
     }
     if (g.json) {
         std::printf("%s\n", protoJson(resp).dump(2).c_str());
@@ -233,17 +215,11 @@ int cmdJournalList(const GlobalOptions& g, int limit) {
 }
 
 int cmdJournalShow(const GlobalOptions& g, const std::string& journal_id) {
-    std::string error;
-    auto stub = connect(g, error);
-    if (!stub) {
-        return fail(g, "UNAVAILABLE", error);
-    }
-    grpc::ClientContext ctx;
     v1::GetJournalRequest req;
     req.set_journal_id(journal_id);
     v1::Journal j;
-    if (auto s = stub->GetJournal(&ctx, req, &j); !s.ok()) {
-        return failStatus(g, s);
+    if (int rc = callDaemon(g, &v1::StyleDna::Stub::GetJournal, req, j); rc != 0) {
+        return rc;
     }
     if (g.json) {
         std::printf("%s\n", protoJson(j).dump(2).c_str());

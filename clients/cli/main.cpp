@@ -27,15 +27,9 @@ using cli::fail;
 using cli::failStatus;
 
 int cmdStatus(const cli::GlobalOptions& g) {
-    std::string error;
-    auto stub = cli::connect(g, error);
-    if (!stub) {
-        return fail(g, "UNAVAILABLE", error);
-    }
-    grpc::ClientContext ctx;
     v1::DaemonStatus status;
-    if (auto s = stub->GetStatus(&ctx, {}, &status); !s.ok()) {
-        return failStatus(g, s);
+    if (int rc = cli::callDaemon(g, &v1::StyleDna::Stub::GetStatus, {}, status); rc != 0) {
+        return rc;
     }
     if (g.json) {
         std::printf("%s\n", cli::toJson(status).dump(2).c_str());
@@ -93,15 +87,9 @@ int cmdAnalyze(const cli::GlobalOptions& g, const std::vector<std::string>& file
 }
 
 int cmdFeatures(const cli::GlobalOptions& g) {
-    std::string error;
-    auto stub = cli::connect(g, error);
-    if (!stub) {
-        return fail(g, "UNAVAILABLE", error);
-    }
-    grpc::ClientContext ctx;
     v1::ListFeaturesResponse resp;
-    if (auto s = stub->ListFeatures(&ctx, {}, &resp); !s.ok()) {
-        return failStatus(g, s);
+    if (int rc = cli::callDaemon(g, &v1::StyleDna::Stub::ListFeatures, {}, resp); rc != 0) {
+        return rc;
     }
     if (g.json) {
         json arr = json::array();

@@ -161,15 +161,9 @@ int cmdProfileBuild(const GlobalOptions& g, const v1::BuildProfileRequest& reque
 }
 
 int cmdProfileList(const GlobalOptions& g) {
-    std::string error;
-    auto stub = connect(g, error);
-    if (!stub) {
-        return fail(g, "UNAVAILABLE", error);
-    }
-    grpc::ClientContext ctx;
     v1::ListProfilesResponse resp;
-    if (auto s = stub->ListProfiles(&ctx, {}, &resp); !s.ok()) {
-        return failStatus(g, s);
+    if (int rc = callDaemon(g, &v1::StyleDna::Stub::ListProfiles, {}, resp); rc != 0) {
+        return rc;
     }
     if (g.json) {
         std::printf("%s\n", protoJson(resp).dump(2).c_str());
@@ -186,17 +180,11 @@ int cmdProfileList(const GlobalOptions& g) {
 }
 
 int cmdProfileShow(const GlobalOptions& g, const std::string& name, bool full) {
-    std::string error;
-    auto stub = connect(g, error);
-    if (!stub) {
-        return fail(g, "UNAVAILABLE", error);
-    }
-    grpc::ClientContext ctx;
     v1::GetProfileRequest req;
     req.set_name(name);
     v1::Profile resp;
-    if (auto s = stub->GetProfile(&ctx, req, &resp); !s.ok()) {
-        return failStatus(g, s);
+    if (int rc = callDaemon(g, &v1::StyleDna::Stub::GetProfile, req, resp); rc != 0) {
+        return rc;
     }
     if (g.json) {
         std::printf("%s\n", protoJson(resp).dump(2).c_str());
@@ -208,18 +196,12 @@ int cmdProfileShow(const GlobalOptions& g, const std::string& name, bool full) {
 
 int cmdProfileExport(const GlobalOptions& g, const std::string& name, const std::string& out,
                      bool include_head) {
-    std::string error;
-    auto stub = connect(g, error);
-    if (!stub) {
-        return fail(g, "UNAVAILABLE", error);
-    }
-    grpc::ClientContext ctx;
     v1::ExportProfileRequest req;
     req.set_name(name);
     req.set_include_head(include_head);
     v1::ExportProfileResponse resp;
-    if (auto s = stub->ExportProfile(&ctx, req, &resp); !s.ok()) {
-        return failStatus(g, s);
+    if (int rc = callDaemon(g, &v1::StyleDna::Stub::ExportProfile, req, resp); rc != 0) {
+        return rc;
     }
     const std::string tmp = out + ".part";
     {
@@ -280,17 +262,11 @@ int cmdProfileImport(const GlobalOptions& g, const std::string& file, const std:
 }
 
 int cmdProfileRemove(const GlobalOptions& g, const std::string& name) {
-    std::string error;
-    auto stub = connect(g, error);
-    if (!stub) {
-        return fail(g, "UNAVAILABLE", error);
-    }
-    grpc::ClientContext ctx;
     v1::DeleteProfileRequest req;
     req.set_name(name);
     v1::DeleteProfileResponse resp;
-    if (auto s = stub->DeleteProfile(&ctx, req, &resp); !s.ok()) {
-        return failStatus(g, s);
+    if (int rc = callDaemon(g, &v1::StyleDna::Stub::DeleteProfile, req, resp); rc != 0) {
+        return rc;
     }
     if (g.json) {
         std::printf("%s\n", json{{"name", name}, {"deleted", resp.deleted()}}.dump(2).c_str());

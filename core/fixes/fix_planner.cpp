@@ -10,7 +10,9 @@
 
 #include "core/common/logging.hpp"
 #include "core/fixes/fix_risk.hpp"
+#include "core/fixes/level_match.hpp"
 #include "core/fixes/parameter_mapper.hpp"
+#include "core/fixes/plan_selection.hpp"
 #include "core/gap/gap_analyzer.hpp"
 #include "core/gap/gap_causes.hpp"
 
@@ -56,30 +58,6 @@ double valueAt(const core::TrackAnalysis& a, const gap::Comparison& c) {
     return c.wip_value;
 }
 
-// Without a target, a fix that closes its own gap is kept while the score
-// loses at most this much (side effects of low severity on other features).
-constexpr double kMaxLoss = 5.0;
-
-struct Candidate {
-    CandidateFix fix;
-    double amount = 0;
-    std::string rejection;
-    double severity = 0; // of the gap it answers
-    // Conformance change with the fixes chosen before it, at its last try in
-    // the greedy selection (NaN: never tried there).
-    double last_gain = std::nan("");
-};
-
-struct Outcome {
-    gap::GapReport report;
-    std::string pushed;   // "" or the first comparison pushed out of range
-    double makeup_db = 0; // the level match the report includes (levelMatched)
-};
-
-// Below this, no level match: a tenth of a dB is under what any level
-// feature resolves (gap_causes measurementResolution: 0.5 dB/LU).
-constexpr double kMinMakeupDb = 0.1;
-
 class Planner {
 public:
     explicit Planner(const PlanInputs& in) : m_in(in) {
@@ -95,9 +73,6 @@ public:
         return predict(*m_in.sim, *m_in.wip, moves, stems);
     }
 
-    // pushed: a mix comparison in range before that the moves take out of it
-    // with a severity of at least max(medium, 0.75 x the severity of the gap
-    // being fixed): the move would trade its gap for one about as bad.
     // The features a gap's evidence names (any section or stem): the moves
     // that answer it may move them anywhere; the score judges the net effect.
     std::set<std::string> gapFeatures(const std::string& gap_id) const {
@@ -113,42 +88,19 @@ public:
         return out;
     }
 
+    // pushed: a mix comparison in range before that the moves take out of it
+    // with a severity of at least max(medium, 0.75 x the severity of the gap
+    // being fixed): the move would trade its gap for one about as bad.
     // own: the answered gaps' features (gapFeatures), never "pushed": a
     // bass mono that makes the buildup's low end more mono than the references'
     // is the same cause the move answers, and the conformance score weighs it
     // against the sections it fixes; validation guards the other features.
-    // Level matching, as an engineer A/Bs a corrective move: an EQ cut, a
-    // mono bass or a deeper duck also lowers the loudness, and every level
-    // feature (integrated, short-term and momentary loudness, RMS, energy per
-    // section, PLR) would then judge the level, not the move. The makeup is
-    // the master gain that brings the integrated loudness back to where it
-    // was; the plan ends with it as a fix of its own (gap "level_match"), so
-    // what is predicted is what is applied. Moves that include a master gain
-    // (a quiet- or loud-master fix) are not matched: that fix's gain is
-    // tuned with the other moves in place (the joint re-tune) and sets the
-    // level itself.
-    double levelMakeup(const core::TrackAnalysis& a, const std::vector<Move>& moves) const {
-        const auto& before = m_in.wip->features.values;
-        const auto b = before.find("loudness_integrated_lufs");
-        const auto p = a.features.values.find("loudness_integrated_lufs");
-        if (moves.empty() || b == before.end() || p == a.features.values.end() ||
-            !std::isfinite(b->second) || !std::isfinite(p->second)) {
-            return 0;
-        }
-        for (const auto& m : moves) {
-            if (m.kind == MoveKind::kGain && m.signal == "mix") {
-                return 0; // the plan sets the master level itself (jointly re-tuned)
-            }
-        }
-        const double makeup = b->second - p->second;
-        return std::abs(makeup) >= kMinMakeupDb ? makeup : 0.0;
-    }
-
+    // The prediction is level matched (level_match.hpp).
     Outcome evaluate(const std::vector<Move>& moves, double fixing_severity,
                      const std::set<std::string>& own, bool stems = false) const {
         Outcome out;
         core::TrackAnalysis analysis = predicted(moves, stems);
-        out.makeup_db = levelMakeup(analysis, moves);
+        out.makeup_db = levelMakeupDb(*m_in.wip, analysis, moves);
         applyMixGain(analysis, out.makeup_db); // == predicted(moves + the gain)
         auto r = gap::analyzeGap(analysis, *m_in.profile, m_options);
         if (!r.isOk()) {
@@ -176,8 +128,10 @@ public:
     }
 
     // The EQ shape (kind, frequency) that closes most of the gap at a probe
-    // amount of 6 dB, preferring shapes that push nothing out of range.
-    CandidateFix chooseShape(CandidateFix c, double severity) const {
+    // amount of 6 dB, preferring shapes that push nothing out of range
+    // (answers: the gap's features, gapFeatures).
+    CandidateFix chooseShape(CandidateFix c, double severity,
+                             const std::set<std::string>& answers) const {
         if (c.shapes.empty()) {
             return c;
         }
@@ -191,8 +145,7 @@ public:
             const auto moves = movesAt(shaped, probe, 1.0);
             const double gain = sign * (comparedValue(moves, t) - t.wip_value);
             const double score =
-                gain -
-                (evaluate(moves, severity, gapFeatures(c.fix.gap_id)).pushed.empty() ? 0.0 : 1e6);
+                gain - (evaluate(moves, severity, answers).pushed.empty() ? 0.0 : 1e6);
             if (score > best_score) {
                 best_score = score;
                 best = std::move(shaped);
@@ -250,6 +203,14 @@ public:
     gap::GapOptions m_options;
     std::map<Key, gap::Comparison> m_before;
 };
+
+// A candidate the plan leaves out, with why, at the plan's strength.
+Fix rejectedFix(const Candidate& c, const std::string& why, double strength) {
+    Fix f = c.fix.fix;
+    f.rejection_reason = why;
+    f.changes = changesAt(c.fix, c.amount, strength);
+    return f;
+}
 
 std::vector<PredictedFeature> predictedFeatures(const gap::Gap& g, const gap::GapReport& after,
                                                 const gap::GapReport& before) {
@@ -318,14 +279,15 @@ planFixesWithMoves(const PlanInputs& in) {
 
     // 1-3: candidates, tuned and validated alone.
     auto settle = [&](const CandidateFix& fix, double severity) {
-        Candidate cand{planner.chooseShape(fix, severity), 0, "", severity};
+        const std::set<std::string> answers = planner.gapFeatures(fix.fix.gap_id);
+        Candidate cand{planner.chooseShape(fix, severity, answers), 0, "", severity, answers};
         const double tuned = planner.tune(cand.fix);
         for (double share : {1.0, 0.5, 0.25}) {
             cand.amount =
                 tuned * share +
                 (1 - share) * (cand.fix.amount_unit == "%" ? cand.fix.from_width_percent : 0);
-            const Outcome o = planner.evaluate(movesAt(cand.fix, cand.amount, 1.0), cand.severity,
-                                               planner.gapFeatures(cand.fix.fix.gap_id));
+            const Outcome o =
+                planner.evaluate(movesAt(cand.fix, cand.amount, 1.0), cand.severity, cand.answers);
             cand.rejection = o.pushed.empty() ? "" : "would push " + o.pushed;
             const double after = valueAt(
                 planner.predicted(movesAt(cand.fix, cand.amount, 1.0), !cand.fix.tune.stem.empty()),
@@ -378,214 +340,30 @@ planFixesWithMoves(const PlanInputs& in) {
         }
     }
 
-    // 4: greedy joint selection at the requested strength.
+    // 4-5: greedy joint selection at the requested strength, joint re-tune.
     std::vector<PlannedMoves> planned;
     std::vector<Candidate*> pool;
     for (auto& c : candidates) {
         if (c.rejection.empty()) {
             pool.push_back(&c);
         } else {
-            Fix f = c.fix.fix;
-            f.rejection_reason = c.rejection;
-            f.changes = changesAt(c.fix, c.amount, in.strength);
-            plan.rejected.push_back(std::move(f));
+            plan.rejected.push_back(rejectedFix(c, c.rejection, in.strength));
         }
     }
-    // A parameter the candidate changes that a chosen fix changes too (two EQ
-    // moves on one track take the same free band): "" when none.
-    auto sharedParameter = [](const Candidate& c, const std::vector<Candidate*>& chosen) {
-        for (const auto& a : c.fix.changes) {
-            for (const Candidate* o : chosen) {
-                for (const auto& b : o->fix.changes) {
-                    if (a.change.track_index == b.change.track_index &&
-                        a.change.device_index == b.change.device_index &&
-                        a.change.parameter_index == b.change.parameter_index) {
-                        return "'" + a.change.track_name + "' " + a.change.parameter_name;
-                    }
-                }
-            }
-        }
-        return std::string();
-    };
-    // A chosen fix whose EQ move on the same signal goes the other way within
-    // an octave (a harsh-highs cut and a dull-highs boost): the candidate
-    // would undo it. "" when none.
-    auto undoes = [](const Candidate& c, const std::vector<Candidate*>& chosen) {
-        auto eq = [](const Move& m) {
-            return m.kind == MoveKind::kBell || m.kind == MoveKind::kLowShelf ||
-                   m.kind == MoveKind::kHighShelf;
-        };
-        for (const auto& a : c.fix.moves) {
-            for (const Candidate* o : chosen) {
-                for (const auto& b : o->fix.moves) {
-                    const bool same_signal =
-                        a.signal == b.signal || a.signal == "mix" || b.signal == "mix";
-                    if (eq(a) && eq(b) && same_signal && a.gain_db * b.gain_db < 0 &&
-                        std::abs(std::log2(a.freq_hz / b.freq_hz)) <= 1.0) {
-                        return o->fix.fix.title;
-                    }
-                }
-            }
-        }
-        return std::string();
-    };
-    // Of two candidates that would undo each other, the one answering the more
-    // severe gap stays (greedy gain alone may prefer a side gap's move).
-    std::stable_sort(pool.begin(), pool.end(), [](const Candidate* a, const Candidate* b) {
-        return a->severity > b->severity;
-    });
-    for (std::size_t i = 0; i < pool.size(); ++i) {
-        const std::vector<Candidate*> before(pool.begin(), pool.begin() + static_cast<long>(i));
-        if (const std::string undone = undoes(*pool[i], before); !undone.empty()) {
-            Candidate& c = *pool[i];
-            c.rejection = "would undo \"" + undone + "\", which answers a more severe gap";
-            Fix f = c.fix.fix;
-            f.rejection_reason = c.rejection;
-            f.changes = changesAt(c.fix, c.amount, in.strength);
-            plan.rejected.push_back(std::move(f));
-            pool.erase(pool.begin() + static_cast<long>(i));
-            --i;
-        }
+    for (const Candidate* c : rejectUndoing(pool)) {
+        plan.rejected.push_back(rejectedFix(*c, c->rejection, in.strength));
     }
-    // The features the chosen fixes (and `next`, when given) answer.
-    auto ownOf = [&](const std::vector<Candidate*>& chosen_so_far, const Candidate* next) {
-        std::set<std::string> own;
-        for (const Candidate* c : chosen_so_far) {
-            own.merge(planner.gapFeatures(c->fix.fix.gap_id));
-        }
-        if (next != nullptr) {
-            own.merge(planner.gapFeatures(next->fix.fix.gap_id));
-        }
-        return own;
+    SelectionModel model;
+    model.evaluate = [&](const std::vector<Move>& moves, double fixing_severity,
+                         const std::set<std::string>& own) {
+        return planner.evaluate(moves, fixing_severity, own);
     };
-    // Greedy selection at `strength` over `pool` (what is left stays in it),
-    // then the joint re-tune of the chosen amounts when `retune`.
-    auto select = [&](double strength, std::vector<Candidate*>& left, bool retune) {
-        std::vector<Candidate*> chosen;
-        std::vector<Move> chosen_moves;
-        double conformance = plan.conformance_before;
-        auto reached = [&] {
-            return in.target_conformance > 0 && conformance >= in.target_conformance;
-        };
-        while (!left.empty() && !reached()) {
-            double best_gain = 0.05;
-            std::size_t best = left.size();
-            Outcome best_outcome;
-            for (std::size_t i = 0; i < left.size(); ++i) {
-                if (const std::string same = sharedParameter(*left[i], chosen); !same.empty()) {
-                    left[i]->rejection = "would change " + same + ", which a fix before it sets";
-                    continue;
-                }
-                if (const std::string undone = undoes(*left[i], chosen); !undone.empty()) {
-                    left[i]->rejection = "would undo \"" + undone + "\" (an EQ move the other way)";
-                    continue;
-                }
-                auto moves = chosen_moves;
-                for (const auto& m : movesAt(left[i]->fix, left[i]->amount, strength)) {
-                    moves.push_back(m);
-                }
-                Outcome o = planner.evaluate(moves, left[i]->severity, ownOf(chosen, left[i]));
-                if (!o.pushed.empty()) {
-                    left[i]->rejection =
-                        "together with the fixes before it, would push " + o.pushed;
-                    continue;
-                }
-                const double gain = o.report.conformance_score - conformance;
-                left[i]->last_gain = gain;
-                if (gain > best_gain) {
-                    best_gain = gain;
-                    best = i;
-                    best_outcome = std::move(o);
-                }
-            }
-            if (best == left.size() && in.target_conformance <= 0) {
-                // No target: a fix that does not lower the score still closes its own gap.
-                for (std::size_t i = 0; i < left.size() && best == left.size(); ++i) {
-                    if (!left[i]->rejection.empty()) {
-                        continue;
-                    }
-                    auto moves = chosen_moves;
-                    for (const auto& m : movesAt(left[i]->fix, left[i]->amount, strength)) {
-                        moves.push_back(m);
-                    }
-                    Outcome o = planner.evaluate(moves, left[i]->severity, ownOf(chosen, left[i]));
-                    if (o.pushed.empty() && o.report.conformance_score >= conformance - kMaxLoss) {
-                        best = i;
-                        best_gain = o.report.conformance_score - conformance;
-                        best_outcome = std::move(o);
-                    }
-                }
-            }
-            if (best == left.size()) {
-                break;
-            }
-            const auto moves = movesAt(left[best]->fix, left[best]->amount, strength);
-            chosen_moves.insert(chosen_moves.end(), moves.begin(), moves.end());
-            conformance = best_outcome.report.conformance_score;
-            chosen.push_back(left[best]);
-            left.erase(left.begin() + static_cast<long>(best));
-        }
-
-        if (!retune) {
-            return chosen;
-        }
-        // 5: joint re-tune. Each fix was tuned alone; the others move its feature
-        // too (an EQ cut lowers the level a master gain was tuned on). One pass in
-        // order, at full strength (amounts are full moves; strength scales them
-        // afterwards): each amount re-tuned with the other chosen moves in place,
-        // kept when the joint prediction pushes nothing out and the score holds.
-        auto jointMoves = [&](std::size_t skip) {
-            std::vector<Move> out;
-            for (std::size_t k = 0; k < chosen.size(); ++k) {
-                if (k != skip) {
-                    for (const auto& m : movesAt(chosen[k]->fix, chosen[k]->amount, 1.0)) {
-                        out.push_back(m);
-                    }
-                }
-            }
-            return out;
-        };
-        double joint_score =
-            chosen.size() > 1
-                ? planner.evaluate(jointMoves(chosen.size()), 0, ownOf(chosen, nullptr))
-                      .report.conformance_score
-                : 0.0;
-        for (std::size_t k = 0; k < chosen.size() && chosen.size() > 1; ++k) {
-            Candidate& c = *chosen[k];
-            const auto others = jointMoves(k);
-            const double retuned = planner.tune(c.fix, others);
-            if (std::abs(retuned - c.amount) < 1e-3) {
-                continue;
-            }
-            auto moves = others;
-            for (const auto& m : movesAt(c.fix, retuned, 1.0)) {
-                moves.push_back(m);
-            }
-            const Outcome o = planner.evaluate(moves, c.severity, ownOf(chosen, nullptr));
-            if (o.pushed.empty() && o.report.conformance_score >= joint_score) {
-                c.amount = retuned;
-                joint_score = o.report.conformance_score;
-            }
-        }
-
-        return chosen;
+    model.tune = [&](const CandidateFix& fix, const std::vector<Move>& others) {
+        return planner.tune(fix, others);
     };
-    std::vector<Candidate*> chosen;
-    if (in.strength < 1) {
-        // Amounts come from the full-strength plan (strength scales them).
-        std::vector<std::string> rejections;
-        for (auto& c : candidates) {
-            rejections.push_back(c.rejection);
-        }
-        auto full_pool = pool;
-        select(1.0, full_pool, true);
-        for (std::size_t i = 0; i < candidates.size(); ++i) {
-            candidates[i].rejection = rejections[i];
-        }
-        chosen = select(in.strength, pool, false);
-    } else {
-        chosen = select(1.0, pool, true);
-    }
+    model.conformance_before = plan.conformance_before;
+    model.target_conformance = in.target_conformance;
+    const std::vector<Candidate*> chosen = selectFixes(model, candidates, pool, in.strength);
 
     // 6: the plan, each fix's predictions with the fixes before it.
     double conformance = plan.conformance_before;
@@ -628,41 +406,25 @@ planFixesWithMoves(const PlanInputs& in) {
         plan.fixes.push_back(std::move(f));
         planned.push_back({plan.fixes.back().id, moves});
     }
-    // The level match the predictions above include (Planner::levelMakeup).
+    // The level match the predictions above include (level_match.hpp).
     if (makeup_db != 0) {
-        const CandidateFix lm = levelMatchFix(makeup_db, ctx);
-        Fix f = lm.fix;
-        f.id = "fix-" + std::to_string(plan.fixes.size() + 1);
-        f.strength = 1;
-        f.changes = changesAt(lm, makeup_db, 1.0);
-        const std::string effect = "integrated loudness back to where it was before the moves (" +
-                                   fmt("%+.1f dB", makeup_db) + " on the master)";
-        for (std::size_t j = 0; j < f.changes.size(); ++j) {
-            f.changes[j].change_id = f.id + "." + std::to_string(j + 1);
-            f.changes[j].predicted_effect = effect;
-            f.changes[j].reason = "level match: the fixes above are judged at the loudness "
-                                  "the track had";
-        }
-        f.expected_improvement = 0; // already in the fixes' predictions
-        f.predicted_conformance = conformance;
+        auto [f, moves] = levelMatchPlanFix(makeup_db, ctx, plan.fixes.size() + 1, conformance);
+        planned.push_back({f.id, std::move(moves)});
         plan.fixes.push_back(std::move(f));
-        planned.push_back({plan.fixes.back().id, movesAt(lm, makeup_db, 1.0)});
     }
     // What is left is reported (a valid move left out without a word reads as
     // a gap the planner never saw), unless the target was reached without it.
     const bool target_reached = in.target_conformance <= 0 || conformance >= in.target_conformance;
     for (Candidate* c : pool) {
         if (!c->rejection.empty() || in.target_conformance <= 0 || !target_reached) {
-            Fix f = c->fix.fix;
             std::string why = "no predicted gain in conformance once the fixes before it are in";
             if (std::isfinite(c->last_gain) && c->last_gain < 0) {
                 why = "would lower the predicted conformance by " + fmt("%.1f", -c->last_gain) +
                       " points with the fixes before it (it moves other features away from "
                       "your references)";
             }
-            f.rejection_reason = c->rejection.empty() ? why : c->rejection;
-            f.changes = changesAt(c->fix, c->amount, in.strength);
-            plan.rejected.push_back(std::move(f));
+            plan.rejected.push_back(
+                rejectedFix(*c, c->rejection.empty() ? why : c->rejection, in.strength));
         }
     }
     plan.predicted_conformance = conformance;

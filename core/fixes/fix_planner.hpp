@@ -35,6 +35,9 @@
 // strength (0..1) scales each move in its parameter's own unit (kAdd / kSet
 // changes and the moves' amounts; placements and switches are not scaled) and
 // the predictions are re-simulated at that strength.
+// Files: fix_planner.cpp settles the candidates (1-3) and writes the plan;
+// plan_selection.cpp selects and re-tunes (4-5); level_match.cpp closes the
+// plan with the master gain that restores the WIP's loudness.
 // Threads: pure function of its inputs.
 
 #include <string>

@@ -31,8 +31,10 @@ def address_of(datagram):
     return datagram[:datagram.index(b"\0")].decode()
 
 
-def main():
-    binary, set_path, workdir = sys.argv[1:4]
+def start_emulator(binary, set_path, workdir, *extra):
+    """Starts the emulator with a fresh ready file and state dump in WORKDIR, replying
+    to a socket bound here; EXTRA: more flags. Returns (proc, replies, port, dump)
+    once the ready file names the port it listens on."""
     os.makedirs(workdir, exist_ok=True)
     ready, dump = os.path.join(workdir, "ready"), os.path.join(workdir, "dump.json")
     for path in (ready, dump):
@@ -41,17 +43,26 @@ def main():
     replies = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     replies.bind(("127.0.0.1", 0))
     replies.settimeout(3.0)
-    reply_port = replies.getsockname()[1]
     proc = subprocess.Popen([binary, "--set", set_path, "--port", "0", "--reply-port",
-                             str(reply_port), "--ready-file", ready, "--dump-state", dump,
-                             "--tick-ms", "20"])
+                             str(replies.getsockname()[1]), "--ready-file", ready,
+                             "--dump-state", dump, "--tick-ms", "20", *extra])
     try:
         deadline = time.time() + 10
         while not os.path.exists(ready):
             assert time.time() < deadline, "no ready file"
             assert proc.poll() is None, "exited early"
             time.sleep(0.02)
-        port = int(open(ready).read())
+        return proc, replies, int(open(ready).read()), dump
+    except BaseException:
+        proc.kill()
+        proc.wait(timeout=10)
+        raise
+
+
+def main():
+    binary, set_path, workdir = sys.argv[1:4]
+    proc, replies, port, dump = start_emulator(binary, set_path, workdir)
+    try:
         sender = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         sender.sendto(osc("/live/song/get/num_tracks"), ("127.0.0.1", port))
         datagram = replies.recv(65536)
@@ -82,23 +93,11 @@ def main():
 def check_stall(binary, set_path, workdir):
     """--stall-after-sets 1: the first set lands, later requests wait unanswered
     (test hooks still answered) until /fake/resume handles them in order."""
-    ready, dump = os.path.join(workdir, "ready-stall"), os.path.join(workdir, "dump-stall.json")
-    for path in (ready, dump):
-        if os.path.exists(path):
-            os.remove(path)
-    replies = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    replies.bind(("127.0.0.1", 0))
-    replies.settimeout(3.0)
-    proc = subprocess.Popen([binary, "--set", set_path, "--port", "0", "--reply-port",
-                             str(replies.getsockname()[1]), "--ready-file", ready,
-                             "--dump-state", dump, "--tick-ms", "20", "--stall-after-sets", "1"])
+    proc, replies, port, dump = start_emulator(binary, set_path,
+                                               os.path.join(workdir, "stall"),
+                                               "--stall-after-sets", "1")
     try:
-        deadline = time.time() + 10
-        while not os.path.exists(ready):
-            assert time.time() < deadline, "no ready file"
-            assert proc.poll() is None, "exited early"
-            time.sleep(0.02)
-        to = ("127.0.0.1", int(open(ready).read()))
+        to = ("127.0.0.1", port)
         sender = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         sender.sendto(osc("/live/device/set/parameter/value", 1, 1, 27, 4), to)
         sender.sendto(osc("/live/device/set/parameter/value", 1, 1, 32, 5), to)

@@ -18,15 +18,18 @@ namespace {
 
 constexpr double kRate = 44100.0;
 
-// Stereo noise (independent L/R, so the side signal carries it) ducked by the
-// synthesizer's sidechain law after every beat: gain_db(u) = -depth *
-// exp(-u / tau), tau = release / ln 10. A 50 Hz kick burst on every beat.
+// Pad noise (independent L/R in stereo, so the side signal carries it; RMS
+// pad_dbfs per channel, -inf: digital silence) ducked by the synthesizer's
+// sidechain law after every beat: gain_db(u) = -depth * exp(-u / tau),
+// tau = release / ln 10. A mono 50 Hz kick burst of peak 0.6 on every beat.
 AudioBuffer duckedNoise(double bpm, double seconds, double depth_db, double release_ms, bool stereo,
-                        unsigned seed) {
+                        unsigned seed, double pad_dbfs = -20.0) {
     const auto n = static_cast<std::size_t>(seconds * kRate);
     AudioBuffer audio(stereo ? 2 : 1, n, kRate);
     std::mt19937 rng(seed);
-    std::normal_distribution<float> gauss(0.0f, 0.1f);
+    std::normal_distribution<float> gauss(0.0f, 1.0f);
+    const auto pad_rms =
+        static_cast<float>(std::isfinite(pad_dbfs) ? std::pow(10.0, pad_dbfs / 20.0) : 0.0);
     const double period = 60.0 / bpm;
     const double tau = release_ms * 1e-3 / std::log(10.0);
     for (std::size_t i = 0; i < n; ++i) {
@@ -36,7 +39,7 @@ AudioBuffer duckedNoise(double bpm, double seconds, double depth_db, double rele
         const double kick =
             u < 0.15 ? 0.6 * std::sin(2 * std::numbers::pi * 50.0 * u) * std::exp(-u / 0.05) : 0.0;
         for (auto& ch : audio.channels) {
-            ch[i] = static_cast<float>(gain * gauss(rng) + kick);
+            ch[i] = static_cast<float>(gain * (gauss(rng) * pad_rms) + kick);
         }
     }
     return audio;
@@ -114,31 +117,6 @@ TEST_CASE("no ducking reads as zero depth and zero pumping rate", "[trance][side
 
 namespace {
 
-// A ducked stereo pad (independent L/R noise, RMS pad_dbfs per channel) and a
-// mono 50 Hz kick burst of peak 0.6 on every beat; pad_dbfs = -inf: the pad
-// is digital silence.
-AudioBuffer padAndKick(double bpm, double seconds, double depth_db, double release_ms,
-                       double pad_dbfs, unsigned seed) {
-    const auto n = static_cast<std::size_t>(seconds * kRate);
-    AudioBuffer audio(2, n, kRate);
-    std::mt19937 rng(seed);
-    const double sigma = std::isfinite(pad_dbfs) ? std::pow(10.0, pad_dbfs / 20.0) : 0.0;
-    std::normal_distribution<double> gauss(0.0, 1.0);
-    const double period = 60.0 / bpm;
-    const double tau = release_ms * 1e-3 / std::log(10.0);
-    for (std::size_t i = 0; i < n; ++i) {
-        const double t = static_cast<double>(i) / kRate;
-        const double u = std::fmod(t, period);
-        const double gain = sigma * std::pow(10.0, -depth_db * std::exp(-u / tau) / 20.0);
-        const double kick =
-            u < 0.15 ? 0.6 * std::sin(2 * std::numbers::pi * 50.0 * u) * std::exp(-u / 0.05) : 0.0;
-        for (auto& ch : audio.channels) {
-            ch[i] = static_cast<float>(gain * gauss(rng) + kick);
-        }
-    }
-    return audio;
-}
-
 // Every sidechain value of the run, whole track and sections.
 std::vector<double> sidechainValues(const test::TranceRun& run) {
     std::vector<double> out{run.features.values.at("sidechain_depth_db"),
@@ -158,7 +136,7 @@ TEST_CASE("a near-silent or silent ducked band reads not measurable, a normal on
     const double bpm = 128.0;
     const double depth = 8.0, release = 200.0;
     SECTION("normal level: the true depth") {
-        const auto audio = padAndKick(bpm, 40.0, depth, release, -20.0, 11);
+        const auto audio = duckedNoise(bpm, 40.0, depth, release, true, 11, -20.0);
         const auto run = test::runTrance(audio, test::constantGrid(bpm, audio.durationS()));
         REQUIRE(run.status.isOk());
         CHECK(run.features.values.at("sidechain_depth_db") == Approx(depth).margin(1.5));
@@ -167,7 +145,7 @@ TEST_CASE("a near-silent or silent ducked band reads not measurable, a normal on
     // The same duck 50 dB lower, the kick unchanged: the pad's band is some
     // 60 dB under the mix, where the fit used to read whatever the noise did.
     SECTION("pad at -70 dBFS: not measurable") {
-        const auto audio = padAndKick(bpm, 40.0, depth, release, -70.0, 11);
+        const auto audio = duckedNoise(bpm, 40.0, depth, release, true, 11, -70.0);
         const auto run = test::runTrance(audio, test::constantGrid(bpm, audio.durationS()));
         REQUIRE(run.status.isOk());
         REQUIRE(run.features.sections.size() >= 1);
@@ -176,7 +154,7 @@ TEST_CASE("a near-silent or silent ducked band reads not measurable, a normal on
         }
     }
     SECTION("pad digitally silent, kick alone: not measurable") {
-        const auto audio = padAndKick(bpm, 40.0, depth, release, -INFINITY, 11);
+        const auto audio = duckedNoise(bpm, 40.0, depth, release, true, 11, -INFINITY);
         const auto run = test::runTrance(audio, test::constantGrid(bpm, audio.durationS()));
         REQUIRE(run.status.isOk());
         for (double v : sidechainValues(run)) {
@@ -198,7 +176,7 @@ TEST_CASE("the level floors are relative to the envelope's reference (the mix fo
     // The envelope of a pad at -20 dBFS: measurable on its own; against a
     // mix 35 dB louder (the pad a stem's leakage), not measurable.
     const double bpm = 128.0;
-    const auto audio = padAndKick(bpm, 40.0, 8.0, 200.0, -20.0, 13);
+    const auto audio = duckedNoise(bpm, 40.0, 8.0, 200.0, true, 13, -20.0);
     std::vector<float> mid(audio.frames()), side(audio.frames());
     for (std::size_t i = 0; i < mid.size(); ++i) {
         mid[i] = 0.5f * (audio.channels[0][i] + audio.channels[1][i]);
