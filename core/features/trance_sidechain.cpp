@@ -27,12 +27,19 @@ double bandPower(const Spectrogram& spec, double lo, double hi) {
     return s;
 }
 
-// A release on the grid's lower edge is a transient (click, clipper residue), not a duck law.
-constexpr double kMinPlausibleReleaseMs = 15.5; // the template grid starts at 15 ms
+// A release under this is a transient (click, clipper residue on a hot kick:
+// 15-25 ms on the widened set), not a duck law: trance ducks recover in 40 ms
+// or more.
+constexpr double kMinPlausibleReleaseMs = 30.0;
 // The plain exponential law is kept unless another law's weighted SSE is
-// below 1 / kPlainLawMargin of it (22 %: less lets a hold law fit the
-// sixteenth-note texture of panned plucks on a narrow supersaw).
-constexpr double kPlainLawMargin = 1.22;
+// below 1 / margin of it. A hold law (one more parameter) needs
+// kHoldLawMargin (22 %: less lets it fit the sixteenth-note texture of panned
+// plucks on a narrow supersaw); a linear or cosine law, or an attack, needs
+// kSmoothLawMargin (10 %: at 22 % linear recoveries were read as the plain law
+// with a release ~30 % long; at 0-2 % an attack template fits texture and
+// reads shallow).
+constexpr double kHoldLawMargin = 1.22;
+constexpr double kSmoothLawMargin = 1.10;
 // Behind a kick guard of G ms only templates with release >= this x G are
 // fitted (an exponential law keeps 16 % of its depth at G): a duck that has
 // mostly recovered under the kick cannot be extrapolated back to its peak.
@@ -433,6 +440,7 @@ TranceSidechainResult fitFold(const TranceSidechainEnvelope& env, const std::vec
         // template fits clearly better (Occam: the grid is large enough to fit
         // texture, and most sidechains follow the plain law).
         Fit plain;
+        Fit smooth;
         for (const DuckTemplate& tpl : table.templates()) {
             // Behind a kick guard only recoveries still visible after it.
             const bool hidden = band.kick_guard && tpl.release_ms < kMinVisibleRelease * guard;
@@ -446,13 +454,23 @@ TranceSidechainResult fitFold(const TranceSidechainEnvelope& env, const std::vec
                 if (fit.sse < best.sse) {
                     best = fit;
                 }
+                if (tpl.shape != DuckLaw::kHoldQuadratic && fit.sse < smooth.sse) {
+                    smooth = fit;
+                }
                 if (is_plain && fit.sse < plain.sse) {
                     plain = fit;
                 }
             }
         }
-        if (!band.kick_guard && plain.sse < 1e300 && plain.sse <= kPlainLawMargin * best.sse) {
-            best = plain;
+        if (!band.kick_guard && plain.sse < 1e300) {
+            // A hold law not clearly better falls back to the best smooth law.
+            if (best.tpl.shape == DuckLaw::kHoldQuadratic &&
+                plain.sse <= kHoldLawMargin * best.sse) {
+                best = smooth;
+            }
+            if (plain.sse <= kSmoothLawMargin * best.sse) {
+                best = plain;
+            }
         }
         best_shift = best.shift;
         if (best.sse >= 1e300) {
