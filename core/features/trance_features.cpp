@@ -257,17 +257,45 @@ Status TranceFamily::process(const AnalysisContext& ctx, TrackFeatures& out) {
             }
         }
     }
-    // Where the bass is exposed: kick bars outside the drops (intro, outro:
-    // kick and bass without the chords), else every kick bar.
-    std::vector<double> exposed;
-    for (const Section& sec : out.sections) {
-        if (sec.label == "drop") {
-            continue;
+    // Thin kick bars: 150 Hz-4 kHz level >= 4 dB under the drops' median
+    // (kick, hats and bass without the chords and leads: intro, outro). The
+    // bass is exposed there (sidechain low band) and so is an acid line.
+    std::vector<double> drop_mid;
+    for (std::size_t b = 0; b < bars.size(); ++b) {
+        if (drop_bar[b]) {
+            drop_mid.push_back(cues.mid_db[b]);
         }
-        for (int b = sec.start_bar; b < sec.start_bar + sec.bars && b < nb; ++b) {
-            const auto bi = static_cast<std::size_t>(b);
-            if (m_last.kick_bar[bi]) {
-                exposed.insert(exposed.end(), bars.beats_s[bi].begin(), bars.beats_s[bi].end());
+    }
+    std::vector<bool> thin_bar(bars.size(), false);
+    if (!drop_mid.empty()) {
+        std::nth_element(drop_mid.begin(),
+                         drop_mid.begin() + static_cast<std::ptrdiff_t>(drop_mid.size() / 2),
+                         drop_mid.end());
+        const double thin = drop_mid[drop_mid.size() / 2] - 4.0;
+        for (std::size_t b = 0; b < bars.size(); ++b) {
+            thin_bar[b] = m_last.kick_bar[b] && cues.mid_db[b] < thin;
+        }
+    }
+    // Where the bass is exposed: the thin kick bars; else kick bars outside
+    // the drops (the segmentation's intro and outro, which may hold chord
+    // bars), else every kick bar.
+    std::vector<double> exposed;
+    for (std::size_t b = 0; b < bars.size(); ++b) {
+        if (thin_bar[b]) {
+            exposed.insert(exposed.end(), bars.beats_s[b].begin(), bars.beats_s[b].end());
+        }
+    }
+    if (static_cast<int>(exposed.size()) < m_params.sidechain.min_beats) {
+        exposed.clear();
+        for (const Section& sec : out.sections) {
+            if (sec.label == "drop") {
+                continue;
+            }
+            for (int b = sec.start_bar; b < sec.start_bar + sec.bars && b < nb; ++b) {
+                const auto bi = static_cast<std::size_t>(b);
+                if (m_last.kick_bar[bi]) {
+                    exposed.insert(exposed.end(), bars.beats_s[bi].begin(), bars.beats_s[bi].end());
+                }
             }
         }
     }
@@ -286,33 +314,20 @@ Status TranceFamily::process(const AnalysisContext& ctx, TrackFeatures& out) {
     out.values["sidechain_release_ms"] = sc.release_ms;
     out.values["sidechain_rate_per_beat"] = sc.rate_per_beat;
 
-    // Acid where the bass plays without pads: kick bars >= 4 dB under the
-    // drops' 150 Hz-4 kHz level (intro, outro); else the drops.
-    std::vector<double> drop_mid;
-    for (std::size_t b = 0; b < bars.size(); ++b) {
-        if (drop_bar[b]) {
-            drop_mid.push_back(cues.mid_db[b]);
-        }
-    }
+    // Acid where the bass plays without pads: the thin kick bars (intro,
+    // outro); else the drops.
     std::vector<std::pair<int, int>> acid_runs;
     int acid_bars = 0;
-    if (!drop_mid.empty()) {
-        std::nth_element(drop_mid.begin(),
-                         drop_mid.begin() + static_cast<std::ptrdiff_t>(drop_mid.size() / 2),
-                         drop_mid.end());
-        const double thin = drop_mid[drop_mid.size() / 2] - 4.0;
-        for (int b = 0; b < nb; ++b) {
-            const auto bi = static_cast<std::size_t>(b);
-            if (!m_last.kick_bar[bi] || cues.mid_db[bi] >= thin) {
-                continue;
-            }
-            if (!acid_runs.empty() && acid_runs.back().second == b) {
-                ++acid_runs.back().second;
-            } else {
-                acid_runs.emplace_back(b, b + 1);
-            }
-            ++acid_bars;
+    for (int b = 0; b < nb; ++b) {
+        if (!thin_bar[static_cast<std::size_t>(b)]) {
+            continue;
         }
+        if (!acid_runs.empty() && acid_runs.back().second == b) {
+            ++acid_runs.back().second;
+        } else {
+            acid_runs.emplace_back(b, b + 1);
+        }
+        ++acid_bars;
     }
     if (acid_bars < m_params.acid.min_bars) {
         acid_runs.clear();

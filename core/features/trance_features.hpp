@@ -12,9 +12,11 @@
 //   length_bars, phrase_alignment, mean_energy_db
 //   series["energy_per_bar_db"], out.sections
 // Sidechain is measured on the drops (bars with a kick after the first bar of
-// each drop, whose crash would disturb the fold), a bass-only duck on the kick
-// bars outside the drops (bass without chords; see trance_sidechain.hpp); acid
-// where the bass plays without pads (see trance_acid.hpp); supersaw width and
+// each drop, whose crash would disturb the fold), a bass-only duck on the thin
+// kick bars (150 Hz-4 kHz level 4 dB or more under the drops' median: kick,
+// hats and bass without chords; else the kick bars outside the drops; see
+// trance_sidechain.hpp); acid on the same thin kick bars, where the bass plays
+// without pads, else the drops (see trance_acid.hpp); supersaw width and
 // detune on the breakdowns (chords alone) when they span >= 4 bars, else the
 // drops.
 //
