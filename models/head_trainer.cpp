@@ -14,6 +14,7 @@
 #include <torch/torch.h>
 
 #include "core/common/logging.hpp"
+#include "models/sequential_matmul.hpp"
 #include "models/torch_threads_guard.hpp"
 
 namespace styledna::models {
@@ -261,12 +262,56 @@ torch::Tensor forward(const HeadNet& net, const torch::Tensor& x, double dropout
         y, torch::nn::functional::NormalizeFuncOptions().p(2).dim(1).eps(1e-12));
 }
 
+// e e^T of a contiguous float [n, d] tensor, as mm() computes it (sequential_matmul.hpp).
+torch::Tensor gramOf(const torch::Tensor& e) {
+    const auto n = e.size(0), d = e.size(1);
+    const auto et = e.t().contiguous();
+    auto out = torch::empty({n, n}, torch::kFloat32);
+    sequentialMatmul(e.data_ptr<float>(), static_cast<std::size_t>(d), et.data_ptr<float>(),
+                     static_cast<std::size_t>(n), static_cast<std::size_t>(n),
+                     static_cast<std::size_t>(d), static_cast<std::size_t>(n),
+                     out.data_ptr<float>());
+    return out;
+}
+
+// e.mm(e.t()) with the same values and gradient as LibTorch's (MmBackward0: grad e =
+// g e + (g^T e), each product summed over its inner index in order, then added), without
+// the reference BLAS: it was a third of a training step.
+struct Gram : torch::autograd::Function<Gram> {
+    static torch::Tensor forward(torch::autograd::AutogradContext* ctx, const torch::Tensor& e) {
+        const auto c = e.contiguous();
+        ctx->save_for_backward({c});
+        return gramOf(c);
+    }
+    static torch::autograd::variable_list backward(torch::autograd::AutogradContext* ctx,
+                                                   torch::autograd::variable_list grads) {
+        const auto e = ctx->get_saved_variables()[0];
+        const auto g = grads[0].contiguous();
+        const auto gt = g.t().contiguous();
+        const auto n = static_cast<std::size_t>(e.size(0)), d = static_cast<std::size_t>(e.size(1));
+        auto a = torch::empty({e.size(0), e.size(1)}, torch::kFloat32);
+        auto b = torch::empty({e.size(0), e.size(1)}, torch::kFloat32);
+        sequentialMatmul(g.data_ptr<float>(), n, e.data_ptr<float>(), d, n, n, d,
+                         a.data_ptr<float>());
+        sequentialMatmul(gt.data_ptr<float>(), n, e.data_ptr<float>(), d, n, n, d,
+                         b.data_ptr<float>());
+        return {a + b};
+    }
+};
+
+torch::Tensor gram(const torch::Tensor& e) {
+    if (e.requires_grad() && torch::GradMode::is_enabled()) {
+        return Gram::apply(e);
+    }
+    return gramOf(e.contiguous());
+}
+
 // Batch-wise semi-hard triplet loss (see the header). Returns an undefined tensor
 // when the batch holds no anchor with both a positive and a negative.
 torch::Tensor tripletLoss(const torch::Tensor& embeddings, const torch::Tensor& labels,
                           double margin) {
-    const auto gram = embeddings.mm(embeddings.t());
-    const auto dist = (2.0 - 2.0 * gram).clamp_min(1e-12).sqrt();
+    const auto gram_matrix = gram(embeddings);
+    const auto dist = (2.0 - 2.0 * gram_matrix).clamp_min(1e-12).sqrt();
     torch::Tensor anchors, positives, negatives;
     {
         torch::NoGradGuard no_grad;
@@ -325,7 +370,7 @@ ValidationScore evaluate(const HeadNet& net, const Validation& v, const HeadTrai
     const auto n = e.size(0);
     const auto k = std::min<std::int64_t>(p.precision_k, n - 1);
     if (k >= 1) {
-        auto similarity = e.mm(e.t());
+        auto similarity = gram(e);
         similarity.fill_diagonal_(-std::numeric_limits<float>::infinity());
         const auto neighbours = std::get<1>(similarity.topk(k, 1));
         const auto hits = v.rows.labels.index({neighbours}).eq(v.rows.labels.unsqueeze(1));

@@ -390,6 +390,7 @@ ProfileManager::build(const ProfileBuildRequest& request,
             (extra_issues.empty() ? files->front().path : extra_issues.front().message));
     }
     report({0.6, "learning", "", done, total, 0.0});
+    const auto t_loaded = Clock::now();
 
     core::CancellationToken token;
     CancelWatcher watcher(waiter_cancelled, token);
@@ -419,6 +420,7 @@ ProfileManager::build(const ProfileBuildRequest& request,
     built->created_at = previous ? previous->profile.created_at : now;
     built->updated_at = now;
 
+    const auto t_built = Clock::now();
     report({0.95, "indexing", "", done, total, 0.0});
     auto loaded = std::make_shared<LoadedProfile>();
     loaded->profile = std::move(*built);
@@ -431,11 +433,19 @@ ProfileManager::build(const ProfileBuildRequest& request,
         return core::cancelledError("profile build cancelled; '" + request.name + "' is " +
                                     (previous ? "unchanged" : "not created"));
     }
+    const auto t_indexed = Clock::now();
     report({0.98, "storing", "", done, total, 0.0});
     if (auto s = store(*loaded); !s.isOk()) {
         return s;
     }
     publish(loaded);
+    const auto seconds = [](Clock::time_point a, Clock::time_point b) {
+        return std::chrono::duration<double>(b - a).count();
+    };
+    log()->info("profile '{}' build times: references {:.3f} s, learning {:.3f} s, index {:.3f} s, "
+                "store {:.3f} s",
+                request.name, seconds(t0, t_loaded), seconds(t_loaded, t_built),
+                seconds(t_built, t_indexed), seconds(t_indexed, Clock::now()));
     log()->info("profile '{}' built: {} references, {} clusters in {:.1f} s", request.name,
                 loaded->profile.members.size(), loaded->profile.clusters.size(),
                 std::chrono::duration<double>(Clock::now() - t0).count());
