@@ -130,8 +130,8 @@ int main(int argc, char** argv) {
     // FNV-1a over the weights' bytes: equal digests mean bit-identical heads (a speed
     // change to the trainer must leave it unchanged for the same data, params and seed).
     std::uint64_t digest = 1469598103934665603ULL;
-    for (const auto* v : {&head->w1, &head->b1, &head->ln_gamma, &head->ln_beta, &head->w2,
-                          &head->b2}) {
+    for (const auto* v :
+         {&head->w1, &head->b1, &head->ln_gamma, &head->ln_beta, &head->w2, &head->b2}) {
         const auto* bytes = reinterpret_cast<const unsigned char*>(v->data());
         for (std::size_t i = 0; i < v->size() * sizeof(float); ++i) {
             digest = (digest ^ bytes[i]) * 1099511628211ULL;

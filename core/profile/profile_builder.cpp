@@ -283,7 +283,8 @@ public:
         m_text.append(m_text.empty() ? "" : ", ")
             .append(stage)
             .append(" ")
-            .append(std::to_string(std::chrono::duration<double>(now - m_last).count()).substr(0, 5))
+            .append(
+                std::to_string(std::chrono::duration<double>(now - m_last).count()).substr(0, 5))
             .append(" s");
         m_last = now;
     }

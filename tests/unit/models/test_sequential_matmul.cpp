@@ -46,7 +46,7 @@ TEST_CASE("sequentialMatmul equals torch::mm bit for bit", "[models][trainer][ma
                          got.data());
         // Bitwise: any reordering of a sum would show up as a last-bit difference.
         REQUIRE(std::memcmp(got.data(), expected.data_ptr<float>(), got.size() * sizeof(float)) ==
-              0);
+                0);
         // Also against x (y^T)^T, the transposed call mm() makes for e e^T.
         const auto yt = y.t().contiguous();
         REQUIRE(torch::equal(x.mm(yt.t()), expected));
