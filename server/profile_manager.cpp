@@ -17,6 +17,7 @@
 
 #include "core/audio/decode.hpp"
 #include "core/common/logging.hpp"
+#include "core/common/sha256.hpp"
 #include "core/profile/profile_json.hpp"
 
 namespace styledna::server {
@@ -112,6 +113,29 @@ void collectFrom(const fs::path& root, bool labels_from_folders, std::vector<Ref
         }
         out.push_back(std::move(f));
     }
+}
+
+constexpr std::size_t kTrainedHeadMemo = 4;
+
+template <class T> std::string digestOf(const std::vector<T>& v) {
+    return core::sha256Hex(v.data(), v.size() * sizeof(T));
+}
+
+// SHA-256 over everything the trainer reads from a TrainingSet.
+std::string trainingDigest(const profile::TrainingSet& set) {
+    const auto& h = set.initial_head;
+    std::string parts = std::to_string(set.dim);
+    parts.append(" ").append(std::to_string(set.seed));
+    for (const int d : {h.input_dim, h.hidden_dim, h.output_dim}) {
+        parts.append(" ").append(std::to_string(d));
+    }
+    for (const auto& d :
+         {digestOf(set.x), digestOf(set.x_augmented), digestOf(set.class_id),
+          digestOf(set.track_index), digestOf(h.w1), digestOf(h.b1), digestOf(h.ln_gamma),
+          digestOf(h.ln_beta), digestOf(h.w2), digestOf(h.b2)}) {
+        parts.append(" ").append(d);
+    }
+    return core::sha256Hex(parts.data(), parts.size());
 }
 
 } // namespace
@@ -396,8 +420,31 @@ ProfileManager::build(const ProfileBuildRequest& request,
     CancelWatcher watcher(waiter_cancelled, token);
     profile::BuildOptions options;
     options.seed = request.seed;
-    if (request.train_head) {
-        options.trainer = m_trainer;
+    bool head_reused = false;
+    if (request.train_head && m_trainer) {
+        options.trainer =
+            [this,
+             &head_reused](const profile::TrainingSet& set, const core::CancellationToken& cancel,
+                           const core::ProgressFn& progress) -> core::Result<profile::TrainedHead> {
+            const std::string digest = trainingDigest(set);
+            for (const auto& [key, head] : m_trained_heads) {
+                if (key == digest) {
+                    head_reused = true;
+                    log()->info("head: training rows, seed and warm start identical to an "
+                                "earlier training ({}): its weights reused",
+                                digest.substr(0, 12));
+                    return head;
+                }
+            }
+            auto trained = m_trainer(set, cancel, progress);
+            if (trained) {
+                m_trained_heads.emplace_front(digest, *trained);
+                if (m_trained_heads.size() > kTrainedHeadMemo) {
+                    m_trained_heads.pop_back();
+                }
+            }
+            return trained;
+        };
     }
     if (previous) {
         options.previous_space = &previous->profile.space;
@@ -424,6 +471,7 @@ ProfileManager::build(const ProfileBuildRequest& request,
     report({0.95, "indexing", "", done, total, 0.0});
     auto loaded = std::make_shared<LoadedProfile>();
     loaded->profile = std::move(*built);
+    loaded->head_reused = head_reused;
     auto idx = buildIndex(loaded->profile);
     if (!idx) {
         return idx.status();
