@@ -1,10 +1,13 @@
 // buildProfile(): references -> Profile (steps in profile.hpp).
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
+#include <thread>
 
 #include "core/common/logging.hpp"
 #include "core/profile/arrangement_stats.hpp"
@@ -370,13 +373,30 @@ core::Result<Profile> buildProfile(const std::string& name, const std::vector<Re
 
     clock.mark("head");
     core::reportProgress(progress, 0.6, "embedding");
+    // Tracks are embedded independently (two workers; each result lands in its own
+    // slot, so the outcome does not depend on the interleaving).
+    std::vector<std::optional<core::Result<std::vector<float>>>> embedded(distinct.size());
+    {
+        std::atomic<std::size_t> next{0};
+        auto worker = [&] {
+            for (std::size_t t = next++; t < distinct.size(); t = next++) {
+                if (cancel.isCancelled()) {
+                    return;
+                }
+                embedded[t] = embedTrackInSpace(profile.space, distinct[t]->embedding);
+            }
+        };
+        std::thread second(worker);
+        worker();
+        second.join();
+    }
     UnitRows rows;
     for (std::size_t t = 0; t < distinct.size(); ++t) {
-        if (cancel.isCancelled()) {
+        if (cancel.isCancelled() || !embedded[t]) {
             return cancelled("embedding");
         }
         const auto& r = *distinct[t];
-        auto embedding = embedTrackInSpace(profile.space, r.embedding);
+        auto& embedding = *embedded[t];
         if (!embedding.isOk()) {
             return core::Status(embedding.status().code(),
                                 refName(r) + ": " + embedding.status().message());
