@@ -1,6 +1,8 @@
 #include "models/sequential_matmul.hpp"
 
 #include <algorithm>
+#include <thread>
+#include <vector>
 
 namespace styledna::models {
 
@@ -63,6 +65,31 @@ void sequentialMatmul(const float* x, std::size_t x_stride, const float* y, std:
     if (full_rows < rows) {
         edge(x + full_rows * x_stride, x_stride, y, y_stride, rows - full_rows, inner, cols,
              c + full_rows * cols, cols);
+    }
+}
+
+void sequentialMatmulThreaded(const float* x, std::size_t x_stride, const float* y,
+                              std::size_t y_stride, std::size_t rows, std::size_t inner,
+                              std::size_t cols, float* c, int threads) {
+    constexpr std::size_t kMinWork = std::size_t{32} << 20;
+    const auto parts = static_cast<std::size_t>(std::max(1, threads));
+    if (parts == 1 || rows * inner * cols < kMinWork || rows < 2 * kRows * parts) {
+        sequentialMatmul(x, x_stride, y, y_stride, rows, inner, cols, c);
+        return;
+    }
+    // Split at multiples of the tile height, so each part tiles like the whole.
+    const std::size_t share = (rows / parts + kRows - 1) / kRows * kRows;
+    std::vector<std::thread> workers;
+    for (std::size_t begin = share; begin < rows; begin += share) {
+        const std::size_t count = std::min(share, rows - begin);
+        workers.emplace_back([=] {
+            sequentialMatmul(x + begin * x_stride, x_stride, y, y_stride, count, inner, cols,
+                             c + begin * cols);
+        });
+    }
+    sequentialMatmul(x, x_stride, y, y_stride, std::min(share, rows), inner, cols, c);
+    for (auto& w : workers) {
+        w.join();
     }
 }
 

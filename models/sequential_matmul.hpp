@@ -19,4 +19,11 @@ namespace styledna::models {
 void sequentialMatmul(const float* x, std::size_t x_stride, const float* y, std::size_t y_stride,
                       std::size_t rows, std::size_t inner, std::size_t cols, float* c);
 
+// The same, its rows split over `threads` std::threads (the caller's included) when
+// the product is large enough to pay for them (>= 32 M multiply-adds); every
+// element is computed exactly as above, so the result does not depend on threads.
+void sequentialMatmulThreaded(const float* x, std::size_t x_stride, const float* y,
+                              std::size_t y_stride, std::size_t rows, std::size_t inner,
+                              std::size_t cols, float* c, int threads);
+
 } // namespace styledna::models

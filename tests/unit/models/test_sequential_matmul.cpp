@@ -62,3 +62,25 @@ TEST_CASE("sequentialMatmul honours row strides", "[models][trainer][matmul]") {
     const std::vector<float> expected = {1, 2, 4, 7, 3, 4, 10, 15, 5, 6, 16, 23};
     REQUIRE(c == expected);
 }
+
+TEST_CASE("sequentialMatmulThreaded gives the single-threaded result",
+          "[models][trainer][matmul]") {
+    // Large enough to split (>= 32 M multiply-adds), with rows not a multiple of the tile.
+    for (const auto& [rows, inner, cols] :
+         std::vector<std::array<std::size_t, 3>>{{860, 256, 860}, {1001, 40, 901}}) {
+        CAPTURE(rows, inner, cols);
+        const auto x =
+            randomMatrix(static_cast<std::int64_t>(rows), static_cast<std::int64_t>(inner), 11);
+        const auto y =
+            randomMatrix(static_cast<std::int64_t>(inner), static_cast<std::int64_t>(cols), 12);
+        std::vector<float> one(rows * cols), two(rows * cols, -1.0f), three(rows * cols, -1.0f);
+        sequentialMatmul(x.data_ptr<float>(), inner, y.data_ptr<float>(), cols, rows, inner, cols,
+                         one.data());
+        styledna::models::sequentialMatmulThreaded(x.data_ptr<float>(), inner, y.data_ptr<float>(),
+                                                   cols, rows, inner, cols, two.data(), 2);
+        styledna::models::sequentialMatmulThreaded(x.data_ptr<float>(), inner, y.data_ptr<float>(),
+                                                   cols, rows, inner, cols, three.data(), 3);
+        REQUIRE(std::memcmp(one.data(), two.data(), one.size() * sizeof(float)) == 0);
+        REQUIRE(std::memcmp(one.data(), three.data(), one.size() * sizeof(float)) == 0);
+    }
+}
