@@ -14,6 +14,7 @@
 #include <torch/torch.h>
 
 #include "core/common/logging.hpp"
+#include "models/sequential_matmul.hpp"
 #include "models/torch_threads_guard.hpp"
 
 namespace styledna::models {
@@ -261,36 +262,105 @@ torch::Tensor forward(const HeadNet& net, const torch::Tensor& x, double dropout
         y, torch::nn::functional::NormalizeFuncOptions().p(2).dim(1).eps(1e-12));
 }
 
+// e e^T of a contiguous float [n, d] tensor, as mm() computes it (sequential_matmul.hpp).
+torch::Tensor gramOf(const torch::Tensor& e) {
+    const auto n = e.size(0), d = e.size(1);
+    const auto et = e.t().contiguous();
+    auto out = torch::empty({n, n}, torch::kFloat32);
+    // Two threads on the validation set's similarity (860 x 860 at 215 tracks): the
+    // exact per-element sums make the split invisible in the result.
+    sequentialMatmulThreaded(e.data_ptr<float>(), static_cast<std::size_t>(d), et.data_ptr<float>(),
+                             static_cast<std::size_t>(n), static_cast<std::size_t>(n),
+                             static_cast<std::size_t>(d), static_cast<std::size_t>(n),
+                             out.data_ptr<float>(), 2);
+    return out;
+}
+
+// e.mm(e.t()) with the same values and gradient as LibTorch's (MmBackward0: grad e =
+// g e + (g^T e), each product summed over its inner index in order, then added), without
+// the reference BLAS: it was a third of a training step.
+struct Gram : torch::autograd::Function<Gram> {
+    static torch::Tensor forward(torch::autograd::AutogradContext* ctx, const torch::Tensor& e) {
+        const auto c = e.contiguous();
+        ctx->save_for_backward({c});
+        return gramOf(c);
+    }
+    static torch::autograd::variable_list backward(torch::autograd::AutogradContext* ctx,
+                                                   torch::autograd::variable_list grads) {
+        const auto e = ctx->get_saved_variables()[0];
+        const auto g = grads[0].contiguous();
+        const auto gt = g.t().contiguous();
+        const auto n = static_cast<std::size_t>(e.size(0)), d = static_cast<std::size_t>(e.size(1));
+        auto a = torch::empty({e.size(0), e.size(1)}, torch::kFloat32);
+        auto b = torch::empty({e.size(0), e.size(1)}, torch::kFloat32);
+        sequentialMatmul(g.data_ptr<float>(), n, e.data_ptr<float>(), d, n, n, d,
+                         a.data_ptr<float>());
+        sequentialMatmul(gt.data_ptr<float>(), n, e.data_ptr<float>(), d, n, n, d,
+                         b.data_ptr<float>());
+        return {a + b};
+    }
+};
+
+torch::Tensor gram(const torch::Tensor& e) {
+    if (e.requires_grad() && torch::GradMode::is_enabled()) {
+        return Gram::apply(e);
+    }
+    return gramOf(e.contiguous());
+}
+
 // Batch-wise semi-hard triplet loss (see the header). Returns an undefined tensor
 // when the batch holds no anchor with both a positive and a negative.
 torch::Tensor tripletLoss(const torch::Tensor& embeddings, const torch::Tensor& labels,
                           double margin) {
-    const auto gram = embeddings.mm(embeddings.t());
-    const auto dist = (2.0 - 2.0 * gram).clamp_min(1e-12).sqrt();
-    torch::Tensor anchors, positives, negatives;
+    const auto gram_matrix = gram(embeddings);
+    const auto dist = (2.0 - 2.0 * gram_matrix).clamp_min(1e-12).sqrt();
+    // Mining on the detached distances, in plain C++ (it was two dozen tiny tensor ops
+    // per step): pairs in row-major (anchor, positive) order, and per pair the first
+    // index of the smallest qualifying distance, as argmin picks it.
+    std::vector<std::int64_t> anchor_rows, positive_rows, negative_rows;
     {
-        torch::NoGradGuard no_grad;
-        const auto d = dist.detach();
-        const auto n = labels.size(0);
-        const auto same = labels.unsqueeze(1).eq(labels.unsqueeze(0));
-        const auto positive_mask = same.logical_and(torch::eye(n, torch::kBool).logical_not());
-        const auto negative_mask = same.logical_not();
-        const auto pairs = positive_mask.logical_and(negative_mask.any(1).unsqueeze(1)).nonzero();
-        if (pairs.size(0) == 0) {
-            return {};
+        const auto d = dist.detach().contiguous();
+        const auto l = labels.contiguous();
+        const auto n = l.size(0);
+        const float* dd = d.data_ptr<float>();
+        const std::int64_t* lab = l.data_ptr<std::int64_t>();
+        const auto margin_f = static_cast<float>(margin); // the tensor op adds in float
+        for (std::int64_t a = 0; a < n; ++a) {
+            if (std::all_of(lab, lab + n, [&](std::int64_t x) { return x == lab[a]; })) {
+                continue; // no negative for this anchor
+            }
+            const float* row = dd + a * n;
+            for (std::int64_t p = 0; p < n; ++p) {
+                if (p == a || lab[p] != lab[a]) {
+                    continue;
+                }
+                const float d_ap = row[p];
+                const float upper = d_ap + margin_f;
+                std::int64_t semi_hard = -1, hardest = -1;
+                for (std::int64_t k = 0; k < n; ++k) {
+                    if (lab[k] == lab[a]) {
+                        continue;
+                    }
+                    const float v = row[k];
+                    if (hardest < 0 || v < row[hardest]) {
+                        hardest = k;
+                    }
+                    if (v > d_ap && v < upper && (semi_hard < 0 || v < row[semi_hard])) {
+                        semi_hard = k;
+                    }
+                }
+                anchor_rows.push_back(a);
+                positive_rows.push_back(p);
+                negative_rows.push_back(semi_hard >= 0 ? semi_hard : hardest);
+            }
         }
-        anchors = pairs.index({Slice(), 0});
-        positives = pairs.index({Slice(), 1});
-        const auto d_ap = d.index({anchors, positives}).unsqueeze(1);
-        const auto rows = d.index_select(0, anchors);
-        const auto negatives_of_anchor = negative_mask.index_select(0, anchors);
-        const auto semi_hard =
-            negatives_of_anchor.logical_and(rows.gt(d_ap)).logical_and(rows.lt(d_ap + margin));
-        const auto far = torch::full_like(rows, 1e9);
-        const auto nearest_semi_hard = torch::where(semi_hard, rows, far).argmin(1);
-        const auto hardest = torch::where(negatives_of_anchor, rows, far).argmin(1);
-        negatives = torch::where(semi_hard.any(1), nearest_semi_hard, hardest);
     }
+    if (anchor_rows.empty()) {
+        return {};
+    }
+    const auto anchors = torch::tensor(anchor_rows, torch::kInt64);
+    const auto positives = torch::tensor(positive_rows, torch::kInt64);
+    const auto negatives = torch::tensor(negative_rows, torch::kInt64);
     const auto d_ap = dist.index({anchors, positives});
     const auto d_an = dist.index({anchors, negatives});
     return torch::relu(d_ap - d_an + margin).mean();
@@ -325,7 +395,7 @@ ValidationScore evaluate(const HeadNet& net, const Validation& v, const HeadTrai
     const auto n = e.size(0);
     const auto k = std::min<std::int64_t>(p.precision_k, n - 1);
     if (k >= 1) {
-        auto similarity = e.mm(e.t());
+        auto similarity = gram(e);
         similarity.fill_diagonal_(-std::numeric_limits<float>::infinity());
         const auto neighbours = std::get<1>(similarity.topk(k, 1));
         const auto hits = v.rows.labels.index({neighbours}).eq(v.rows.labels.unsqueeze(1));

@@ -114,7 +114,16 @@ AnalysisCoordinator::analyze(const std::string& path, bool force,
     }
     bool joined = false;
     std::optional<core::TrackAnalysis> cached;
-    auto job = startOrJoin(*hash, path, force, joined, cached);
+    // Fast path, outside m_mutex: a stored analysis is read and parsed (milliseconds
+    // for a five-minute track) while other callers proceed, so a profile build's two
+    // workers load cached references in parallel. A miss takes the locked path.
+    if (!force) {
+        if (auto stored = getStored(*hash);
+            stored && !(m_options.stems && stored->stems.separator != m_stem_separator_name)) {
+            cached = std::move(stored).value();
+        }
+    }
+    auto job = cached ? nullptr : startOrJoin(*hash, path, force, joined, cached);
     if (cached) {
         m_cache_hits++;
         cached->path = path;

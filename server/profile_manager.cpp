@@ -17,6 +17,7 @@
 
 #include "core/audio/decode.hpp"
 #include "core/common/logging.hpp"
+#include "core/common/sha256.hpp"
 #include "core/profile/profile_json.hpp"
 
 namespace styledna::server {
@@ -112,6 +113,29 @@ void collectFrom(const fs::path& root, bool labels_from_folders, std::vector<Ref
         }
         out.push_back(std::move(f));
     }
+}
+
+constexpr std::size_t kTrainedHeadMemo = 4;
+
+template <class T> std::string digestOf(const std::vector<T>& v) {
+    return core::sha256Hex(v.data(), v.size() * sizeof(T));
+}
+
+// SHA-256 over everything the trainer reads from a TrainingSet.
+std::string trainingDigest(const profile::TrainingSet& set) {
+    const auto& h = set.initial_head;
+    std::string parts = std::to_string(set.dim);
+    parts.append(" ").append(std::to_string(set.seed));
+    for (const int d : {h.input_dim, h.hidden_dim, h.output_dim}) {
+        parts.append(" ").append(std::to_string(d));
+    }
+    for (const auto& d :
+         {digestOf(set.x), digestOf(set.x_augmented), digestOf(set.class_id),
+          digestOf(set.track_index), digestOf(h.w1), digestOf(h.b1), digestOf(h.ln_gamma),
+          digestOf(h.ln_beta), digestOf(h.w2), digestOf(h.b2)}) {
+        parts.append(" ").append(d);
+    }
+    return core::sha256Hex(parts.data(), parts.size());
 }
 
 } // namespace
@@ -390,13 +414,37 @@ ProfileManager::build(const ProfileBuildRequest& request,
             (extra_issues.empty() ? files->front().path : extra_issues.front().message));
     }
     report({0.6, "learning", "", done, total, 0.0});
+    const auto t_loaded = Clock::now();
 
     core::CancellationToken token;
     CancelWatcher watcher(waiter_cancelled, token);
     profile::BuildOptions options;
     options.seed = request.seed;
-    if (request.train_head) {
-        options.trainer = m_trainer;
+    bool head_reused = false;
+    if (request.train_head && m_trainer) {
+        options.trainer =
+            [this,
+             &head_reused](const profile::TrainingSet& set, const core::CancellationToken& cancel,
+                           const core::ProgressFn& progress) -> core::Result<profile::TrainedHead> {
+            const std::string digest = trainingDigest(set);
+            for (const auto& [key, head] : m_trained_heads) {
+                if (key == digest) {
+                    head_reused = true;
+                    log()->info("head: training rows, seed and warm start identical to an "
+                                "earlier training ({}): its weights reused",
+                                digest.substr(0, 12));
+                    return head;
+                }
+            }
+            auto trained = m_trainer(set, cancel, progress);
+            if (trained) {
+                m_trained_heads.emplace_front(digest, *trained);
+                if (m_trained_heads.size() > kTrainedHeadMemo) {
+                    m_trained_heads.pop_back();
+                }
+            }
+            return trained;
+        };
     }
     if (previous) {
         options.previous_space = &previous->profile.space;
@@ -419,9 +467,11 @@ ProfileManager::build(const ProfileBuildRequest& request,
     built->created_at = previous ? previous->profile.created_at : now;
     built->updated_at = now;
 
+    const auto t_built = Clock::now();
     report({0.95, "indexing", "", done, total, 0.0});
     auto loaded = std::make_shared<LoadedProfile>();
     loaded->profile = std::move(*built);
+    loaded->head_reused = head_reused;
     auto idx = buildIndex(loaded->profile);
     if (!idx) {
         return idx.status();
@@ -431,11 +481,19 @@ ProfileManager::build(const ProfileBuildRequest& request,
         return core::cancelledError("profile build cancelled; '" + request.name + "' is " +
                                     (previous ? "unchanged" : "not created"));
     }
+    const auto t_indexed = Clock::now();
     report({0.98, "storing", "", done, total, 0.0});
     if (auto s = store(*loaded); !s.isOk()) {
         return s;
     }
     publish(loaded);
+    const auto seconds = [](Clock::time_point a, Clock::time_point b) {
+        return std::chrono::duration<double>(b - a).count();
+    };
+    log()->info("profile '{}' build times: references {:.3f} s, learning {:.3f} s, index {:.3f} s, "
+                "store {:.3f} s",
+                request.name, seconds(t0, t_loaded), seconds(t_loaded, t_built),
+                seconds(t_built, t_indexed), seconds(t_indexed, Clock::now()));
     log()->info("profile '{}' built: {} references, {} clusters in {:.1f} s", request.name,
                 loaded->profile.members.size(), loaded->profile.clusters.size(),
                 std::chrono::duration<double>(Clock::now() - t0).count());

@@ -27,6 +27,7 @@
 // shared_mutex, builds by m_build_mutex.
 
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -65,6 +66,10 @@ struct ProfileBuildProgress {
 struct LoadedProfile {
     profile::Profile profile;
     std::unique_ptr<index::VectorIndex> index; // label = member position
+    // This build took its head from the trained-head memo (ProfileManager): the
+    // training rows, seed and warm start were byte-identical to an earlier training
+    // in this daemon, whose weights and report it reused instead of training again.
+    bool head_reused = false;
 };
 
 struct SimilarHit {
@@ -134,6 +139,13 @@ private:
     const index::IndexParams m_index_params;
     // one build at a time
     std::mutex m_build_mutex;
+    // guarded by m_build_mutex: the last few trained heads by trainingDigest() of
+    // their TrainingSet. The trainer's params are fixed for the daemon's life and
+    // it is deterministic for one data, seed and thread count (head_trainer.hpp),
+    // so a rebuild from the same references and seed gets the same weights without
+    // training; any change to a reference, a label, the seed or the warm start
+    // changes the digest and trains.
+    std::deque<std::pair<std::string, profile::TrainedHead>> m_trained_heads;
     // guarded by m_mutex
     mutable std::shared_mutex m_mutex;
     std::map<std::string, std::shared_ptr<const LoadedProfile>> m_profiles;

@@ -88,6 +88,7 @@ void toProto(const LoadedProfile& loaded, v1::Profile* out) {
     head->set_validation_loss(p.head_training.validation_loss);
     head->set_seconds(p.head_training.seconds);
     head->set_parameters(p.head_training.parameters);
+    head->set_reused(loaded.head_reused);
     if (loaded.index) {
         out->set_index_path(loaded.index->size() >= loaded.index->params().exact_below ? "hnsw"
                                                                                        : "exact");

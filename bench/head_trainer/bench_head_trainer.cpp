@@ -11,6 +11,7 @@
 // Usage: bench_head_trainer [--tracks N] [--segments N] [--dim D] [--threads T]
 //                           [--epochs E] [--steps S] [--patience P] [--lr X] [--seed S]
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -126,5 +127,16 @@ int main(int argc, char** argv) {
                 "%ld parameters\n",
                 report.train_tracks, report.train_rows, report.validation_tracks,
                 report.validation_rows, report.parameters);
+    // FNV-1a over the weights' bytes: equal digests mean bit-identical heads (a speed
+    // change to the trainer must leave it unchanged for the same data, params and seed).
+    std::uint64_t digest = 1469598103934665603ULL;
+    for (const auto* v :
+         {&head->w1, &head->b1, &head->ln_gamma, &head->ln_beta, &head->w2, &head->b2}) {
+        const auto* bytes = reinterpret_cast<const unsigned char*>(v->data());
+        for (std::size_t i = 0; i < v->size() * sizeof(float); ++i) {
+            digest = (digest ^ bytes[i]) * 1099511628211ULL;
+        }
+    }
+    std::printf("  weights digest %016llx\n", static_cast<unsigned long long>(digest));
     return 0;
 }

@@ -36,11 +36,13 @@ std::string profileText(const v1::Profile& p, bool full) {
       << p.updated_at() << "\n";
     o << "  embedding: " << p.embedding_backbone() << " -> " << p.embedding_dim() << " dims, ";
     if (p.head().trained()) {
-        char buf[160];
+        char buf[200];
         std::snprintf(buf, sizeof(buf),
-                      "projection head trained on %s (%d epochs, best %d, val loss %.3f, %.1f s)",
+                      "projection head trained on %s (%d epochs, best %d, val loss %.3f, %.1f s%s)",
                       p.head().classes().c_str(), p.head().epochs(), p.head().best_epoch(),
-                      p.head().validation_loss(), p.head().seconds());
+                      p.head().validation_loss(), p.head().seconds(),
+                      p.head().reused() ? "; reused: same rows and seed as an earlier training"
+                                        : "");
         o << buf;
     } else {
         o << "no projection head (backbone only)";

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <numeric>
 
 #include "core/features/registry.hpp"
@@ -22,21 +23,33 @@ std::string modeOfKey(const std::string& key) {
     return space == std::string::npos ? std::string() : key.substr(space + 1);
 }
 
+// The median of one bootstrap resample of `sorted` (ascending): n draws with
+// replacement, counted per position instead of copied and partially sorted, so
+// the k-th smallest drawn value is found by walking the counts (the values and
+// the draws are those of a copy + nth_element; only the work differs).
 double medianOfResample(const std::vector<double>& sorted, SplitMix64& rng,
-                        std::vector<double>& scratch) {
-    scratch.resize(sorted.size());
-    for (auto& v : scratch) {
-        v = sorted[rng.index(sorted.size())];
+                        std::vector<std::uint32_t>& counts) {
+    const std::size_t n = sorted.size();
+    counts.assign(n, 0);
+    for (std::size_t i = 0; i < n; ++i) {
+        ++counts[rng.index(n)];
     }
-    // quantileSorted(sorted scratch, 0.5) without the sort: the element at
-    // n / 2, and for even n the mean with the largest element below it.
-    const auto mid = scratch.begin() + static_cast<std::ptrdiff_t>(scratch.size() / 2);
-    std::nth_element(scratch.begin(), mid, scratch.end());
-    if (scratch.size() % 2 == 1) {
-        return *mid;
+    // Order statistic `rank` (0-based) of the resample.
+    std::size_t position = 0, seen = counts[0];
+    auto orderStatistic = [&](std::size_t rank) {
+        while (seen <= rank) {
+            seen += counts[++position];
+        }
+        return sorted[position];
+    };
+    const std::size_t mid = n / 2;
+    if (n % 2 == 1) {
+        return orderStatistic(mid);
     }
-    const double below = *std::max_element(scratch.begin(), mid);
-    return below + 0.5 * (*mid - below);
+    // Even n: the mean of the element at n / 2 and the largest element below it.
+    const double below = orderStatistic(mid - 1);
+    const double at_mid = orderStatistic(mid);
+    return below + 0.5 * (at_mid - below);
 }
 
 } // namespace
@@ -54,6 +67,29 @@ double quantileSorted(const std::vector<double>& sorted, double p) {
 double robustSpreadSorted(const std::vector<double>& sorted) {
     return (quantileSorted(sorted, 0.75) - quantileSorted(sorted, 0.25)) / 1.349;
 }
+
+namespace {
+
+// quantileSorted(sort(values), p) with two selections instead of a full sort;
+// reorders `values`.
+double quantileOf(std::vector<double>& values, double p) {
+    const double h = (static_cast<double>(values.size()) - 1.0) * std::clamp(p, 0.0, 1.0);
+    const auto lo = static_cast<std::size_t>(std::floor(h));
+    const std::size_t hi = std::min(lo + 1, values.size() - 1);
+    const auto at = [&](std::size_t k) {
+        std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(k),
+                         values.end());
+        return values[k];
+    };
+    const double low = at(lo);
+    const double high =
+        hi == lo
+            ? low
+            : *std::min_element(values.begin() + static_cast<std::ptrdiff_t>(lo) + 1, values.end());
+    return low + (h - static_cast<double>(lo)) * (high - low);
+}
+
+} // namespace
 
 FeatureStats scalarStats(const std::string& name, const std::string& unit,
                          std::vector<double> values, const StatsOptions& options) {
@@ -88,14 +124,14 @@ FeatureStats scalarStats(const std::string& name, const std::string& unit,
     s.median_ci_low = s.median_ci_high = s.median;
     if (options.bootstrap_resamples > 0 && values.size() > 1) {
         SplitMix64 rng(deriveSeed(options.seed, "bootstrap:" + name));
-        std::vector<double> medians, scratch;
+        std::vector<double> medians;
+        std::vector<std::uint32_t> counts;
         medians.reserve(static_cast<std::size_t>(options.bootstrap_resamples));
         for (int b = 0; b < options.bootstrap_resamples; ++b) {
-            medians.push_back(medianOfResample(values, rng, scratch));
+            medians.push_back(medianOfResample(values, rng, counts));
         }
-        std::sort(medians.begin(), medians.end());
-        s.median_ci_low = quantileSorted(medians, 0.05);
-        s.median_ci_high = quantileSorted(medians, 0.95);
+        s.median_ci_low = quantileOf(medians, 0.05);
+        s.median_ci_high = quantileOf(medians, 0.95);
     }
     s.range_low = s.p10;
     s.range_high = s.p90;

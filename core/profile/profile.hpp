@@ -186,7 +186,8 @@ struct BuildOptions {
 //     whose head then warm-starts the trainer). class_id = index of the user label in the sorted
 //     label set when every reference has a label, else the track index.
 //  3. trainer (when set) -> head; its dims must match (input_dim = backbone dim).
-//  4. member embedding = embedTrackInSpace() over ALL the track's segments.
+//  4. member embedding = embedTrackInSpace() over ALL the track's segments
+//     (tracks on two threads; each is independent, so the result is the same).
 //  5. clusters (clustering.hpp), statistics and weights (feature_stats.hpp,
 //     feature_weight.hpp) of the mix and of each stem, over all members and
 //     over each cluster's, cluster labels (cluster_label.hpp), validator

@@ -1,9 +1,13 @@
 // buildProfile(): references -> Profile (steps in profile.hpp).
 #include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <cmath>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
+#include <thread>
 
 #include "core/common/logging.hpp"
 #include "core/profile/arrangement_stats.hpp"
@@ -274,6 +278,26 @@ Cluster makeCluster(int id, const ClusterChoice& choice, const UnitRows& rows,
     return c;
 }
 
+// Wall time of each stage, logged once per build (where a build's time goes).
+class StageClock {
+public:
+    void mark(const char* stage) {
+        const auto now = std::chrono::steady_clock::now();
+        m_text.append(m_text.empty() ? "" : ", ")
+            .append(stage)
+            .append(" ")
+            .append(
+                std::to_string(std::chrono::duration<double>(now - m_last).count()).substr(0, 5))
+            .append(" s");
+        m_last = now;
+    }
+    const std::string& text() const { return m_text; }
+
+private:
+    std::chrono::steady_clock::time_point m_last = std::chrono::steady_clock::now();
+    std::string m_text;
+};
+
 } // namespace
 
 core::Status validateProfileName(const std::string& name) {
@@ -306,9 +330,11 @@ core::Result<Profile> buildProfile(const std::string& name, const std::vector<Re
                                    const BuildOptions& options,
                                    const core::CancellationToken& cancel,
                                    const core::ProgressFn& progress) {
+    StageClock clock;
     if (auto st = checkInputs(name, refs, options); !st.isOk()) {
         return st;
     }
+    clock.mark("checks");
     core::reportProgress(progress, 0.0, "training_set");
     std::vector<const Reference*> distinct;
     std::set<std::string> seen;
@@ -323,6 +349,7 @@ core::Result<Profile> buildProfile(const std::string& name, const std::vector<Re
     profile.space.backbone = distinct.front()->embedding.backbone;
     profile.space.backbone_dim = distinct.front()->embedding.dim;
     const TrainingSet training = makeTrainingSet(distinct, options, profile.space);
+    clock.mark("training set");
 
     if (options.trainer) {
         if (cancel.isCancelled()) {
@@ -344,14 +371,32 @@ core::Result<Profile> buildProfile(const std::string& name, const std::vector<Re
         profile.space.head = std::move(head->weights);
     }
 
+    clock.mark("head");
     core::reportProgress(progress, 0.6, "embedding");
+    // Tracks are embedded independently (two workers; each result lands in its own
+    // slot, so the outcome does not depend on the interleaving).
+    std::vector<std::optional<core::Result<std::vector<float>>>> embedded(distinct.size());
+    {
+        std::atomic<std::size_t> next{0};
+        auto worker = [&] {
+            for (std::size_t t = next++; t < distinct.size(); t = next++) {
+                if (cancel.isCancelled()) {
+                    return;
+                }
+                embedded[t] = embedTrackInSpace(profile.space, distinct[t]->embedding);
+            }
+        };
+        std::thread second(worker);
+        worker();
+        second.join();
+    }
     UnitRows rows;
     for (std::size_t t = 0; t < distinct.size(); ++t) {
-        if (cancel.isCancelled()) {
+        if (cancel.isCancelled() || !embedded[t]) {
             return cancelled("embedding");
         }
         const auto& r = *distinct[t];
-        auto embedding = embedTrackInSpace(profile.space, r.embedding);
+        auto& embedding = *embedded[t];
         if (!embedding.isOk()) {
             return core::Status(embedding.status().code(),
                                 refName(r) + ": " + embedding.status().message());
@@ -366,6 +411,7 @@ core::Result<Profile> buildProfile(const std::string& name, const std::vector<Re
         profile.members.push_back(std::move(m));
     }
 
+    clock.mark("embedding");
     core::reportProgress(progress, 0.7, "clustering");
     auto choice =
         chooseClusters(rows, options.max_clusters, deriveSeed(options.seed, "clusters"), cancel);
@@ -377,6 +423,7 @@ core::Result<Profile> buildProfile(const std::string& name, const std::vector<Re
         profile.members[i].cluster = choice->assignment[i];
     }
 
+    clock.mark("clusters");
     core::reportProgress(progress, 0.8, "statistics");
     if (cancel.isCancelled()) {
         return cancelled("statistics");
@@ -405,13 +452,16 @@ core::Result<Profile> buildProfile(const std::string& name, const std::vector<Re
             makeCluster(c, *choice, rows, distinct, profile.members, profile, options));
     }
 
+    clock.mark("statistics");
     core::reportProgress(progress, 0.95, "validation");
     profile.validation = validateReferences(refs, profile.members, profile.clusters);
+    clock.mark("validation");
     core::logger("profile")->info("profile {}: {} members, {} clusters (silhouette {:.3f}), "
                                   "{} features, {} validation issues",
                                   name, profile.members.size(), profile.clusters.size(),
                                   profile.cluster_silhouette, profile.stats.size(),
                                   profile.validation.size());
+    core::logger("profile")->info("profile {}: stage times: {}", name, clock.text());
     core::reportProgress(progress, 1.0, "done");
     return profile;
 }

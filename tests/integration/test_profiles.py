@@ -152,6 +152,39 @@ class ProfileTest(DaemonTestCase):
         shown = self.cli_json("profile", "show", "trance")
         self.assertEqual(shown["stats"], p["stats"])
 
+    def export_doc(self, name):
+        out = self.file(name + "-export.json")
+        self.cli_json("profile", "export", name, "-o", out, "--include-head")
+        with open(out) as f:
+            doc = json.load(f)
+        doc.pop("created_at", None), doc.pop("updated_at", None)
+        return doc
+
+    def test_rebuild_of_same_references_reuses_head_and_is_identical(self):
+        first = self.build("same")
+        self.assertFalse(first["head"].get("reused", False))
+        doc1 = self.export_doc("same")
+        # Same references and seed: the daemon's head memo answers, the profile is the same.
+        second = self.build("same")
+        trained = first["head"].get("trained", False)
+        self.assertEqual(second["head"].get("reused", False), trained)
+        self.assertEqual(self.export_doc("same"), doc1)
+        # Another seed trains again.
+        other = self.cli_json("profile", "build", "same", self.lib["lib"], "--labels-from-folders",
+                              "--seed", "8")
+        self.assertFalse(other["head"].get("reused", False))
+        # A fresh daemon has no memo: it trains again and gets the same weights, so
+        # reusing them was the same as training.
+        self.stop_and_check(self.daemon)
+        self.daemon = self.start_daemon()
+        self.stub = self.daemon.stub
+        fresh = self.build("same")
+        self.assertFalse(fresh["head"].get("reused", False))
+        doc3 = self.export_doc("same")
+        for doc in (doc1, doc3):  # the training's wall time is the one thing that differs
+            doc.get("head_training", {}).pop("seconds", None)
+        self.assertEqual(doc3, doc1)
+
     def test_labels_from_csv(self):
         # Relative paths are read against the CSV's folder; a header line is allowed;
         # files the CSV does not name keep no label.
