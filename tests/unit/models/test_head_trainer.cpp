@@ -125,6 +125,17 @@ models::HeadTrainingParams quickParams() {
     return p;
 }
 
+// Trains one head on each of two data sets with the same parameters; both must train.
+std::pair<embed::HeadWeights, embed::HeadWeights>
+trainTwo(const models::HeadTrainingData& a, const models::HeadTrainingData& b,
+         const models::HeadTrainingParams& params) {
+    auto first = models::trainProjectionHead(a, params, nullptr);
+    auto second = models::trainProjectionHead(b, params, nullptr);
+    REQUIRE(first.isOk());
+    REQUIRE(second.isOk());
+    return {std::move(first).value(), std::move(second).value()};
+}
+
 } // namespace
 
 TEST_CASE("Trained head beats the raw standardised input on held-out tracks", "[models][trainer]") {
@@ -158,21 +169,18 @@ TEST_CASE("Trained head beats the raw standardised input on held-out tracks", "[
 TEST_CASE("Head training is reproducible from its seed", "[models][trainer]") {
     auto data = makeSynthetic(4, 3, 0, 10, 40, 77).train;
     const auto params = quickParams();
-    auto a = models::trainProjectionHead(data, params, nullptr);
-    auto b = models::trainProjectionHead(data, params, nullptr);
-    REQUIRE(a.isOk());
-    REQUIRE(b.isOk());
+    const auto [a, b] = trainTwo(data, data, params);
     // Bit-identical on one machine and thread count (the header's promise).
-    CHECK(a->w1 == b->w1);
-    CHECK(a->b1 == b->b1);
-    CHECK(a->ln_gamma == b->ln_gamma);
-    CHECK(a->ln_beta == b->ln_beta);
-    CHECK(a->w2 == b->w2);
-    CHECK(a->b2 == b->b2);
+    CHECK(a.w1 == b.w1);
+    CHECK(a.b1 == b.b1);
+    CHECK(a.ln_gamma == b.ln_gamma);
+    CHECK(a.ln_beta == b.ln_beta);
+    CHECK(a.w2 == b.w2);
+    CHECK(a.b2 == b.b2);
     data.seed += 1;
     auto c = models::trainProjectionHead(data, params, nullptr);
     REQUIRE(c.isOk());
-    CHECK(c->w1 != a->w1);
+    CHECK(c->w1 != a.w1);
 }
 
 TEST_CASE("Head training honours cancellation", "[models][trainer]") {
@@ -266,19 +274,13 @@ TEST_CASE("Augmented views join the batches only with augmented_positives", "[mo
     without_views.x_augmented.clear();
     auto params = quickParams();
     REQUIRE(params.augmented_positives); // the default (see head_trainer.hpp)
-    auto a = models::trainProjectionHead(data, params, nullptr);
-    auto b = models::trainProjectionHead(without_views, params, nullptr);
-    REQUIRE(a.isOk());
-    REQUIRE(b.isOk());
+    const auto [a, b] = trainTwo(data, without_views, params);
     // On: the views are trained on, so the weights differ from a run without them.
-    CHECK(a->w1 != b->w1);
+    CHECK(a.w1 != b.w1);
     params.augmented_positives = false;
-    auto c = models::trainProjectionHead(data, params, nullptr);
-    auto d = models::trainProjectionHead(without_views, params, nullptr);
-    REQUIRE(c.isOk());
-    REQUIRE(d.isOk());
+    const auto [c, d] = trainTwo(data, without_views, params);
     // Off: the views are ignored; the run is the one without them, bit for bit.
-    CHECK(c->w1 == b->w1);
-    CHECK(c->w2 == b->w2);
-    CHECK(d->w1 == b->w1);
+    CHECK(c.w1 == b.w1);
+    CHECK(c.w2 == b.w2);
+    CHECK(d.w1 == b.w1);
 }
