@@ -65,6 +65,10 @@ struct HeadTrainingData {
     // Warm start (profile --append): training continues from these weights
     // instead of a seeded random initialisation; dims must match the params.
     embed::HeadWeights initial;
+    // Classes drawn into every training batch (sorted; up to p_classes / 2 of
+    // them, a seeded draw when there are more, ahead of the shuffled others): an
+    // append's new tracks, so a short fine-tune sees them. Empty: plain PK batches.
+    std::vector<int> focus_classes;
 };
 
 enum class HeadStopMetric { kValidationLoss, kValidationPrecision };

@@ -8,10 +8,15 @@
 #include "core/features/registry.hpp"
 #include "core/profile/arrangement_stats.hpp"
 #include "core/profile/profile_random.hpp"
+#include "core/profile/two_workers.hpp"
 
 namespace styledna::profile {
 
 namespace {
+
+// Bootstrap draws (values x resamples summed over a table's features) above
+// which tableStats() uses two workers (~2 ms of work; a thread costs ~50 us).
+constexpr std::size_t kParallelStatsWork = 200000;
 
 // Scalar features that are codes, not quantities.
 bool isNominalCode(const std::string& name) {
@@ -253,11 +258,25 @@ std::string featureUnit(const std::string& name) {
 }
 
 std::vector<FeatureStats> tableStats(const FeatureTable& table, const StatsOptions& options) {
-    std::vector<FeatureStats> out;
-    out.reserve(table.scalars.size() + table.labels.size());
-    for (const auto& [name, values] : table.scalars) {
-        out.push_back(scalarStats(name, featureUnit(name), values, options));
+    // Features are independent (each bootstrap has its own seed), so the large
+    // tables (a profile of hundreds of members: the bootstrap is n draws per
+    // resample) are shared by two workers; small ones stay on this thread.
+    std::vector<const std::pair<const std::string, std::vector<double>>*> scalars;
+    std::size_t work = 0;
+    for (const auto& entry : table.scalars) {
+        scalars.push_back(&entry);
+        work += entry.second.size();
     }
+    std::vector<FeatureStats> out(scalars.size());
+    work *= static_cast<std::size_t>(std::max(1, options.bootstrap_resamples));
+    forEachOnTwoWorkers(
+        scalars.size(),
+        [&](std::size_t i) {
+            out[i] = scalarStats(scalars[i]->first, featureUnit(scalars[i]->first),
+                                 scalars[i]->second, options);
+        },
+        work >= kParallelStatsWork);
+    out.reserve(table.scalars.size() + table.labels.size());
     for (const auto& [name, values] : table.labels) {
         out.push_back(categoricalStats(name, values));
     }

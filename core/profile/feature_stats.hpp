@@ -27,7 +27,9 @@
 //                   widened to contain the median CI: [min(p10, ci_low),
 //                   max(p90, ci_high)] (few references: the percentiles alone
 //                   understate how uncertain the centre is)
-// Weights are not set here (feature_weight.hpp). Threads: pure functions.
+// Weights are not set here (feature_weight.hpp). Threads: pure functions;
+// tableStats() shares a large table's features between two workers (each
+// feature has its own seed, so the result is the one of a single thread).
 
 #include <cstdint>
 #include <map>

@@ -318,7 +318,7 @@ TEST_CASE("append: the previous space's standardisation is kept and its head war
         warm = set.initial_head.w1 == first->space.head.w1;
         return inner(set, c, p);
     };
-    options.previous_space = &first->space;
+    options.previous = &*first;
     auto second = buildProfile("append", more, options);
     REQUIRE(second.isOk());
     CHECK(warm);
@@ -326,7 +326,7 @@ TEST_CASE("append: the previous space's standardisation is kept and its head war
     CHECK(second->space.std == first->space.std);
 
     // Without a previous space the standardisation is fitted on the new set.
-    options.previous_space = nullptr;
+    options.previous = nullptr;
     auto scratch = buildProfile("append", more, options);
     REQUIRE(scratch.isOk());
     CHECK(scratch->space.mean != first->space.mean);
