@@ -74,9 +74,6 @@ struct HeadTrainingData {
 enum class HeadStopMetric { kValidationLoss, kValidationPrecision };
 
 struct HeadTrainingParams {
-    double margin = 0.2;              // triplet margin, in unit-sphere distance (0..2)
-    int p_classes = 8;                // classes per batch (>= 2)
-    int k_per_class = 4;              // rows per class per batch (>= 1)
     // learning_rate and patience: tried 2e-4 and 5 (issue 12, to cut the retrained build's
     // time): about half the epochs (tuning draw 41000, build seeds 3-5: 68 epochs in all
     // against 128) and on that draw the same figures (unlabelled track P@5 0.725 -> 0.725,
@@ -84,6 +81,9 @@ struct HeadTrainingParams {
     // draw 31000 (same seeds) unlabelled ARI 0.56 -> 0.46 and labelled P@5 0.867 -> 0.846,
     // segment P@5 0.812 -> 0.798: not equally good, so not adopted. Patience 5 alone (1e-4)
     // on draw 41000: 12 % fewer epochs, one labelled seed worse (ARI 0.79 -> 0.74).
+    double margin = 0.2;              // triplet margin, in unit-sphere distance (0..2)
+    int p_classes = 8;                // classes per batch (>= 2)
+    int k_per_class = 4;              // rows per class per batch (>= 1)
     double learning_rate = 1e-4;      // AdamW
     double weight_decay = 0.01;       // AdamW, decoupled
     int max_epochs = 60;              // >= 1
