@@ -22,7 +22,15 @@
 //                   values drawn with replacement (SplitMix64 seeded with
 //                   deriveSeed(seed, "bootstrap:" + name)), median of each,
 //                   ci = [quantile(0.05), quantile(0.95)] of the B medians (90 %);
-//                   B = 0 or n = 1 gives [median, median]
+//                   B = 0 or n = 1 gives [median, median]. From n =
+//                   kDirectBootstrapFrom on, each resample's median is drawn
+//                   from its exact distribution instead of from n draws (the
+//                   k-th smallest of n draws floor(n U) is floor(n U_(k)),
+//                   U_(k) ~ Beta(k, n + 1 - k); feature_stats.cpp): the same
+//                   CI in distribution, O(B) instead of O(B n) (at 1,000
+//                   members the statistics took ~0.6 s of an --append), other
+//                   draws than the n-draw resampling; below it (every profile
+//                   where the CI widens the range) the draws are unchanged
 //   range           [p10, p90]; with fewer than kRangeWidenBelowCount values it is
 //                   widened to contain the median CI: [min(p10, ci_low),
 //                   max(p90, ci_high)] (few references: the percentiles alone
@@ -31,6 +39,7 @@
 // tableStats() shares a large table's features between two workers (each
 // feature has its own seed, so the result is the one of a single thread).
 
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -42,6 +51,7 @@
 namespace styledna::profile {
 
 inline constexpr int kRangeWidenBelowCount = 20;
+inline constexpr std::size_t kDirectBootstrapFrom = 200;
 
 struct StatsOptions {
     std::uint64_t seed = 0;
