@@ -272,6 +272,28 @@ sectionValues(const core::TrackFeatures& features) {
     return out;
 }
 
+TrackRows trackRows(const core::TrackFeatures& features) {
+    return {wholeTrackValues(features), trackLabels(features), sectionValues(features)};
+}
+
+FeatureTable wholeTrackTable(const std::vector<const TrackRows*>& tracks) {
+    FeatureTable table;
+    for (const auto* t : tracks) {
+        table.addTrack(t->values, t->labels);
+    }
+    return table;
+}
+
+std::map<std::string, FeatureTable> sectionTables(const std::vector<const TrackRows*>& tracks) {
+    std::map<std::string, FeatureTable> tables;
+    for (const auto* t : tracks) {
+        for (const auto& [label, values] : t->sections) {
+            tables[label].addTrack(values, {});
+        }
+    }
+    return tables;
+}
+
 FeatureTable wholeTrackTable(const std::vector<const core::TrackFeatures*>& tracks) {
     FeatureTable table;
     for (const auto* t : tracks) {

@@ -51,7 +51,7 @@
 namespace styledna::profile {
 
 inline constexpr int kRangeWidenBelowCount = 20;
-inline constexpr std::size_t kDirectBootstrapFrom = 200;
+inline constexpr std::size_t kDirectBootstrapFrom = 64;
 
 struct StatsOptions {
     std::uint64_t seed = 0;
@@ -86,6 +86,18 @@ std::map<std::string, std::string> trackLabels(const core::TrackFeatures& featur
 // One track's section rows: section label -> feature -> mean over its sections.
 std::map<std::string, std::map<std::string, double>>
 sectionValues(const core::TrackFeatures& features);
+
+// One track's rows, computed once when a build makes several tables over the
+// same tracks (the whole profile, each cluster and its complement).
+struct TrackRows {
+    std::map<std::string, double> values;                          // wholeTrackValues()
+    std::map<std::string, std::string> labels;                     // trackLabels()
+    std::map<std::string, std::map<std::string, double>> sections; // sectionValues()
+};
+TrackRows trackRows(const core::TrackFeatures& features);
+// As the TrackFeatures overloads below, from precomputed rows (same tables).
+FeatureTable wholeTrackTable(const std::vector<const TrackRows*>& tracks);
+std::map<std::string, FeatureTable> sectionTables(const std::vector<const TrackRows*>& tracks);
 
 FeatureTable wholeTrackTable(const std::vector<const core::TrackFeatures*>& tracks);
 // Section label -> table over the tracks that have a section with that label.

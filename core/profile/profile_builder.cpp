@@ -291,12 +291,13 @@ StemStats stemStats(const std::vector<const Reference*>& refs, const BuildOption
 }
 
 Cluster makeCluster(int id, const ClusterChoice& choice, const UnitRows& rows,
-                    const std::vector<const Reference*>& refs, const std::vector<Member>& members,
+                    const std::vector<const Reference*>& refs,
+                    const std::vector<TrackRows>& track_rows, const std::vector<Member>& members,
                     const Profile& profile, const BuildOptions& options) {
     Cluster c;
     c.id = id;
     std::vector<int> idx;
-    std::vector<const core::TrackFeatures*> features, rest;
+    std::vector<const TrackRows*> features, rest;
     std::vector<const Reference*> member_refs;
     std::vector<std::string> labels;
     for (std::size_t i = 0; i < members.size(); ++i) {
@@ -304,10 +305,10 @@ Cluster makeCluster(int id, const ClusterChoice& choice, const UnitRows& rows,
             idx.push_back(static_cast<int>(i));
             member_refs.push_back(refs[i]);
             c.member_hashes.push_back(members[i].content_hash);
-            features.push_back(&refs[i]->analysis.features);
+            features.push_back(&track_rows[i]);
             labels.push_back(members[i].label);
         } else {
-            rest.push_back(&refs[i]->analysis.features);
+            rest.push_back(&track_rows[i]);
         }
     }
     c.centroid = normalisedMean(rows, idx);
@@ -509,31 +510,40 @@ core::Result<Profile> buildProfile(const std::string& name, const std::vector<Re
     if (cancel.isCancelled()) {
         return cancelled("statistics");
     }
-    std::vector<const core::TrackFeatures*> features;
-    for (const auto* r : distinct) {
-        features.push_back(&r->analysis.features);
+    // Each member's rows once (the whole profile's tables and every cluster's and
+    // its complement's are made of them).
+    std::vector<TrackRows> track_rows(distinct.size());
+    forEachOnTwoWorkers(distinct.size(), [&](std::size_t t) {
+        track_rows[t] = trackRows(distinct[t]->analysis.features);
+    });
+    std::vector<const TrackRows*> features;
+    for (const auto& r : track_rows) {
+        features.push_back(&r);
     }
     profile.stats = tableStats(wholeTrackTable(features), {deriveSeed(options.seed, "stats:track"),
                                                            options.bootstrap_resamples});
     applyWeights(profile.stats, "");
+    clock.mark("statistics: whole track");
     for (const auto& [label, table] : sectionTables(features)) {
         auto stats = tableStats(table, {deriveSeed(options.seed, "stats:section:" + label),
                                         options.bootstrap_resamples});
         applyWeights(stats, label);
         profile.section_stats[label] = std::move(stats);
     }
+    clock.mark("sections");
     auto stems = stemStats(distinct, options, "stats:stem:");
     profile.stem_stats = std::move(stems.whole_track);
     profile.stem_section_stats = std::move(stems.sections);
+    clock.mark("stems");
     for (int c = 0; c < choice->k; ++c) {
         if (cancel.isCancelled()) {
             return cancelled("statistics");
         }
         profile.clusters.push_back(
-            makeCluster(c, *choice, rows, distinct, profile.members, profile, options));
+            makeCluster(c, *choice, rows, distinct, track_rows, profile.members, profile, options));
     }
 
-    clock.mark("statistics");
+    clock.mark("cluster statistics");
     core::reportProgress(progress, 0.95, "validation");
     profile.validation = validateReferences(refs, profile.members, profile.clusters);
     clock.mark("validation");
