@@ -535,13 +535,19 @@ core::Result<Profile> buildProfile(const std::string& name, const std::vector<Re
     profile.stem_stats = std::move(stems.whole_track);
     profile.stem_section_stats = std::move(stems.sections);
     clock.mark("stems");
-    for (int c = 0; c < choice->k; ++c) {
-        if (cancel.isCancelled()) {
-            return cancelled("statistics");
+    // Clusters are independent (their own seeds; they read the finished
+    // profile.stats): two workers, each result in its own slot.
+    std::vector<Cluster> clusters(static_cast<std::size_t>(choice->k));
+    forEachOnTwoWorkers(clusters.size(), [&](std::size_t c) {
+        if (!cancel.isCancelled()) {
+            clusters[c] = makeCluster(static_cast<int>(c), *choice, rows, distinct, track_rows,
+                                      profile.members, profile, options);
         }
-        profile.clusters.push_back(
-            makeCluster(c, *choice, rows, distinct, track_rows, profile.members, profile, options));
+    });
+    if (cancel.isCancelled()) {
+        return cancelled("statistics");
     }
+    profile.clusters = std::move(clusters);
 
     clock.mark("cluster statistics");
     core::reportProgress(progress, 0.95, "validation");
