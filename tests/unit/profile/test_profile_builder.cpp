@@ -63,6 +63,20 @@ TEST_CASE("two builds with one seed are identical", "[profile][builder]") {
     }
 }
 
+TEST_CASE("two builds of many references with one seed are identical", "[profile][builder]") {
+    // 150 references: the statistics, k-means runs, clusters and embeddings run on two
+    // workers and the bootstrap draws medians directly (n >= kDirectBootstrapFrom).
+    const auto refs = test::syntheticReferences(150, 4, false, 19);
+    auto options = fastOptions(77);
+    options.trainer = test::randomHeadTrainer(std::make_shared<test::TrainerLog>());
+    auto a = buildProfile("det", refs, options);
+    auto b = buildProfile("det", refs, options);
+    REQUIRE(a.isOk());
+    REQUIRE(b.isOk());
+    CHECK(a->clusters.size() >= 2);
+    CHECK(profileToJson(*a).dump() == profileToJson(*b).dump());
+}
+
 TEST_CASE("backbone-only build: sub-styles, labels, unit embeddings", "[profile][builder]") {
     const auto refs = test::syntheticReferences(18, 3, true, 4);
     auto built = buildProfile("labelled", refs, fastOptions(3));
