@@ -115,11 +115,7 @@ DuckTemplateTable::DuckTemplateTable() {
     constexpr int kReleases = 60;
     for (int r = 0; r < kReleases; ++r) {
         const double release = 15.0 * std::pow(1000.0 / 15.0, r / double(kReleases - 1));
-        // 15 and 20 ms: a compressor keyed by the kick reaches its peak gain
-        // reduction 12-21 ms after the onset (its attack smoothing on the
-        // kick's rise; widened set), and the plain law extrapolated to the
-        // onset through that read compressor ducks ~0.5 dB deep on average.
-        for (double attack : {0.0, 3.0, 6.0, 10.0, 15.0, 20.0}) {
+        for (double attack : {0.0, 3.0, 6.0, 10.0}) {
             if (release < attack + 8.0) {
                 continue;
             }
@@ -535,26 +531,22 @@ TranceSidechainResult fitFold(const TranceSidechainEnvelope& env, const std::vec
         // The template's peak is an extrapolation through the guard (and,
         // with the plain law, over any attack or hold). On the side signal
         // the fold itself shows the bottom of the duck: cap the depth at the
-        // baseline minus the lowest point of the fold pooled over 5 ms (kept
-        // samples over kept counts, from the onset on) between the onset and
-        // the release. Pooling by kept samples keeps the few samples the clip
-        // gate leaves at a hot kick's peak from setting the bottom (a plain
-        // mean of their noisy dB read compressor ducks up to 1.8 dB deep).
+        // baseline minus the lowest point of the power-smoothed fold (5 ms)
+        // between the onset and the release.
         const int onset = pre + best.shift;
         const int last = std::min(len - 3, onset + static_cast<int>(best.tpl.release_ms));
         double lowest = std::numeric_limits<double>::infinity();
-        for (int j = std::max(0, onset); j <= last; ++j) {
-            double pooled = 0.0;
-            double kept = 0.0;
-            for (int k = std::max(onset, j - 2); k <= j + 2; ++k) {
-                const auto ku = static_cast<std::size_t>(k);
-                if (coverage[ku] > 0.0) {
-                    pooled += sum[ku];
-                    kept += count[ku];
+        for (int j = std::max(2, onset); j <= last; ++j) {
+            double p = 0.0;
+            int n = 0;
+            for (int k = j - 2; k <= j + 2; ++k) {
+                if (coverage[static_cast<std::size_t>(k)] > 0.0) {
+                    p += std::pow(10.0, fold[static_cast<std::size_t>(k)] / 10.0);
+                    ++n;
                 }
             }
-            if (kept > 0.0 && pooled > 0.0) {
-                lowest = std::min(lowest, 10.0 * std::log10(pooled / kept + floor));
+            if (n >= 3) {
+                lowest = std::min(lowest, 10.0 * std::log10(p / n));
             }
         }
         // No covered point in the duck: nothing was observed, nothing is reported.
