@@ -346,23 +346,43 @@ TEST_CASE("append: the previous space's standardisation is kept and its head war
     CHECK(scratch->space.mean != first->space.mean);
 }
 
+// A labelled 15-reference profile (random head) and the same references
+// plus one appended track (unlabelled, or with the first reference's label),
+// ready for an append build with `options.previous` set.
+struct LabelledAppend {
+    std::vector<Reference> refs, more;
+    std::shared_ptr<test::TrainerLog> log = std::make_shared<test::TrainerLog>();
+    BuildOptions options = fastOptions(5);
+    Profile first;
+};
+
+LabelledAppend labelledAppend(std::uint64_t extra_seed, bool labelled_extra) {
+    LabelledAppend a;
+    a.refs = test::syntheticReferences(15, 3, true, 31);
+    a.options.trainer = test::randomHeadTrainer(a.log);
+    auto first = buildProfile("append", a.refs, a.options);
+    REQUIRE(first.isOk());
+    a.first = std::move(*first);
+    auto extra = test::syntheticReferences(1, 1, false, extra_seed);
+    extra.front().analysis.content_hash = "appended";
+    if (labelled_extra) {
+        extra.front().label = a.refs.front().label;
+    }
+    a.more = a.refs;
+    a.more.push_back(extra.front());
+    a.options.previous = &a.first;
+    return a;
+}
+
 TEST_CASE("append: an unlabelled track on a labelled profile keeps the head and the members' "
           "embeddings; statistics equal a build from scratch",
           "[profile][builder]") {
-    auto refs = test::syntheticReferences(15, 3, true, 31);
-    auto log = std::make_shared<test::TrainerLog>();
-    auto options = fastOptions(5);
-    options.trainer = test::randomHeadTrainer(log);
-    auto first = buildProfile("append", refs, options);
-    REQUIRE(first.isOk());
+    auto a = labelledAppend(32, false);
+    auto& [refs, more, log, options, first_profile] = a;
+    const Profile* first = &first_profile;
     REQUIRE(first->head_training.classes == "labels");
     REQUIRE(log->calls == 1);
 
-    auto extra = test::syntheticReferences(1, 1, false, 32);
-    extra.front().analysis.content_hash = "appended";
-    auto more = refs;
-    more.push_back(extra.front());
-    options.previous = &*first;
     auto appended = buildProfile("append", more, options);
     REQUIRE(appended.isOk());
     CHECK(log->calls == 1); // no labelled row added: the head is not trained
@@ -395,20 +415,11 @@ TEST_CASE("append: an unlabelled track on a labelled profile keeps the head and 
 
 TEST_CASE("append: a labelled track is a training row; the trainer is told its class",
           "[profile][builder]") {
-    auto refs = test::syntheticReferences(15, 3, true, 31);
-    auto log = std::make_shared<test::TrainerLog>();
-    auto options = fastOptions(5);
-    options.trainer = test::randomHeadTrainer(log);
-    auto first = buildProfile("append", refs, options);
-    REQUIRE(first.isOk());
+    auto a = labelledAppend(33, true);
+    auto& [refs, more, log, options, first_profile] = a;
+    const Profile* first = &first_profile;
     REQUIRE(log->last.appended_classes.empty()); // from scratch
 
-    auto extra = test::syntheticReferences(1, 1, false, 33);
-    extra.front().analysis.content_hash = "appended";
-    extra.front().label = refs.front().label;
-    auto more = refs;
-    more.push_back(extra.front());
-    options.previous = &*first;
     auto appended = buildProfile("append", more, options);
     REQUIRE(appended.isOk());
     REQUIRE(log->calls == 2);
