@@ -14,28 +14,32 @@
 # With --append-base N the --append figure is also measured on a profile of N
 # members: bench/profile/clone_references.py clones the analysed references into
 # N synthetic ones (copied analyses, scaled embeddings; see there), a profile is
-# built from them and the extra track appended to it.
+# built from them and the extra track appended to it. With --unlabelled that
+# profile is built without --labels-from-folders (a track-identity head, which
+# an append fine-tunes and whose members it re-embeds).
 #
 # Usage: bench/profile/run_bench.sh [--tracks N] [--minutes M] [--queries Q]
-#                                   [--append-base N] [BIN_DIR]
+#                                   [--append-base N] [--unlabelled] [BIN_DIR]
 #   --tracks N       references to synthesize (default 24, styles cycle)
 #   --minutes M      length of each (default 5, as in the target)
 #   --queries Q      FindSimilar calls for the latency figures (default 300)
 #   --append-base N  members of the profile the --append figure is measured on
 #                    (default 0: only on the N references)
+#   --unlabelled     build the N-member profile without labels
 #   BIN_DIR          folder with stylednad and styledna (default build/bin)
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 BIN="$ROOT/build/bin"
-TRACKS=24; MINUTES=5; QUERIES=300; APPEND_BASE=0
+TRACKS=24; MINUTES=5; QUERIES=300; APPEND_BASE=0; BIG_LABELS=--labels-from-folders
 while [ $# -gt 0 ]; do
     case "$1" in
     --tracks) TRACKS=$2; shift 2 ;;
     --minutes) MINUTES=$2; shift 2 ;;
     --queries) QUERIES=$2; shift 2 ;;
     --append-base) APPEND_BASE=$2; shift 2 ;;
-    -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
+    --unlabelled) BIG_LABELS=""; shift ;;
+    -h|--help) sed -n '2,29p' "$0"; exit 0 ;;
     *) BIN=$(cd "$1" && pwd); shift ;;
     esac
 done
@@ -71,7 +75,7 @@ if [ "$APPEND_BASE" -gt 0 ]; then
     /usr/bin/python3 "$HERE/clone_references.py" "$WORK/data/styledna.db" "$WORK/lib" \
         "$WORK/clones" "$APPEND_BASE" >/dev/null
     b0=$(now)
-    "$BIN/styledna" --json profile build big "$WORK/clones" --labels-from-folders --seed 1 > "$WORK/big.json"
+    "$BIN/styledna" --json profile build big "$WORK/clones" $BIG_LABELS --seed 1 > "$WORK/big.json"
     b1=$(now)
     "$BIN/styledna" --json profile build big "$WORK/extra" --append --seed 1 > "$WORK/big-append.json"
     b2=$(now)
