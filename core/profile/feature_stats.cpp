@@ -294,25 +294,6 @@ std::map<std::string, FeatureTable> sectionTables(const std::vector<const TrackR
     return tables;
 }
 
-FeatureTable wholeTrackTable(const std::vector<const core::TrackFeatures*>& tracks) {
-    FeatureTable table;
-    for (const auto* t : tracks) {
-        table.addTrack(wholeTrackValues(*t), trackLabels(*t));
-    }
-    return table;
-}
-
-std::map<std::string, FeatureTable>
-sectionTables(const std::vector<const core::TrackFeatures*>& tracks) {
-    std::map<std::string, FeatureTable> tables;
-    for (const auto* t : tracks) {
-        for (const auto& [label, values] : sectionValues(*t)) {
-            tables[label].addTrack(values, {});
-        }
-    }
-    return tables;
-}
-
 std::string featureUnit(const std::string& name) {
     if (name.rfind(kArrangementPrefix, 0) == 0) {
         return arrangementUnit(name);

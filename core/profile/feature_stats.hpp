@@ -95,14 +95,10 @@ struct TrackRows {
     std::map<std::string, std::map<std::string, double>> sections; // sectionValues()
 };
 TrackRows trackRows(const core::TrackFeatures& features);
-// As the TrackFeatures overloads below, from precomputed rows (same tables).
+// Whole-track table over the tracks' rows.
 FeatureTable wholeTrackTable(const std::vector<const TrackRows*>& tracks);
-std::map<std::string, FeatureTable> sectionTables(const std::vector<const TrackRows*>& tracks);
-
-FeatureTable wholeTrackTable(const std::vector<const core::TrackFeatures*>& tracks);
 // Section label -> table over the tracks that have a section with that label.
-std::map<std::string, FeatureTable>
-sectionTables(const std::vector<const core::TrackFeatures*>& tracks);
+std::map<std::string, FeatureTable> sectionTables(const std::vector<const TrackRows*>& tracks);
 
 // Unit of a feature: the registry's (core/features/registry.hpp) for its
 // features, arrangement_stats.hpp's for "arrangement.*", "" otherwise.

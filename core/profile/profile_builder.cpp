@@ -261,14 +261,18 @@ struct StemStats {
 
 StemStats stemStats(const std::vector<const Reference*>& refs, const BuildOptions& options,
                     const std::string& seed_prefix) {
-    std::map<std::string, std::vector<const core::TrackFeatures*>> by_stem;
+    std::map<std::string, std::vector<TrackRows>> rows_by_stem;
     for (const auto* r : refs) {
         for (const auto& [stem, features] : r->analysis.stems.stems) {
-            by_stem[stem].push_back(&features);
+            rows_by_stem[stem].push_back(trackRows(features));
         }
     }
     StemStats out;
-    for (const auto& [stem, tracks] : by_stem) {
+    for (const auto& [stem, rows] : rows_by_stem) {
+        std::vector<const TrackRows*> tracks;
+        for (const auto& r : rows) {
+            tracks.push_back(&r);
+        }
         auto table = wholeTrackTable(tracks);
         std::erase_if(table.scalars, [](const auto& entry) {
             return entry.first.rfind(kArrangementPrefix, 0) == 0;

@@ -33,6 +33,23 @@ bool has(const std::vector<FeatureStats>& list, const std::string& name) {
     return false;
 }
 
+// Each analysis's feature rows, and pointers to them as the table makers take.
+std::vector<TrackRows> rowsOf(const std::vector<core::TrackAnalysis>& analyses) {
+    std::vector<TrackRows> rows;
+    for (const auto& a : analyses) {
+        rows.push_back(trackRows(a.features));
+    }
+    return rows;
+}
+
+std::vector<const TrackRows*> pointersTo(const std::vector<TrackRows>& rows) {
+    std::vector<const TrackRows*> out;
+    for (const auto& r : rows) {
+        out.push_back(&r);
+    }
+    return out;
+}
+
 } // namespace
 
 TEST_CASE("type-7 quantiles of small sorted sets", "[profile][stats]") {
@@ -194,10 +211,8 @@ TEST_CASE("categorical distribution with derived mode", "[profile][stats]") {
         t.key = keys[i];
         analyses.push_back(test::syntheticAnalysis(i, t));
     }
-    std::vector<const core::TrackFeatures*> tracks;
-    for (const auto& a : analyses) {
-        tracks.push_back(&a.features);
-    }
+    const std::vector<TrackRows> rows = rowsOf(analyses);
+    const auto tracks = pointersTo(rows);
     const auto stats = tableStats(wholeTrackTable(tracks), {1, 100});
     const auto& key = find(stats, "key");
     CHECK(key.categorical);
@@ -215,10 +230,8 @@ TEST_CASE("section statistics: a track's sections of one label count once", "[pr
     for (int i = 0; i < 4; ++i) {
         analyses.push_back(test::syntheticAnalysis(i, {}));
     }
-    std::vector<const core::TrackFeatures*> tracks;
-    for (const auto& a : analyses) {
-        tracks.push_back(&a.features);
-    }
+    const std::vector<TrackRows> rows = rowsOf(analyses);
+    const auto tracks = pointersTo(rows);
     const auto tables = sectionTables(tracks);
     REQUIRE(tables.count("drop"));
     const auto stats = tableStats(tables.at("drop"), {1, 100});
