@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <thread>
@@ -158,8 +159,18 @@ core::Status Daemon::start() {
     analyze.separator_instance = *separator;
     log->info("stems: {}", (*separator)->name());
     m_analysis = std::make_unique<AnalysisCoordinator>(*m_store, *m_pool, analyze);
-    m_profiles = std::make_unique<ProfileManager>(*m_store, *m_analysis, makeHeadTrainer(),
-                                                  index::IndexParams{});
+    index::IndexParams index_params;
+    index_params.m = m_options.index_m;
+    index_params.ef_construction = m_options.index_ef_construction;
+    index_params.ef_search = m_options.index_ef_search;
+    index_params.exact_below = static_cast<std::size_t>(std::max(0LL, m_options.index_exact_below));
+    if (auto probe = index::VectorIndex::create(1, index_params); !probe) {
+        std::string msg = "index options: ";
+        msg += probe.status().message();
+        return core::invalidArgument(std::move(msg));
+    }
+    m_profiles =
+        std::make_unique<ProfileManager>(*m_store, *m_analysis, makeHeadTrainer(), index_params);
     if (auto s = m_profiles->loadAll(); !s.isOk()) {
         return s;
     }

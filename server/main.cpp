@@ -43,6 +43,19 @@ int main(int argc, char** argv) {
     app.add_option("--live-timeout-ms", options.live_timeout_ms,
                    "wait per OSC read attempt before re-sending (4 attempts; default 250)")
         ->check(CLI::Range(20, 10000));
+    app.add_option("--index-m", options.index_m,
+                   "similarity index: HNSW graph out-degree (default 16)")
+        ->check(CLI::Range(2, 1024));
+    app.add_option("--index-ef-construction", options.index_ef_construction,
+                   "similarity index: candidates while inserting (default 200)")
+        ->check(CLI::Range(1, 100000));
+    app.add_option("--index-ef-search", options.index_ef_search,
+                   "similarity index: candidates while searching (default 100)")
+        ->check(CLI::Range(1, 100000));
+    app.add_option("--index-exact-below", options.index_exact_below,
+                   "similarity index: exact scan below this many references, HNSW from it "
+                   "(default 4096; 0 = HNSW always)")
+        ->check(CLI::Range(0LL, 1LL << 32));
     CLI11_PARSE(app, argc, argv);
 
     sigset_t signals;

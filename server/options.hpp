@@ -24,6 +24,13 @@ struct DaemonOptions {
     int live_port = 11000;
     int osc_reply_port = 11001; // AbletonOSC replies to this port of our host
     int live_timeout_ms = 250;  // per read attempt; 4 attempts before "no reply"
+    // Profiles' similarity indexes (core/index/vector_index.hpp IndexParams;
+    // a stored index built with other m / ef_construction / exact_below is
+    // used as stored, and rebuilt with these on the next build or append).
+    int index_m = 16;
+    int index_ef_construction = 200;
+    int index_ef_search = 100;
+    long long index_exact_below = 4096;
 };
 
 // $XDG_RUNTIME_DIR/styledna/stylednad.sock, else /tmp/styledna-$UID/stylednad.sock

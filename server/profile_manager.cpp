@@ -18,6 +18,7 @@
 #include "core/audio/decode.hpp"
 #include "core/common/logging.hpp"
 #include "core/common/sha256.hpp"
+#include "core/profile/profile_index.hpp"
 #include "core/profile/profile_json.hpp"
 
 namespace styledna::server {
@@ -225,7 +226,8 @@ core::Status ProfileManager::loadAll() {
         loaded->profile = std::move(*parsed);
         if (!(*record)->index_blob.empty()) {
             auto idx = index::VectorIndex::deserialize((*record)->index_blob);
-            if (idx && (*idx)->size() == loaded->profile.members.size()) {
+            if (idx && (*idx)->size() == loaded->profile.members.size() &&
+                (*idx)->setEfSearch(m_index_params.ef_search).isOk()) {
                 loaded->index = std::move(*idx);
             } else {
                 log()->warn("profile '{}': stored index unusable ({}); rebuilding it", summary.name,
@@ -250,16 +252,7 @@ core::Status ProfileManager::loadAll() {
 
 core::Result<std::unique_ptr<index::VectorIndex>>
 ProfileManager::buildIndex(const profile::Profile& p) const {
-    auto idx = index::VectorIndex::create(p.space.dim(), m_index_params);
-    if (!idx) {
-        return idx.status();
-    }
-    for (std::size_t i = 0; i < p.members.size(); ++i) {
-        if (auto s = (*idx)->add(i, p.members[i].embedding); !s.isOk()) {
-            return core::Status(s.code(), "member " + p.members[i].path + ": " + s.message());
-        }
-    }
-    return std::move(*idx);
+    return profile::buildMemberIndex(p, m_index_params);
 }
 
 core::Status ProfileManager::store(const LoadedProfile& loaded) {
@@ -487,11 +480,19 @@ ProfileManager::build(const ProfileBuildRequest& request,
         loaded->member_refs =
             std::make_shared<const std::vector<profile::Reference>>(std::move(refs));
     }
-    auto idx = buildIndex(loaded->profile);
+    // An append whose earlier members kept their embeddings grows the stored
+    // index; otherwise it is built from all members (profile_index.hpp).
+    const profile::Profile none;
+    auto idx = profile::appendMemberIndex(previous ? previous->profile : none,
+                                          previous ? previous->index.get() : nullptr,
+                                          loaded->profile, m_index_params);
     if (!idx) {
         return idx.status();
     }
-    loaded->index = std::move(*idx);
+    loaded->index = std::move(idx->index);
+    log()->info("profile '{}': index {} ({} vectors, {} path)", request.name,
+                idx->extended ? "grown by the appended members" : "built from all members",
+                loaded->index->size(), loaded->index->path());
     if (token.isCancelled()) {
         return core::cancelledError("profile build cancelled; '" + request.name + "' is " +
                                     (previous ? "unchanged" : "not created"));

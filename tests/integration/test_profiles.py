@@ -258,6 +258,33 @@ class ProfileTest(DaemonTestCase):
                     self.assertEqual(m["embedding"], old[m["content_hash"]])
         self.assertAlive()
 
+    def test_append_grows_the_stored_graph_index(self):
+        # A daemon whose indexes are HNSW graphs from the first vector.
+        self.stop_and_check(self.daemon)
+        self.daemon = self.start_daemon(["--index-exact-below", "0", "--index-ef-search", "64"])
+        self.stub = self.daemon.stub
+        self.build("g")
+        self.assertEqual(self.cli_json("profile", "show", "g")["index_path"], "hnsw")
+        queries = os.path.dirname(self.lib["queries"]["psy"])
+        # Unlabelled tracks on a labelled profile keep its head and every member's
+        # embedding: the stored graph grows by the new members instead of being rebuilt.
+        self.cli_json("profile", "build", "g", queries, "--append", "--seed", "7")
+        with open(self.daemon.log_path, "rb") as f:
+            log = f.read().decode("utf-8", "replace")
+        self.assertIn("profile 'g': index built from all members", log)
+        self.assertIn("profile 'g': index grown by the appended members", log)
+        # Each appended track is its own nearest reference, answered by the graph.
+        for query in self.lib["queries"].values():
+            found = self.cli_json("similar", query, "--profile", "g", "-k", "1")
+            self.assertEqual(found["tracks"][0]["path"], query)
+            self.assertEqual(found["search_path"], "hnsw")
+        # A bad index option stops the daemon at start with a clear message.
+        r = subprocess.run([self.daemon.command()[0], "--index-m", "1"], capture_output=True,
+                           text=True, timeout=60, stdin=subprocess.DEVNULL)
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("--index-m", r.stderr)
+        self.assertAlive()
+
     def test_cancelled_append_leaves_profile_unchanged(self):
         first = self.build("p", "--no-head")
         self.assertEqual(first["track_count"], len(STYLES) * (PER_STYLE - 1))
