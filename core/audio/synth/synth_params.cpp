@@ -22,25 +22,22 @@ constexpr std::array<std::string_view, 7> kFlawNames{
 
 // Per-style draw ranges; see randomParams(). Each style follows its genre's
 // production conventions (ranges, not constants: tracks of one style still
-// differ), so the four presets sound like what a producer would call them.
-// Every style keeps at least 6 supersaw voices and 12 cents of detune: the
-// supersaw detune estimate (trance_supersaw.hpp) assumes 5-9 voices (3 voices
-// read 22 % wide) and reads narrow detunes wide (window smearing).
-//   uplifting   big wide supersaws (8-11 voices, 25-40 cents, spread 0.8-1),
+// differ), so the four presets sound like what a producer would call them:
+//   uplifting   big wide supersaws (9-12 voices, 25-40 cents, spread 0.8-1),
 //               a lead arp almost always, long emotional breakdowns, offbeat or
 //               rolling bass, deep pumping sidechain, mostly minor, rarely acid;
-//   progressive restrained: fewer, narrower voices (6-7, 12-20 cents,
-//               spread 0.4-0.65), rarely a lead, offbeat or held sidechained
-//               sub bass, softer duck with a long release, quieter masters,
-//               open hats, long builds, rarely acid;
+//   progressive restrained: few narrow voices (3-5, 8-18 cents, 0.4-0.65),
+//               rarely a lead, offbeat or held sidechained sub bass, softer
+//               duck with a long release, quieter masters, open hats, long
+//               builds, rarely acid;
 //   tech        dark and percussive: acid often, else mostly an offbeat bass,
-//               16th hats, thin supersaw pads (6-7 voices, spread 0.3-0.5),
+//               16th hats, little supersaw (2-4 voices, spread 0.3-0.5),
 //               rarely a lead, a hard kick (highest start pitch, short decay),
 //               short breakdowns, loud;
 //   psy         fastest; the rolling K-B-B-B bass nearly always (acid on the
 //               rest: the synth's acid line replaces the bass and itself plays
 //               the sixteenths), the shortest, tightest kick, 16th hats,
-//               always minor, wider atmospheric pads (6-8 voices), a lead on
+//               always minor, wider atmospheric pads (5-7 voices), a lead on
 //               half the tracks, the loudest masters, the fastest duck
 //               recovery.
 struct StyleProfile {
@@ -68,13 +65,13 @@ const StyleProfile& profile(TranceStyle style) {
     static const std::array<StyleProfile, 4> kProfiles{{
         // minor acid  roll  voices  detune    spread      duck dB   release    LUFS
         //   lead  16th  longbd open  kick start  kick decay  held  longbuild
-        {0.85, 0.03, 0.5,  8, 11, 25, 40, 0.8,  1.0,  7.0, 10.0, 150, 250, -8.5, -7.5,
+        {0.85, 0.03, 0.5,  9, 12, 25, 40, 0.8,  1.0,  7.0, 10.0, 150, 250, -8.5, -7.5,
          0.95, 0.25, 0.85, 0.8, 140, 165, 220, 320, 0.0, 0.5},   // uplifting
-        {0.7,  0.05, 0.2,  6, 7,  12, 20, 0.4,  0.65, 3.5, 6.0,  260, 400, -10.5, -9.0,
+        {0.7,  0.05, 0.2,  3, 5,  8,  18, 0.4,  0.65, 3.5, 6.0,  260, 400, -10.5, -9.0,
          0.15, 0.15, 0.35, 0.95, 120, 145, 250, 380, 0.4, 0.85}, // progressive
-        {0.95, 0.6,  0.15, 6, 7,  12, 22, 0.3,  0.5,  5.0, 8.0,  130, 220, -7.5, -6.5,
+        {0.95, 0.6,  0.15, 2, 4,  10, 20, 0.3,  0.5,  5.0, 8.0,  130, 220, -7.5, -6.5,
          0.1,  0.85, 0.1,  0.5, 175, 215, 160, 220, 0.0, 0.3},   // tech
-        {1.0,  0.3,  1.0,  6, 8,  15, 28, 0.55, 0.8,  6.0, 9.0,  80,  150, -7.0, -6.0,
+        {1.0,  0.3,  1.0,  5, 7,  12, 25, 0.55, 0.8,  6.0, 9.0,  80,  150, -7.0, -6.0,
          0.5,  0.9,  0.15, 0.6, 145, 170, 110, 160, 0.0, 0.3},   // psy
     }};
     // clang-format on
