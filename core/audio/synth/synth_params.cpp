@@ -22,7 +22,12 @@ constexpr std::array<std::string_view, 7> kFlawNames{
 
 // Per-style draw ranges; see randomParams(). Each style follows its genre's
 // production conventions (ranges, not constants: tracks of one style still
-// differ), so the four presets sound like what a producer would call them:
+// differ), so the four presets sound like what a producer would call them.
+// Supersaw voices: tech 2-4 and progressive 3-5 are what the genres use, but
+// the supersaw detune estimate (trance_supersaw.hpp) assumes 5-9 voices and
+// reads such tracks 12-50 % wide; 6+ voices there (with 12+ cents of
+// detune) made the gap and fix quality suites miss muddy_bass on progressive
+// and tech, so the genre's voice counts stay.
 //   uplifting   big wide supersaws (9-12 voices, 25-40 cents, spread 0.8-1),
 //               a lead arp almost always, long emotional breakdowns, offbeat or
 //               rolling bass, deep pumping sidechain, mostly minor, rarely acid;
