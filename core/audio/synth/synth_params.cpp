@@ -27,7 +27,11 @@ constexpr std::array<std::string_view, 7> kFlawNames{
 // the supersaw detune estimate (trance_supersaw.hpp) assumes 5-9 voices and
 // reads such tracks 12-50 % wide; 6+ voices there (with 12+ cents of
 // detune) made the gap and fix quality suites miss muddy_bass on progressive
-// and tech, so the genre's voice counts stay.
+// and tech, so the genre's voice counts stay. The hard tech kick (175-215 Hz
+// start, 160-220 ms) costs the learned separator, trained on the earlier
+// presets, 2.5 dB of drum SDR on tech (test_separator: 9.8 dB, floor 10); a
+// milder one (160-190 Hz, 170-240 ms) passed that but dropped fix_quality
+// to 18/24 in range, so the separator wants retraining on these presets.
 //   uplifting   big wide supersaws (9-12 voices, 25-40 cents, spread 0.8-1),
 //               a lead arp almost always, long emotional breakdowns, offbeat or
 //               rolling bass, deep pumping sidechain, mostly minor, rarely acid;
