@@ -1,8 +1,10 @@
 // tempo_cli: prints StyleDNA's tempo (and key) for audio files, one line each:
-//   <file>\t<tempo_bpm>\t<tempo_confidence>\t<key>
+//   <file>\t<tempo_bpm>\t<tempo_confidence>\t<key>\t<candidates>
+// where <candidates> lists the ranked tempo candidates as bpm:confidence,...
 // Used by bench/real_tempo/run_bench.sh to compare against aubio and bpm-tools.
 
 #include <cstdio>
+#include <string>
 
 #include "core/audio/decode.hpp"
 #include "core/features/analysis_context.hpp"
@@ -33,8 +35,15 @@ int main(int argc, char** argv) {
             ++failures;
             continue;
         }
-        std::printf("%s\t%.2f\t%.2f\t%s\n", argv[i], out.values["tempo_bpm"],
-                    out.values["tempo_confidence"], out.labels["key"].c_str());
+        std::string candidates;
+        for (const auto& c : out.grid.tempo_candidates) {
+            char buf[48];
+            std::snprintf(buf, sizeof buf, "%s%.2f:%.3f", candidates.empty() ? "" : ",", c.bpm,
+                          c.confidence);
+            candidates += buf;
+        }
+        std::printf("%s\t%.2f\t%.2f\t%s\t%s\n", argv[i], out.values["tempo_bpm"],
+                    out.values["tempo_confidence"], out.labels["key"].c_str(), candidates.c_str());
     }
     return failures == 0 ? 0 : 1;
 }

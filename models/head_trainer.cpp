@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <iterator>
 #include <limits>
 #include <map>
 #include <optional>
@@ -168,9 +169,32 @@ struct Batch {
     torch::Tensor x, labels;
 };
 
-Batch drawBatch(const RowSet& set, int p_classes, int k_per_class, std::mt19937_64& rng) {
-    std::vector<int> classes = set.classes;
-    shuffleInPlace(classes, rng);
+// `focus` (sorted classes): up to p_classes / 2 of those in the set (a seeded
+// draw when there are more) join the batch ahead of the shuffled rest; empty:
+// the plain PK draw.
+Batch drawBatch(const RowSet& set, int p_classes, int k_per_class, std::mt19937_64& rng,
+                const std::vector<int>& focus = {}) {
+    std::vector<int> classes;
+    std::vector<int> rest;
+    if (focus.empty()) {
+        rest = set.classes;
+    } else {
+        for (const int c : focus) {
+            if (set.rows_of_class.count(c)) {
+                classes.push_back(c);
+            }
+        }
+        const auto n_focus = static_cast<std::size_t>(std::max(1, p_classes / 2));
+        if (classes.size() > n_focus) {
+            shuffleInPlace(classes, rng);
+            classes.resize(n_focus);
+            std::sort(classes.begin(), classes.end());
+        }
+        std::set_difference(set.classes.begin(), set.classes.end(), classes.begin(), classes.end(),
+                            std::back_inserter(rest));
+    }
+    shuffleInPlace(rest, rng);
+    classes.insert(classes.end(), rest.begin(), rest.end());
     classes.resize(std::min(classes.size(), static_cast<std::size_t>(p_classes)));
     std::vector<std::int64_t> picked;
     for (int c : classes) {
@@ -499,7 +523,8 @@ core::Result<embed::HeadWeights> train(const HeadTrainingData& data, const HeadT
             if (cancel.isCancelled()) {
                 return core::cancelledError("head training cancelled");
             }
-            const Batch batch = drawBatch(training, p.p_classes, p.k_per_class, rng);
+            const Batch batch =
+                drawBatch(training, p.p_classes, p.k_per_class, rng, data.focus_classes);
             const auto loss =
                 tripletLoss(forward(net, batch.x, p.dropout, true, gen), batch.labels, p.margin);
             ++report.steps;

@@ -4,7 +4,9 @@
 
 namespace styledna::models {
 namespace {
-constexpr int kAppendEpochs = 3;
+// The append fine-tune (see the header): one epoch of kAppendStepsPerClass steps
+// per appended class (at least one class's worth, at most a full epoch).
+constexpr int kAppendStepsPerClass = 25;
 } // namespace
 
 profile::HeadTrainer makeProfileHeadTrainer(const HeadTrainingParams& params) {
@@ -21,10 +23,13 @@ profile::HeadTrainer makeProfileHeadTrainer(const HeadTrainingParams& params) {
         HeadTrainingParams run = params;
         if (!data.initial.empty()) {
             // Append: fine-tune the existing head briefly instead of retraining.
-            run.max_epochs = std::min(run.max_epochs, kAppendEpochs);
-            run.patience = std::min(run.patience, 2);
+            const int appended = std::max<int>(1, static_cast<int>(set.appended_classes.size()));
+            run.max_epochs = 1;
+            run.steps_per_epoch = std::min(run.steps_per_epoch, kAppendStepsPerClass * appended);
+            run.validation_fraction = 0.0;
             run.hidden_dim = data.initial.hidden_dim;
             run.output_dim = data.initial.output_dim;
+            data.focus_classes = set.appended_classes;
         }
         HeadTrainingReport report;
         auto weights = trainProjectionHead(data, run, &report, cancel, progress);

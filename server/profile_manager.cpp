@@ -129,6 +129,9 @@ std::string trainingDigest(const profile::TrainingSet& set) {
     for (const int d : {h.input_dim, h.hidden_dim, h.output_dim}) {
         parts.append(" ").append(std::to_string(d));
     }
+    for (const int c : set.appended_classes) {
+        parts.append(" a").append(std::to_string(c));
+    }
     for (const auto& d :
          {digestOf(set.x), digestOf(set.x_augmented), digestOf(set.class_id),
           digestOf(set.track_index), digestOf(h.w1), digestOf(h.b1), digestOf(h.ln_gamma),
@@ -318,7 +321,15 @@ ProfileManager::build(const ProfileBuildRequest& request,
         const int left = total - done;
         return analysed > 0 ? left * analysed_s / analysed : 0.0;
     };
-    if (previous) {
+    const bool refs_cached = previous && previous->member_refs &&
+                             previous->member_refs->size() == previous->profile.members.size();
+    if (refs_cached) {
+        refs = *previous->member_refs;
+        for (const auto& r : refs) {
+            hashes.insert(r.analysis.content_hash);
+        }
+        done = static_cast<int>(refs.size());
+    } else if (previous) {
         for (const auto& m : previous->profile.members) {
             if (waiter_cancelled && waiter_cancelled()) {
                 return core::cancelledError("profile build cancelled; '" + request.name +
@@ -341,7 +352,7 @@ ProfileManager::build(const ProfileBuildRequest& request,
             ref.label = m.label;
             ref.analysis = std::move(*stored);
             ref.analysis.path = m.path;
-            ref.embedding = ref.analysis.embedding;
+            ref.embedding = std::move(ref.analysis.embedding);
             refs.push_back(std::move(ref));
             ++done;
         }
@@ -405,7 +416,7 @@ ProfileManager::build(const ProfileBuildRequest& request,
         ref.label = file.label;
         ref.analysis = std::move(outcome->analysis);
         ref.analysis.path = file.path;
-        ref.embedding = ref.analysis.embedding;
+        ref.embedding = std::move(ref.analysis.embedding); // buildProfile reads this copy only
         refs.push_back(std::move(ref));
     }
     if (refs.empty()) {
@@ -447,7 +458,7 @@ ProfileManager::build(const ProfileBuildRequest& request,
         };
     }
     if (previous) {
-        options.previous_space = &previous->profile.space;
+        options.previous = &previous->profile;
     }
     auto built = profile::buildProfile(
         request.name, refs, options, token, [&](double fraction, std::string_view stage) {
@@ -472,6 +483,10 @@ ProfileManager::build(const ProfileBuildRequest& request,
     auto loaded = std::make_shared<LoadedProfile>();
     loaded->profile = std::move(*built);
     loaded->head_reused = head_reused;
+    if (refs.size() == loaded->profile.members.size()) {
+        loaded->member_refs =
+            std::make_shared<const std::vector<profile::Reference>>(std::move(refs));
+    }
     auto idx = buildIndex(loaded->profile);
     if (!idx) {
         return idx.status();

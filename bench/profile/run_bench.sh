@@ -77,6 +77,12 @@ if [ "$APPEND_BASE" -gt 0 ]; then
     b2=$(now)
     BIG_N=$APPEND_BASE
     BIG_BUILD=$(echo "$b1 - $b0" | bc); BIG_APPEND=$(echo "$b2 - $b1" | bc)
+    # Where the daemon spent the append to N (its stage-time log lines; the log is
+    # flushed every 2 s).
+    sleep 2.5
+    echo "daemon, --append to $APPEND_BASE:"
+    grep -E "profile big: (stage times|append)|profile 'big' build times" "$WORK/data/stylednad.log" |
+        tail -n 4 | sed 's/^.*\] /  /'
 fi
 
 # The head's training time at 215 tracks x 20 segments (its cost grows with the

@@ -3,16 +3,22 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <optional>
 #include <string>
 #include <utility>
 
 #include "core/profile/profile_random.hpp"
+#include "core/profile/two_workers.hpp"
 
 namespace styledna::profile {
 
 namespace {
 
 using Matrix = std::vector<double>; // n x n, row-major
+
+// Rows from which the distance matrix and the k-means runs of chooseClusters()
+// use two workers (below, a thread costs more than the work).
+constexpr std::size_t kParallelRows = 64;
 
 double dot(const std::vector<float>& a, const std::vector<float>& b) {
     double acc = 0.0;
@@ -25,11 +31,15 @@ double dot(const std::vector<float>& a, const std::vector<float>& b) {
 Matrix distanceMatrix(const UnitRows& rows) {
     const std::size_t n = rows.size();
     Matrix d(n * n, 0.0);
-    for (std::size_t i = 0; i < n; ++i) {
-        for (std::size_t j = i + 1; j < n; ++j) {
-            d[i * n + j] = d[j * n + i] = cosineDistance(rows[i], rows[j]);
-        }
-    }
+    // Row i writes d[i][j] and d[j][i] for j > i only: no two rows share a cell.
+    forEachOnTwoWorkers(
+        n,
+        [&](std::size_t i) {
+            for (std::size_t j = i + 1; j < n; ++j) {
+                d[i * n + j] = d[j * n + i] = cosineDistance(rows[i], rows[j]);
+            }
+        },
+        n >= kParallelRows);
     return d;
 }
 
@@ -252,19 +262,34 @@ core::Result<ClusterChoice> chooseClusters(const UnitRows& rows, int max_cluster
         return choice;
     }
     const Matrix d = distanceMatrix(rows);
+    // Each k is independent (its own seeds): two workers run them, and the
+    // choice below reads the results in k order, as a serial loop would.
+    const auto n_k = static_cast<std::size_t>(k_max - 1);
+    std::vector<std::optional<core::Result<KMeansResult>>> runs(n_k);
+    std::vector<double> silhouettes(n_k, 0.0);
+    forEachOnTwoWorkers(
+        n_k,
+        [&](std::size_t i) {
+            const int k = static_cast<int>(i) + 2;
+            runs[i] = sphericalKMeans(rows, KMeansOptions{k, 10, 100, seed}, cancel);
+            if (runs[i]->isOk()) {
+                silhouettes[i] = silhouetteFromMatrix(d, rows.size(), (*runs[i])->assignment, k);
+            }
+        },
+        rows.size() >= kParallelRows);
     double best_s = -INFINITY;
     KMeansResult best;
     int best_k = 1;
-    for (int k = 2; k <= k_max; ++k) {
-        auto run = sphericalKMeans(rows, KMeansOptions{k, 10, 100, seed}, cancel);
+    for (std::size_t i = 0; i < n_k; ++i) {
+        auto& run = *runs[i];
         if (!run.isOk()) {
             return run.status();
         }
-        const double s = silhouetteFromMatrix(d, rows.size(), run->assignment, k);
+        const double s = silhouettes[i];
         choice.silhouette_by_k.push_back(s);
         if (s > best_s) {
             best_s = s;
-            best_k = k;
+            best_k = static_cast<int>(i) + 2;
             best = std::move(run).value();
         }
     }

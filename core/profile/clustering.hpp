@@ -26,7 +26,9 @@
 // Gaussian blob scores 0.15-0.21 (16-D, 60 draws), under the bound. The
 // silhouette favours the coarsest well-separated level: two sub-styles ~50
 // degrees apart next to a third far from both can read as k = 2.
-// Threads: pure functions; cancellation checked per k-means run.
+// Threads: pure functions; chooseClusters() runs its k values and the distance
+// matrix on two workers (forEachOnTwoWorkers: same result as one). Cancellation
+// checked per k-means run.
 
 #include <cstdint>
 #include <vector>

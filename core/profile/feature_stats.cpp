@@ -3,15 +3,21 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <numbers>
 #include <numeric>
 
 #include "core/features/registry.hpp"
 #include "core/profile/arrangement_stats.hpp"
 #include "core/profile/profile_random.hpp"
+#include "core/profile/two_workers.hpp"
 
 namespace styledna::profile {
 
 namespace {
+
+// Bootstrap draws (values x resamples summed over a table's features) above
+// which tableStats() uses two workers (~2 ms of work; a thread costs ~50 us).
+constexpr std::size_t kParallelStatsWork = 200000;
 
 // Scalar features that are codes, not quantities.
 bool isNominalCode(const std::string& name) {
@@ -49,6 +55,52 @@ double medianOfResample(const std::vector<double>& sorted, SplitMix64& rng,
     // Even n: the mean of the element at n / 2 and the largest element below it.
     const double below = orderStatistic(mid - 1);
     const double at_mid = orderStatistic(mid);
+    return below + 0.5 * (at_mid - below);
+}
+
+// Gamma(shape, 1) for shape >= 1 (Marsaglia & Tsang 2000), from the profile's
+// SplitMix64 only (std:: distributions differ between standard libraries).
+double gammaDraw(double shape, SplitMix64& rng) {
+    const double d = shape - 1.0 / 3.0;
+    const double c = 1.0 / std::sqrt(9.0 * d);
+    for (;;) {
+        double x = 0.0, v = 0.0;
+        do {
+            // Standard normal, Box-Muller (1 - uniform() is in (0, 1]).
+            const double r = std::sqrt(-2.0 * std::log(1.0 - rng.uniform()));
+            x = r * std::cos(2.0 * std::numbers::pi * rng.uniform());
+            v = 1.0 + c * x;
+        } while (v <= 0.0);
+        v = v * v * v;
+        const double u = 1.0 - rng.uniform();
+        if (std::log(u) < 0.5 * x * x + d - d * v + d * std::log(v)) {
+            return d * v;
+        }
+    }
+}
+
+// The same resample median as medianOfResample() in distribution, in O(1): the
+// draws are floor(n U_i) with U_i uniform on [0, 1), so the resample's k-th
+// smallest position is floor(n U_(k)), and the k-th smallest of n uniforms is
+// Beta(k, n + 1 - k); for even n the next one is the smallest of the n - k
+// uniforms above it, U_(k) + (1 - U_(k)) (1 - V^(1 / (n - k))), V uniform.
+double medianOfResampleDirect(const std::vector<double>& sorted, SplitMix64& rng) {
+    const std::size_t n = sorted.size();
+    const auto position = [n](double u) {
+        return std::min(n - 1, static_cast<std::size_t>(u * static_cast<double>(n)));
+    };
+    const std::size_t mid = n / 2;
+    const std::size_t k = n % 2 == 1 ? mid + 1 : mid; // 1-based rank of the lower middle
+    const double a = gammaDraw(static_cast<double>(k), rng);
+    const double b = gammaDraw(static_cast<double>(n + 1 - k), rng);
+    const double u_k = a / (a + b);
+    const double below = sorted[position(u_k)];
+    if (n % 2 == 1) {
+        return below;
+    }
+    const double v = 1.0 - rng.uniform();
+    const double u_next = u_k + (1.0 - u_k) * (1.0 - std::pow(v, 1.0 / static_cast<double>(n - k)));
+    const double at_mid = sorted[position(u_next)];
     return below + 0.5 * (at_mid - below);
 }
 
@@ -127,8 +179,10 @@ FeatureStats scalarStats(const std::string& name, const std::string& unit,
         std::vector<double> medians;
         std::vector<std::uint32_t> counts;
         medians.reserve(static_cast<std::size_t>(options.bootstrap_resamples));
+        const bool direct = values.size() >= kDirectBootstrapFrom;
         for (int b = 0; b < options.bootstrap_resamples; ++b) {
-            medians.push_back(medianOfResample(values, rng, counts));
+            medians.push_back(direct ? medianOfResampleDirect(values, rng)
+                                     : medianOfResample(values, rng, counts));
         }
         s.median_ci_low = quantileOf(medians, 0.05);
         s.median_ci_high = quantileOf(medians, 0.95);
@@ -218,6 +272,28 @@ sectionValues(const core::TrackFeatures& features) {
     return out;
 }
 
+TrackRows trackRows(const core::TrackFeatures& features) {
+    return {wholeTrackValues(features), trackLabels(features), sectionValues(features)};
+}
+
+FeatureTable wholeTrackTable(const std::vector<const TrackRows*>& tracks) {
+    FeatureTable table;
+    for (const auto* t : tracks) {
+        table.addTrack(t->values, t->labels);
+    }
+    return table;
+}
+
+std::map<std::string, FeatureTable> sectionTables(const std::vector<const TrackRows*>& tracks) {
+    std::map<std::string, FeatureTable> tables;
+    for (const auto* t : tracks) {
+        for (const auto& [label, values] : t->sections) {
+            tables[label].addTrack(values, {});
+        }
+    }
+    return tables;
+}
+
 FeatureTable wholeTrackTable(const std::vector<const core::TrackFeatures*>& tracks) {
     FeatureTable table;
     for (const auto* t : tracks) {
@@ -253,11 +329,25 @@ std::string featureUnit(const std::string& name) {
 }
 
 std::vector<FeatureStats> tableStats(const FeatureTable& table, const StatsOptions& options) {
-    std::vector<FeatureStats> out;
-    out.reserve(table.scalars.size() + table.labels.size());
-    for (const auto& [name, values] : table.scalars) {
-        out.push_back(scalarStats(name, featureUnit(name), values, options));
+    // Features are independent (each bootstrap has its own seed), so the large
+    // tables (a profile of hundreds of members: the bootstrap is n draws per
+    // resample) are shared by two workers; small ones stay on this thread.
+    std::vector<const std::pair<const std::string, std::vector<double>>*> scalars;
+    std::size_t work = 0;
+    for (const auto& entry : table.scalars) {
+        scalars.push_back(&entry);
+        work += entry.second.size();
     }
+    std::vector<FeatureStats> out(scalars.size());
+    work *= static_cast<std::size_t>(std::max(1, options.bootstrap_resamples));
+    forEachOnTwoWorkers(
+        scalars.size(),
+        [&](std::size_t i) {
+            out[i] = scalarStats(scalars[i]->first, featureUnit(scalars[i]->first),
+                                 scalars[i]->second, options);
+        },
+        work >= kParallelStatsWork);
+    out.reserve(table.scalars.size() + table.labels.size());
     for (const auto& [name, values] : table.labels) {
         out.push_back(categoricalStats(name, values));
     }

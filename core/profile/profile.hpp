@@ -153,6 +153,9 @@ struct TrainingSet {
     std::vector<int> class_id, track_index;
     std::uint64_t seed = 0;
     embed::HeadWeights initial_head; // warm start (append); empty: train from scratch
+    // Append: the classes of the tracks the append adds (sorted, distinct), so a
+    // fine-tune can draw them into every batch; empty when not an append.
+    std::vector<int> appended_classes;
 };
 struct TrainedHead {
     embed::HeadWeights weights;
@@ -167,10 +170,12 @@ struct BuildOptions {
     int bootstrap_resamples = 1000;
     int max_clusters = 8;
     int segments_per_track = 20; // training rows per track (evenly spaced)
-    // Append: the existing profile's space. Its standardisation is kept (so the
-    // members' space does not drift) and its head is the trainer's warm start;
-    // ignored when the backbone or dim differs. Null: a build from scratch.
-    const EmbeddingSpace* previous_space = nullptr;
+    // Append (`profile build --append`): the existing profile, whose members are
+    // among the references (same content hashes) and the rest are appended.
+    // Null: a build from scratch. Ignored when its backbone or dim differs from
+    // the references'. What an append keeps and what it recomputes is listed
+    // under "Append" below.
+    const Profile* previous = nullptr;
 };
 
 // Steps (profile_builder.cpp):
@@ -182,9 +187,9 @@ struct BuildOptions {
 //  2. training rows: segments_per_track segments per track, evenly spaced
 //     (index floor((i + 0.5) m / s) of m segments; all of them when m <= s).
 //     space.mean / space.std: per dimension over those rows (population std,
-//     floored at kStdFloor; taken from options.previous_space on an append,
-//     whose head then warm-starts the trainer). class_id = index of the user label in the sorted
-//     label set when every reference has a label, else the track index.
+//     floored at kStdFloor; taken from the previous profile on an append,
+//     whose head then warm-starts the trainer; see Append). class_id = index of the user label in
+//     the sorted label set when every reference has a label, else the track index.
 //  3. trainer (when set) -> head; its dims must match (input_dim = backbone dim).
 //  4. member embedding = embedTrackInSpace() over ALL the track's segments
 //     (tracks on two threads; each is independent, so the result is the same).
@@ -192,6 +197,27 @@ struct BuildOptions {
 //     feature_weight.hpp) of the mix and of each stem, over all members and
 //     over each cluster's, cluster labels (cluster_label.hpp), validator
 //     (validator.hpp).
+// Append (options.previous set): the result is NOT the profile a build from
+// scratch of the same references would give; it differs where re-learning is
+// costly, and equals it where the computation is exact and cheap:
+//   kept from the previous profile: space.mean / std / weight (the members'
+//     space does not drift);
+//   head: warm-started from the previous head's weights and fine-tuned briefly
+//     (the trainer's append schedule, models/profile_head_trainer.hpp) on the
+//     rows of every member, classes as the previous head's: when it was
+//     trained on labels ("labels"), unlabelled tracks are left out of the rows
+//     (they have no class), and when no appended track has a row then (e.g.
+//     an unlabelled track appended to a labelled profile) the head and its
+//     training report are kept as they are, untrained;
+//   member embeddings: when the head is unchanged (kept, or a trainer that
+//     returned the same weights), each previous member keeps its stored
+//     embedding (what step 4 would compute again) and only the appended
+//     tracks are embedded; a changed head re-embeds every member;
+//   recomputed exactly as from scratch over all members: clusters (k-means
+//     and silhouette on all rows), every statistic and weight (percentiles,
+//     the seeded bootstrap), cluster labels, validation.
+// A build without --append over the same references retrains the head from
+// scratch and refits the standardisation.
 // Progress stages: "training_set", "training", "embedding", "clustering",
 // "statistics", "validation", "done". Cancellation is checked between stages,
 // per track and per k-means restart; a cancelled build returns cancelledError.

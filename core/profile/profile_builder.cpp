@@ -1,13 +1,11 @@
 // buildProfile(): references -> Profile (steps in profile.hpp).
 #include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <map>
 #include <optional>
 #include <set>
 #include <string>
-#include <thread>
 
 #include "core/common/logging.hpp"
 #include "core/profile/arrangement_stats.hpp"
@@ -17,6 +15,7 @@
 #include "core/profile/feature_weight.hpp"
 #include "core/profile/profile.hpp"
 #include "core/profile/profile_random.hpp"
+#include "core/profile/two_workers.hpp"
 #include "core/profile/validator.hpp"
 
 namespace styledna::profile {
@@ -119,27 +118,85 @@ bool labelledClasses(const std::vector<const Reference*>& refs) {
     return labels.size() >= 2;
 }
 
-// Space mean/std from the training rows' raw values, then the standardised set.
+// The previous profile when an append can build on it: same backbone and dim,
+// and a complete standardisation. Else null (a build from scratch).
+const Profile* compatiblePrevious(const BuildOptions& options, const EmbeddingSpace& space) {
+    const Profile* prev = options.previous;
+    const auto dim = static_cast<std::size_t>(space.backbone_dim);
+    if (prev && prev->space.backbone == space.backbone &&
+        prev->space.backbone_dim == space.backbone_dim && prev->space.mean.size() == dim &&
+        prev->space.std.size() == dim && prev->space.weight.size() == dim) {
+        return prev;
+    }
+    return nullptr;
+}
+
+bool sameHead(const embed::HeadWeights& a, const embed::HeadWeights& b) {
+    return a.input_dim == b.input_dim && a.hidden_dim == b.hidden_dim &&
+           a.output_dim == b.output_dim && a.w1 == b.w1 && a.b1 == b.b1 &&
+           a.ln_gamma == b.ln_gamma && a.ln_beta == b.ln_beta && a.w2 == b.w2 && a.b2 == b.b2;
+}
+
+// Which tracks give training rows, and their classes. From scratch (and on an
+// append to a profile whose head learnt track identities): every track; the
+// user labels when every track has one (and there are two), else the track.
+// On an append to a profile whose head learnt labels: the labelled tracks only,
+// by label (an unlabelled one has no class in that head's objective).
+struct RowClasses {
+    std::vector<int> class_of_track; // -1: no rows
+    bool labels = false;
+};
+
+RowClasses rowClasses(const std::vector<const Reference*>& refs, const Profile* prev) {
+    RowClasses out;
+    const bool label_rows_only = prev && prev->head_training.classes == "labels";
+    out.labels = label_rows_only || labelledClasses(refs);
+    std::set<std::string> label_set;
+    for (const auto* r : refs) {
+        if (!r->label.empty()) {
+            label_set.insert(r->label);
+        }
+    }
+    const std::vector<std::string> labels(label_set.begin(), label_set.end());
+    for (std::size_t t = 0; t < refs.size(); ++t) {
+        int cls = static_cast<int>(t);
+        if (out.labels) {
+            cls = refs[t]->label.empty()
+                      ? -1
+                      : static_cast<int>(
+                            std::lower_bound(labels.begin(), labels.end(), refs[t]->label) -
+                            labels.begin());
+        }
+        out.class_of_track.push_back(cls);
+    }
+    return out;
+}
+
+// Space mean/std from the training rows' raw values (kept from the previous
+// profile on an append), then the standardised set.
 TrainingSet makeTrainingSet(const std::vector<const Reference*>& refs, const BuildOptions& options,
-                            EmbeddingSpace& space) {
+                            const Profile* prev, const RowClasses& classes, EmbeddingSpace& space) {
     const auto dim = static_cast<std::size_t>(space.backbone_dim);
     TrainingSet set;
     set.dim = space.backbone_dim;
     set.seed = options.seed;
-    const bool all_labelled = labelledClasses(refs);
-    std::set<std::string> label_set;
-    for (const auto* r : refs) {
-        label_set.insert(r->label);
+    std::set<std::string> previous_hashes;
+    if (prev) {
+        for (const auto& m : prev->members) {
+            previous_hashes.insert(m.content_hash);
+        }
     }
-    const std::vector<std::string> labels(label_set.begin(), label_set.end());
+    std::set<int> appended;
     std::vector<double> sum(dim, 0.0), sum_sq(dim, 0.0);
     for (std::size_t t = 0; t < refs.size(); ++t) {
+        const int cls = classes.class_of_track[t];
+        if (cls < 0) {
+            continue;
+        }
+        if (prev && previous_hashes.count(refs[t]->analysis.content_hash) == 0) {
+            appended.insert(cls);
+        }
         const auto& segments = refs[t]->embedding.segments;
-        const int cls =
-            all_labelled
-                ? static_cast<int>(std::lower_bound(labels.begin(), labels.end(), refs[t]->label) -
-                                   labels.begin())
-                : static_cast<int>(t);
         for (const std::size_t s : evenlySpaced(segments.size(), options.segments_per_track)) {
             const auto& seg = segments[s];
             set.x.insert(set.x.end(), seg.values.begin(), seg.values.end());
@@ -153,15 +210,14 @@ TrainingSet makeTrainingSet(const std::vector<const Reference*>& refs, const Bui
             }
         }
     }
+    set.appended_classes.assign(appended.begin(), appended.end());
     const double n = static_cast<double>(set.class_id.size());
-    const EmbeddingSpace* prev = options.previous_space;
-    if (prev && prev->backbone == space.backbone && prev->backbone_dim == space.backbone_dim &&
-        prev->mean.size() == dim && prev->std.size() == dim && prev->weight.size() == dim) {
-        space.mean = prev->mean;
-        space.std = prev->std;
-        space.weight = prev->weight;
-        if (prev->hasHeadWeights()) {
-            set.initial_head = prev->head;
+    if (prev) {
+        space.mean = prev->space.mean;
+        space.std = prev->space.std;
+        space.weight = prev->space.weight;
+        if (prev->space.hasHeadWeights()) {
+            set.initial_head = prev->space.head;
         }
     } else {
         space.mean.resize(dim);
@@ -235,12 +291,13 @@ StemStats stemStats(const std::vector<const Reference*>& refs, const BuildOption
 }
 
 Cluster makeCluster(int id, const ClusterChoice& choice, const UnitRows& rows,
-                    const std::vector<const Reference*>& refs, const std::vector<Member>& members,
+                    const std::vector<const Reference*>& refs,
+                    const std::vector<TrackRows>& track_rows, const std::vector<Member>& members,
                     const Profile& profile, const BuildOptions& options) {
     Cluster c;
     c.id = id;
     std::vector<int> idx;
-    std::vector<const core::TrackFeatures*> features, rest;
+    std::vector<const TrackRows*> features, rest;
     std::vector<const Reference*> member_refs;
     std::vector<std::string> labels;
     for (std::size_t i = 0; i < members.size(); ++i) {
@@ -248,10 +305,10 @@ Cluster makeCluster(int id, const ClusterChoice& choice, const UnitRows& rows,
             idx.push_back(static_cast<int>(i));
             member_refs.push_back(refs[i]);
             c.member_hashes.push_back(members[i].content_hash);
-            features.push_back(&refs[i]->analysis.features);
+            features.push_back(&track_rows[i]);
             labels.push_back(members[i].label);
         } else {
-            rest.push_back(&refs[i]->analysis.features);
+            rest.push_back(&track_rows[i]);
         }
     }
     c.centroid = normalisedMean(rows, idx);
@@ -348,10 +405,22 @@ core::Result<Profile> buildProfile(const std::string& name, const std::vector<Re
     profile.seed = options.seed;
     profile.space.backbone = distinct.front()->embedding.backbone;
     profile.space.backbone_dim = distinct.front()->embedding.dim;
-    const TrainingSet training = makeTrainingSet(distinct, options, profile.space);
+    const Profile* prev = compatiblePrevious(options, profile.space);
+    const RowClasses classes = rowClasses(distinct, prev);
+    const TrainingSet training = makeTrainingSet(distinct, options, prev, classes, profile.space);
     clock.mark("training set");
 
-    if (options.trainer) {
+    // An append that brings no training row (see Append in profile.hpp) keeps the
+    // previous head and its report untouched.
+    const bool keep_head = prev && prev->space.hasHeadWeights() && options.trainer &&
+                           training.appended_classes.empty();
+    if (keep_head) {
+        profile.space.head = prev->space.head;
+        profile.head_training = prev->head_training;
+        core::logger("profile")->info("profile {}: append adds no training row for the head "
+                                      "(classes: {}); head kept",
+                                      name, prev->head_training.classes);
+    } else if (options.trainer) {
         if (cancel.isCancelled()) {
             return cancelled("training");
         }
@@ -367,7 +436,7 @@ core::Result<Profile> buildProfile(const std::string& name, const std::vector<Re
             return st;
         }
         profile.head_training = std::move(head->info);
-        profile.head_training.classes = labelledClasses(distinct) ? "labels" : "track_identity";
+        profile.head_training.classes = classes.labels ? "labels" : "track_identity";
         profile.space.head = std::move(head->weights);
     }
 
@@ -375,20 +444,33 @@ core::Result<Profile> buildProfile(const std::string& name, const std::vector<Re
     core::reportProgress(progress, 0.6, "embedding");
     // Tracks are embedded independently (two workers; each result lands in its own
     // slot, so the outcome does not depend on the interleaving).
-    std::vector<std::optional<core::Result<std::vector<float>>>> embedded(distinct.size());
-    {
-        std::atomic<std::size_t> next{0};
-        auto worker = [&] {
-            for (std::size_t t = next++; t < distinct.size(); t = next++) {
-                if (cancel.isCancelled()) {
-                    return;
-                }
-                embedded[t] = embedTrackInSpace(profile.space, distinct[t]->embedding);
+    // On an append whose space and head are the previous ones, a previous member's
+    // stored embedding is what embedTrackInSpace() would return again.
+    std::map<std::string, const std::vector<float>*> reusable;
+    if (prev && sameHead(profile.space.head, prev->space.head)) {
+        for (const auto& m : prev->members) {
+            if (m.embedding.size() == static_cast<std::size_t>(profile.space.dim())) {
+                reusable[m.content_hash] = &m.embedding;
             }
-        };
-        std::thread second(worker);
-        worker();
-        second.join();
+        }
+    }
+    std::vector<std::optional<core::Result<std::vector<float>>>> embedded(distinct.size());
+    std::size_t reused = 0;
+    for (std::size_t t = 0; t < distinct.size(); ++t) {
+        if (auto it = reusable.find(distinct[t]->analysis.content_hash); it != reusable.end()) {
+            embedded[t] = *it->second;
+            ++reused;
+        }
+    }
+    forEachOnTwoWorkers(distinct.size(), [&](std::size_t t) {
+        if (!embedded[t] && !cancel.isCancelled()) {
+            embedded[t] = embedTrackInSpace(profile.space, distinct[t]->embedding);
+        }
+    });
+    if (prev) {
+        core::logger("profile")->info("profile {}: append: {} of {} member embeddings kept, "
+                                      "{} computed",
+                                      name, reused, distinct.size(), distinct.size() - reused);
     }
     UnitRows rows;
     for (std::size_t t = 0; t < distinct.size(); ++t) {
@@ -428,31 +510,46 @@ core::Result<Profile> buildProfile(const std::string& name, const std::vector<Re
     if (cancel.isCancelled()) {
         return cancelled("statistics");
     }
-    std::vector<const core::TrackFeatures*> features;
-    for (const auto* r : distinct) {
-        features.push_back(&r->analysis.features);
+    // Each member's rows once (the whole profile's tables and every cluster's and
+    // its complement's are made of them).
+    std::vector<TrackRows> track_rows(distinct.size());
+    forEachOnTwoWorkers(distinct.size(), [&](std::size_t t) {
+        track_rows[t] = trackRows(distinct[t]->analysis.features);
+    });
+    std::vector<const TrackRows*> features;
+    for (const auto& r : track_rows) {
+        features.push_back(&r);
     }
     profile.stats = tableStats(wholeTrackTable(features), {deriveSeed(options.seed, "stats:track"),
                                                            options.bootstrap_resamples});
     applyWeights(profile.stats, "");
+    clock.mark("statistics: whole track");
     for (const auto& [label, table] : sectionTables(features)) {
         auto stats = tableStats(table, {deriveSeed(options.seed, "stats:section:" + label),
                                         options.bootstrap_resamples});
         applyWeights(stats, label);
         profile.section_stats[label] = std::move(stats);
     }
+    clock.mark("sections");
     auto stems = stemStats(distinct, options, "stats:stem:");
     profile.stem_stats = std::move(stems.whole_track);
     profile.stem_section_stats = std::move(stems.sections);
-    for (int c = 0; c < choice->k; ++c) {
-        if (cancel.isCancelled()) {
-            return cancelled("statistics");
+    clock.mark("stems");
+    // Clusters are independent (their own seeds; they read the finished
+    // profile.stats): two workers, each result in its own slot.
+    std::vector<Cluster> clusters(static_cast<std::size_t>(choice->k));
+    forEachOnTwoWorkers(clusters.size(), [&](std::size_t c) {
+        if (!cancel.isCancelled()) {
+            clusters[c] = makeCluster(static_cast<int>(c), *choice, rows, distinct, track_rows,
+                                      profile.members, profile, options);
         }
-        profile.clusters.push_back(
-            makeCluster(c, *choice, rows, distinct, profile.members, profile, options));
+    });
+    if (cancel.isCancelled()) {
+        return cancelled("statistics");
     }
+    profile.clusters = std::move(clusters);
 
-    clock.mark("statistics");
+    clock.mark("cluster statistics");
     core::reportProgress(progress, 0.95, "validation");
     profile.validation = validateReferences(refs, profile.members, profile.clusters);
     clock.mark("validation");

@@ -233,6 +233,31 @@ class ProfileTest(DaemonTestCase):
         self.assertIn("nope.json", missing["error"]["message"])
         self.assertAlive()
 
+    def test_append_from_memory_equals_append_from_store(self):
+        first = self.build("app")
+        n_refs = len(STYLES) * (PER_STYLE - 1)
+        saved = self.file("app-before.json")
+        self.cli_json("profile", "export", "app", "-o", saved, "--include-head")
+        before = self.export_doc("app")
+        queries = os.path.dirname(self.lib["queries"]["psy"])
+        # The daemon built "app": the append takes the members' analyses from memory.
+        mem = self.cli_json("profile", "build", "app", queries, "--append", "--seed", "7")
+        self.assertEqual(mem["track_count"], n_refs + len(STYLES))
+        doc_mem = self.export_doc("app")
+        # An imported profile has none in memory: the same append reads the store.
+        self.cli_json("profile", "import", saved, "--replace")
+        self.cli_json("profile", "build", "app", queries, "--append", "--seed", "7")
+        self.assertEqual(self.export_doc("app"), doc_mem)
+        if first["head"].get("trained", False):
+            # Unlabelled queries on a profile whose head learnt the folder labels: the head
+            # is kept, and so is every member's embedding.
+            self.assertEqual(doc_mem["space"], before["space"])
+            old = {m["content_hash"]: m["embedding"] for m in before["members"]}
+            for m in doc_mem["members"]:
+                if m["content_hash"] in old:
+                    self.assertEqual(m["embedding"], old[m["content_hash"]])
+        self.assertAlive()
+
     def test_cancelled_append_leaves_profile_unchanged(self):
         first = self.build("p", "--no-head")
         self.assertEqual(first["track_count"], len(STYLES) * (PER_STYLE - 1))

@@ -101,14 +101,14 @@ TEST_CASE("wide sidechain: depth within 1.5 dB and release within 30 %, none mis
           "invented",
           "[generalization][sidechain]") {
     auto f = score(test::wideSet(core::SynthVariety::kWideSidechain), "WIDE SIDECHAIN");
-    // Measured: depth 25/30, release 26/30 (tuning draw, seeds 70000-70039:
-    // 29/33, 32/33; held out: 27/30, 24/30), below the issue's 90 %. A duck
+    // Measured: depth 26/30, release 26/30 (tuning draw, seeds 70000-70039:
+    // 30/33, 32/33; held out: 27/30, 24/30), below the issue's 90 %. A duck
     // on the bass alone is read from the low band of the thin kick bars
     // (kick, hats and bass; trance_sidechain.hpp) when its recovery outlasts
     // the kick there (2 of 4 here, 5 of 8 on the tuning draw, 5 of 7 held
     // out); the others read 0. Thresholds: what holds, less one track.
     REQUIRE(f.all.n >= 25);
-    CHECK(f.all.depth_ok >= 0.8 * f.all.n);
+    CHECK(f.all.depth_ok >= 0.83 * f.all.n);
     CHECK(f.all.release_ok >= 0.83 * f.all.n);
     CHECK(f.strong_zero == f.strong_zero_bass_only); // only a bass-only duck may be missed
     CHECK(f.strong_zero_bass_only <= f.by_bus["bass_only"].n / 2 + 1);

@@ -63,6 +63,20 @@ TEST_CASE("two builds with one seed are identical", "[profile][builder]") {
     }
 }
 
+TEST_CASE("two builds of many references with one seed are identical", "[profile][builder]") {
+    // 150 references: the statistics, k-means runs, clusters and embeddings run on two
+    // workers and the bootstrap draws medians directly (n >= kDirectBootstrapFrom).
+    const auto refs = test::syntheticReferences(150, 4, false, 19);
+    auto options = fastOptions(77);
+    options.trainer = test::randomHeadTrainer(std::make_shared<test::TrainerLog>());
+    auto a = buildProfile("det", refs, options);
+    auto b = buildProfile("det", refs, options);
+    REQUIRE(a.isOk());
+    REQUIRE(b.isOk());
+    CHECK(a->clusters.size() >= 2);
+    CHECK(profileToJson(*a).dump() == profileToJson(*b).dump());
+}
+
 TEST_CASE("backbone-only build: sub-styles, labels, unit embeddings", "[profile][builder]") {
     const auto refs = test::syntheticReferences(18, 3, true, 4);
     auto built = buildProfile("labelled", refs, fastOptions(3));
@@ -318,7 +332,7 @@ TEST_CASE("append: the previous space's standardisation is kept and its head war
         warm = set.initial_head.w1 == first->space.head.w1;
         return inner(set, c, p);
     };
-    options.previous_space = &first->space;
+    options.previous = &*first;
     auto second = buildProfile("append", more, options);
     REQUIRE(second.isOk());
     CHECK(warm);
@@ -326,10 +340,94 @@ TEST_CASE("append: the previous space's standardisation is kept and its head war
     CHECK(second->space.std == first->space.std);
 
     // Without a previous space the standardisation is fitted on the new set.
-    options.previous_space = nullptr;
+    options.previous = nullptr;
     auto scratch = buildProfile("append", more, options);
     REQUIRE(scratch.isOk());
     CHECK(scratch->space.mean != first->space.mean);
+}
+
+// A labelled 15-reference profile (random head) and the same references
+// plus one appended track (unlabelled, or with the first reference's label),
+// ready for an append build with `options.previous` set.
+struct LabelledAppend {
+    std::vector<Reference> refs, more;
+    std::shared_ptr<test::TrainerLog> log = std::make_shared<test::TrainerLog>();
+    BuildOptions options = fastOptions(5);
+    Profile first;
+};
+
+LabelledAppend labelledAppend(std::uint64_t extra_seed, bool labelled_extra) {
+    LabelledAppend a;
+    a.refs = test::syntheticReferences(15, 3, true, 31);
+    a.options.trainer = test::randomHeadTrainer(a.log);
+    auto first = buildProfile("append", a.refs, a.options);
+    REQUIRE(first.isOk());
+    a.first = std::move(*first);
+    auto extra = test::syntheticReferences(1, 1, false, extra_seed);
+    extra.front().analysis.content_hash = "appended";
+    if (labelled_extra) {
+        extra.front().label = a.refs.front().label;
+    }
+    a.more = a.refs;
+    a.more.push_back(extra.front());
+    a.options.previous = &a.first;
+    return a;
+}
+
+TEST_CASE("append: an unlabelled track on a labelled profile keeps the head and the members' "
+          "embeddings; statistics equal a build from scratch",
+          "[profile][builder]") {
+    auto a = labelledAppend(32, false);
+    auto& [refs, more, log, options, first_profile] = a;
+    const Profile* first = &first_profile;
+    REQUIRE(first->head_training.classes == "labels");
+    REQUIRE(log->calls == 1);
+
+    auto appended = buildProfile("append", more, options);
+    REQUIRE(appended.isOk());
+    CHECK(log->calls == 1); // no labelled row added: the head is not trained
+    CHECK(appended->space.head.w1 == first->space.head.w1);
+    CHECK(appended->head_training.classes == "labels");
+    REQUIRE(appended->members.size() == 16);
+    for (std::size_t i = 0; i < first->members.size(); ++i) {
+        CHECK(appended->members[i].embedding == first->members[i].embedding);
+    }
+    // The new member is embedded in the kept space, as a from-scratch embedding would be.
+    auto expected = embedTrackInSpace(appended->space, more.back().embedding);
+    REQUIRE(expected.isOk());
+    CHECK(appended->members.back().embedding == *expected);
+
+    // Statistics do not depend on the head: exactly those of a build from scratch.
+    options.previous = nullptr;
+    auto scratch = buildProfile("append", more, options);
+    REQUIRE(scratch.isOk());
+    CHECK(log->calls == 2);
+    REQUIRE(scratch->stats.size() == appended->stats.size());
+    for (std::size_t i = 0; i < scratch->stats.size(); ++i) {
+        CHECK(scratch->stats[i].median == appended->stats[i].median);
+        CHECK(scratch->stats[i].median_ci_low == appended->stats[i].median_ci_low);
+        CHECK(scratch->stats[i].median_ci_high == appended->stats[i].median_ci_high);
+        CHECK(scratch->stats[i].p90 == appended->stats[i].p90);
+        CHECK(scratch->stats[i].weight == appended->stats[i].weight);
+    }
+    CHECK(scratch->section_stats.size() == appended->section_stats.size());
+}
+
+TEST_CASE("append: a labelled track is a training row; the trainer is told its class",
+          "[profile][builder]") {
+    auto a = labelledAppend(33, true);
+    auto& [refs, more, log, options, first_profile] = a;
+    const Profile* first = &first_profile;
+    REQUIRE(log->last.appended_classes.empty()); // from scratch
+
+    auto appended = buildProfile("append", more, options);
+    REQUIRE(appended.isOk());
+    REQUIRE(log->calls == 2);
+    CHECK(log->last.initial_head.w1 == first->space.head.w1);
+    REQUIRE(log->last.appended_classes.size() == 1);
+    // The appended track's class is its label's, shared with the first reference.
+    CHECK(log->last.appended_classes.front() == log->last.class_id.front());
+    CHECK(appended->head_training.classes == "labels");
 }
 
 TEST_CASE("per-stem statistics come from the references that have the stem",

@@ -18,8 +18,9 @@
 // the figures of several build seeds and their mean (one seed's figures vary
 // by +-0.05 and more: 16 queries, 38 training tracks); its env variables:
 // STYLEDNA_TUNE_SEEDS (3), STYLEDNA_TUNE_AUGMENTED (0/1: the trainer's
-// augmented_positives), STYLEDNA_TUNE_MARGIN, STYLEDNA_TUNE_P, STYLEDNA_TUNE_K
-// (trainer defaults). "[.debug]" dumps the draw's embeddings.
+// augmented_positives), STYLEDNA_TUNE_MARGIN, STYLEDNA_TUNE_P, STYLEDNA_TUNE_K,
+// STYLEDNA_TUNE_PATIENCE, STYLEDNA_TUNE_LR, STYLEDNA_TUNE_STEPS (steps per
+// epoch) (trainer defaults). "[.debug]" dumps the draw's embeddings.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -385,6 +386,9 @@ TEST_CASE("style DNA: tuning harness", "[.tuning]") {
     params.margin = envd("STYLEDNA_TUNE_MARGIN", params.margin);
     params.k_per_class = static_cast<int>(envd("STYLEDNA_TUNE_K", params.k_per_class));
     params.p_classes = static_cast<int>(envd("STYLEDNA_TUNE_P", params.p_classes));
+    params.patience = static_cast<int>(envd("STYLEDNA_TUNE_PATIENCE", params.patience));
+    params.learning_rate = envd("STYLEDNA_TUNE_LR", params.learning_rate);
+    params.steps_per_epoch = static_cast<int>(envd("STYLEDNA_TUNE_STEPS", params.steps_per_epoch));
     const int seeds = static_cast<int>(envd("STYLEDNA_TUNE_SEEDS", 3));
     double sum[6] = {};
     for (int s = 0; s < seeds; ++s) {
