@@ -23,15 +23,11 @@ constexpr std::array<std::string_view, 7> kFlawNames{
 // Per-style draw ranges; see randomParams(). Each style follows its genre's
 // production conventions (ranges, not constants: tracks of one style still
 // differ), so the four presets sound like what a producer would call them.
-// Supersaw voices: tech 2-4 and progressive 3-5 are what the genres use, but
-// the supersaw detune estimate (trance_supersaw.hpp) assumes 5-9 voices and
-// reads such tracks 12-50 % wide; 6+ voices there (with 12+ cents of
-// detune) made the gap and fix quality suites miss muddy_bass on progressive
-// and tech, so the genre's voice counts stay. The hard tech kick (175-215 Hz
-// start, 160-220 ms) costs the learned separator, trained on the earlier
-// presets, 2.5 dB of drum SDR on tech (test_separator: 9.8 dB, floor 10); a
-// milder one (160-190 Hz, 170-240 ms) passed that but dropped fix_quality
-// to 18/24 in range, so the separator wants retraining on these presets.
+// Supersaw voices: tech 2-4 and progressive 3-5 are what the genres use (the
+// detune estimate fits the voice count, trance_supersaw.hpp). The hard tech
+// kick (175-215 Hz start, 160-220 ms) cost the learned separator trained on
+// the earlier presets 2.5 dB of drum SDR on tech; the shipped weights are
+// trained on these presets (models/weights/README.md).
 //   uplifting   big wide supersaws (9-12 voices, 25-40 cents, spread 0.8-1),
 //               a lead arp almost always, long emotional breakdowns, offbeat or
 //               rolling bass, deep pumping sidechain, mostly minor, rarely acid;
