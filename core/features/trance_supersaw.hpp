@@ -16,11 +16,22 @@
 //   starting just after bar starts inside the ranges; |L|^2 + |R|^2 so panning
 //   does not weight voices. Prominent partial clusters in 200-2500 Hz (local
 //   maxima of the spectrum smoothed over +-40 cents, >= 10 dB over the local
-//   median) give a power-weighted standard deviation of frequency in cents
-//   within +-cluster_cents; detune = median std / 0.67 (the std of N voices
-//   spread evenly over [-d, d] is d * sqrt((N + 1) / (3 (N - 1))), 0.65-0.71 d
-//   for 5-9 voices). Valid for detune up to ~cluster_cents * 0.75; 0 when no
-//   window fits.
+//   median, which is subtracted) within +-cluster_cents of their centroid.
+//   Each cluster is fitted by a model of n equal voices evenly over [-d, d]
+//   (the synthesizer's and the usual supersaw's layout), each voice the Hann
+//   window's power response at its frequency, for n = 2..16: d makes the
+//   model's power-weighted variance equal the cluster's (the window's own
+//   spread included), and the fit's relative squared error with the
+//   least-squares amplitude says how well n fits. Clusters that one n fits
+//   well (error < 0.2: one note's partial, not two chord notes' partials
+//   overlapping) vote for the track's voice count; detune = median of their
+//   d for it. Without such a cluster: the median d read with seven voices.
+//   Measured (test_trance_analytic, a triad of naive saws): 2-16 voices at
+//   8-40 cents within 3 %, except barely resolved voices (9 voices at 8
+//   cents +7 %, 16 voices at 8 cents -12 %) and 2 voices at 40 cents
+//   (separate partials 80 cents apart, read as one); the synthesizer's four
+//   genres (2-12 voices, 8-40 cents), 40 tracks: within 6 %. 0 when no window
+//   fits.
 // Threads: pure function; one FFT plan per call.
 
 #include <utility>

@@ -83,7 +83,8 @@ enum class SynthFlaw {
     kShortBreakdown, // every breakdown 8 bars
 };
 // kSustained: one held saw+sub note per bar on the chord root (the
-// sidechained sub of progressive styles); only the widened sidechain draws it.
+// sidechained sub of progressive styles): progressive draws it on part of its
+// offbeat basses, and the widened sidechain on others.
 enum class BassType { kRolling, kOffbeat, kAcid, kSustained };
 
 // Widened draws (randomParams' `variety`): each widens one axis beyond what
@@ -134,7 +135,7 @@ std::string_view sectionLabelName(SectionLabel label);
 std::string_view keyModeName(KeyMode mode);
 
 // Tempo range of a style in BPM, inclusive: uplifting 136-140, progressive
-// 126-132, tech 132-138, psy 140-145.
+// 126-132, tech 134-140, psy 140-148.
 struct TempoRange {
     double min_bpm;
     double max_bpm;

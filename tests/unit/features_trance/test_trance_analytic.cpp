@@ -209,9 +209,29 @@ TEST_CASE("supersaw width ranks stereo spread and detune is measured", "[trance]
         CHECK(r.width > last_width);
         // Absolute 0.08: 7 discrete voices vs the continuum the mapping assumes.
         CHECK(r.width == Approx(spread).margin(0.08));
-        // Relative 15 %: 0.67 factor for 5-9 voices, cluster overlap.
-        CHECK(r.detune_cents == Approx(20.0).epsilon(0.15));
+        // Relative 5 % (measured within 1 %).
+        CHECK(r.detune_cents == Approx(20.0).epsilon(0.05));
         last_width = r.width;
+    }
+}
+
+// The estimate fits the voice count: 2 to 16 voices, 8 to 40 cents, on a
+// triad (whose partials' clusters overlap in places). Measured within 3 %,
+// but where the voices are barely resolved (9 voices at 8 cents: +7 %; 16
+// voices at 8 cents: -12 %, left out) and not for 2 voices at 40 cents (two
+// partials 80 cents apart, not a supersaw: read as one voice, left out).
+TEST_CASE("supersaw detune holds for 2 to 16 voices", "[trance][supersaw]") {
+    for (int voices : {2, 3, 4, 5, 7, 9, 12, 16}) {
+        for (double detune : {8.0, 12.0, 18.0, 30.0, 40.0}) {
+            if ((voices == 16 && detune < 10.0) || (voices == 2 && detune > 35.0)) {
+                continue;
+            }
+            const auto audio = supersaw(0.7, detune, voices, 4.0, 5);
+            core::AnalysisContext ctx(audio);
+            const auto r = core::analyseSupersaw(ctx, {{0.0, 4.0}}, {0.1, 2.0}, {});
+            INFO(voices << " voices, " << detune << " cents: read " << r.detune_cents);
+            CHECK(r.detune_cents == Approx(detune).epsilon(0.08));
+        }
     }
 }
 

@@ -3,6 +3,8 @@
 // weak_sidechain and narrow_supersaw flaws; the 24-track acceptance run is the
 // hidden [.acceptance] test.
 
+#include <cstdio>
+
 #include <catch2/catch.hpp>
 
 #include "unit/features_trance/trance_synth_cases.hpp"
@@ -133,7 +135,7 @@ TEST_CASE("supersaw width ranks the stereo spread, detune is measured",
                            << m.truth->detune_cents);
         // Absolute 0.1: the breakdown holds the chords alone (measured <= 0.06).
         CHECK(v.at("supersaw_width") == Approx(m.truth->stereo_spread).margin(0.1));
-        // Relative 10 %: measured <= 7 % (5-9 voices vs the 0.67 factor).
+        // Relative 10 %: measured <= 1 % here, <= 6 % over the wider draw below.
         CHECK(v.at("supersaw_detune_cents") == Approx(m.truth->detune_cents).epsilon(0.1));
     }
     CHECK(test::spearman(width, spread) >= 0.9);
@@ -155,4 +157,27 @@ TEST_CASE("short_breakdown shows up as a shorter breakdown", "[trance][synth][se
     REQUIRE(truth_normal >= 16);
     CHECK(a.features.values.at("breakdown_bars") == truth_normal);
     CHECK(b.features.values.at("breakdown_bars") == 8);
+}
+
+// Detune over a wider draw (figures only; run with test_features_trance
+// "[.detune_sweep]"): ten 1.5-minute tracks per style, seeds 500-539.
+// Measured: 40/40 within 10 % (progressive, tech, psy within 0.2 %; uplifting
+// with 9-12 voices -4..+6 %).
+TEST_CASE("supersaw detune over a wider draw", "[.detune_sweep]") {
+    int ok = 0, n = 0;
+    for (int style = 0; style < 4; ++style) {
+        for (int i = 0; i < 10; ++i) {
+            const auto seed = static_cast<std::uint64_t>(500 + 10 * style + i);
+            const auto& c = test::tranceCase(style, seed, 1.5, {});
+            auto run = test::runTrance(c.mix, test::constantGrid(c.tempo_bpm, c.duration_s));
+            REQUIRE(run.status.isOk());
+            const double read = run.features.values.at("supersaw_detune_cents");
+            const double err = read / c.detune_cents - 1.0;
+            ok += std::abs(err) <= 0.1;
+            ++n;
+            std::printf("DETUNE %-16s voices %2d truth %5.1f read %5.1f %+6.1f%%\n", c.name.c_str(),
+                        c.supersaw_voices, c.detune_cents, read, 100.0 * err);
+        }
+    }
+    std::printf("DETUNE within 10 %%: %d/%d\n", ok, n);
 }

@@ -362,7 +362,7 @@ TEST_CASE("Committed separator weights load and separate a synth track",
     }
     auto separator = models::LearnedSeparator::load(path);
     REQUIRE(separator.isOk());
-    CHECK((*separator)->name() == "learned/1-b63d86cd15a7");
+    CHECK((*separator)->name() == "learned/1-9f2b1100036c");
     CHECK((*separator)->parameterCount() <= 1'000'000);
     for (auto style : {core::TranceStyle::kTech, core::TranceStyle::kPsy}) {
         auto track = core::renderTrack(core::randomParams(style, 300, 1.0, {}));
@@ -381,9 +381,11 @@ TEST_CASE("Committed separator weights load and separate a synth track",
         const double bass = core::stems::sdrDb(track->bass, stems->bass);
         const double other = core::stems::sdrDb(track->other, stems->other);
         CAPTURE(core::styleName(style), drums, bass, other);
-        // Measured here: tech 12.3 / 7.9 / 15.3 dB, psy 12.3 / 11.5 / 14.7 dB (drums / bass /
-        // other). Floors ~2 dB under the worse track: a frontend, network or synth change that
-        // costs real quality fails; rounding across machines (< 0.01 dB) does not.
+        // Measured here: tech 10.6 / 7.2 / 14.8 dB, psy 12.0 / 10.3 / 13.6 dB (drums / bass /
+        // other; the genre presets' hard tech kick is the hardest drum stem: the weights
+        // trained on the earlier presets read 9.8 dB there). Floors 0.6-1.2 dB under the
+        // worse track: a frontend, network or synth change that costs real quality fails;
+        // rounding across machines (< 0.01 dB) does not.
         CHECK(drums >= 10.0);
         CHECK(bass >= 6.0);
         CHECK(other >= 12.5);

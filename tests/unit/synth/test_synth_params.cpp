@@ -98,15 +98,75 @@ TEST_CASE("acid is common in psy and tech, rare in uplifting; trance is mostly m
         }
         return acid / 300.0;
     };
-    // Expected shares 0.5 / 0.45 / 0.05; bounds are > 4 standard deviations wide.
-    CHECK(acidShare(TranceStyle::kPsy) > 0.35);
-    CHECK(acidShare(TranceStyle::kTech) > 0.3);
-    CHECK(acidShare(TranceStyle::kUplifting) < 0.12);
+    // Expected shares 0.3 / 0.6 / 0.03 (psy's other basses roll); bounds are
+    // > 3.5 standard deviations wide.
+    CHECK(acidShare(TranceStyle::kPsy) > 0.2);
+    CHECK(acidShare(TranceStyle::kTech) > 0.5);
+    CHECK(acidShare(TranceStyle::kUplifting) < 0.07);
     int minor = 0;
     for (std::uint64_t seed = 0; seed < 300; ++seed) {
         minor += randomParams(TranceStyle::kUplifting, seed, 5.0, {}).mode == KeyMode::kMinor;
     }
     CHECK(minor > 200);
+}
+
+TEST_CASE("each style's preset follows its genre's conventions", "[synth][params]") {
+    struct Shares {
+        double voices = 0, spread = 0, lufs = 0, lead = 0, hats16 = 0, rolling = 0, held = 0,
+               kick_start = 0, kick_decay = 0, duck_db = 0, release = 0;
+    };
+    constexpr int kSeeds = 300;
+    auto shares = [](TranceStyle style) {
+        Shares s;
+        for (std::uint64_t seed = 0; seed < kSeeds; ++seed) {
+            const SynthParams p = randomParams(style, seed, 5.0, {});
+            s.voices += p.supersaw_voices / double(kSeeds);
+            s.spread += p.stereo_spread / kSeeds;
+            s.lufs += p.loudness_target_lufs / kSeeds;
+            s.lead += (p.lead_arp ? 1.0 : 0.0) / kSeeds;
+            s.hats16 += (p.sixteenth_hats ? 1.0 : 0.0) / kSeeds;
+            s.rolling += (p.bass_type == BassType::kRolling ? 1.0 : 0.0) / kSeeds;
+            s.held += (p.bass_type == BassType::kSustained ? 1.0 : 0.0) / kSeeds;
+            s.kick_start += p.kick_start_hz / kSeeds;
+            s.kick_decay += p.kick_decay_ms / kSeeds;
+            s.duck_db += p.sidechain_depth_db / kSeeds;
+            s.release += p.sidechain_release_ms / kSeeds;
+        }
+        return s;
+    };
+    const Shares up = shares(TranceStyle::kUplifting), prog = shares(TranceStyle::kProgressive),
+                 tech = shares(TranceStyle::kTech), psy = shares(TranceStyle::kPsy);
+    // Uplifting: the biggest, widest supersaws, a lead almost always, the deepest duck.
+    for (const Shares* other : {&prog, &tech, &psy}) {
+        CHECK(up.voices > other->voices + 2.0);
+        CHECK(up.spread > other->spread + 0.15);
+        CHECK(up.lead > other->lead + 0.3);
+        CHECK(up.duck_db > other->duck_db);
+    }
+    CHECK(up.lead > 0.85);
+    // Progressive: the quietest masters, the softest duck with the longest
+    // release, held sub basses on part of the tracks.
+    for (const Shares* other : {&up, &tech, &psy}) {
+        CHECK(prog.lufs < other->lufs - 1.0);
+        CHECK(prog.duck_db < other->duck_db);
+        CHECK(prog.release > other->release);
+    }
+    CHECK(prog.held > 0.1);
+    CHECK(up.held == 0.0);
+    // Tech: the hardest kick (highest start pitch); 16th hats mostly; few leads.
+    for (const Shares* other : {&up, &prog, &psy}) {
+        CHECK(tech.kick_start > other->kick_start);
+    }
+    CHECK(tech.hats16 > 0.7);
+    CHECK(tech.lead < 0.2);
+    // Psy: rolling bass on every non-acid track, the shortest kick, 16th hats,
+    // the loudest masters.
+    CHECK(psy.rolling > 0.6);
+    for (const Shares* other : {&up, &prog, &tech}) {
+        CHECK(psy.kick_decay < other->kick_decay);
+        CHECK(psy.lufs > other->lufs);
+    }
+    CHECK(psy.hats16 > 0.8);
 }
 
 TEST_CASE("flaws set their parameters", "[synth][params]") {
