@@ -112,6 +112,12 @@ struct HeadTrainingParams {
     // elsewhere every step waited on a descheduled thread (93 ms/step against 8.6 ms/step
     // on 1 thread, bench_head_trainer, load average ~5).
     int threads = 1;
+    // Identity classes only (every class one track): each training track's
+    // `neighbour_tracks` nearest other tracks in the input space (cosine of the mean of
+    // their rows) are likely the same style, so they are not used as negatives
+    // (false-negative cancellation); with `attract_neighbours` they are positives too.
+    int neighbour_tracks = 0;
+    bool attract_neighbours = false;
 };
 
 struct HeadTrainingReport {

@@ -375,43 +375,92 @@ TEST_CASE("style DNA: dump track embeddings for inspection", "[.debug]") {
 }
 
 // Mean figures over several build seeds, for tuning (see the header comment).
+// STYLEDNA_TUNE_VARIANTS="A=1 B=2|A=3" runs each '|'-separated variant in turn
+// (its NAME=VALUE pairs override the STYLEDNA_TUNE_NAME variables) on the same
+// draw, after the backbone-only figures.
 TEST_CASE("style DNA: tuning harness", "[.tuning]") {
-    models::HeadTrainingParams params;
-    auto envd = [](const char* name, double fallback) {
-        const char* v = std::getenv(name);
-        return v && *v ? std::stod(v) : fallback;
-    };
-    params.augmented_positives =
-        envd("STYLEDNA_TUNE_AUGMENTED", params.augmented_positives ? 1 : 0) != 0;
-    params.margin = envd("STYLEDNA_TUNE_MARGIN", params.margin);
-    params.k_per_class = static_cast<int>(envd("STYLEDNA_TUNE_K", params.k_per_class));
-    params.p_classes = static_cast<int>(envd("STYLEDNA_TUNE_P", params.p_classes));
-    params.patience = static_cast<int>(envd("STYLEDNA_TUNE_PATIENCE", params.patience));
-    params.learning_rate = envd("STYLEDNA_TUNE_LR", params.learning_rate);
-    params.steps_per_epoch = static_cast<int>(envd("STYLEDNA_TUNE_STEPS", params.steps_per_epoch));
-    const int seeds = static_cast<int>(envd("STYLEDNA_TUNE_SEEDS", 3));
-    double sum[6] = {};
-    for (int s = 0; s < seeds; ++s) {
-        for (bool labelled : {false, true}) {
-            profile::BuildOptions options;
-            options.seed = 3 + static_cast<std::uint64_t>(s);
-            options.trainer = models::makeProfileHeadTrainer(params);
-            auto p = profile::buildProfile("quality", references(labelled), options);
-            REQUIRE(p.isOk());
-            const double p5 = trackPrecisionAt5(*p), seg = segmentPrecisionAt5(*p),
-                         ari = clusterAri(*p);
-            WARN("seed " << options.seed << " labelled " << labelled << " P@5 " << p5 << " seg "
-                         << seg << " k=" << p->clusters.size() << " ARI " << ari << " epochs "
-                         << p->head_training.best_epoch << "/" << p->head_training.epochs << " "
-                         << p->head_training.seconds << " s");
-            sum[labelled * 3 + 0] += p5;
-            sum[labelled * 3 + 1] += seg;
-            sum[labelled * 3 + 2] += ari;
+    {
+        const auto backbone = build(false, false);
+        WARN("backbone P@5 " << trackPrecisionAt5(backbone) << " seg "
+                             << segmentPrecisionAt5(backbone) << " k=" << backbone.clusters.size()
+                             << " ARI " << clusterAri(backbone));
+    }
+    const char* variants_env = std::getenv("STYLEDNA_TUNE_VARIANTS");
+    std::vector<std::string> variants{""};
+    if (variants_env && *variants_env) {
+        variants.clear();
+        std::string all = variants_env;
+        for (std::size_t start = 0;;) {
+            const auto bar = all.find('|', start);
+            variants.push_back(all.substr(start, bar - start));
+            if (bar == std::string::npos) {
+                break;
+            }
+            start = bar + 1;
         }
     }
-    WARN("MEAN unlabelled P@5 " << sum[0] / seeds << " seg " << sum[1] / seeds << " ARI "
-                                << sum[2] / seeds << " | labelled P@5 " << sum[3] / seeds << " seg "
-                                << sum[4] / seeds << " ARI " << sum[5] / seeds);
+    for (const auto& variant : variants) {
+        std::map<std::string, std::string> overrides;
+        for (std::size_t start = 0; start < variant.size();) {
+            auto end = variant.find(' ', start);
+            if (end == std::string::npos) {
+                end = variant.size();
+            }
+            const auto item = variant.substr(start, end - start);
+            const auto eq = item.find('=');
+            if (eq != std::string::npos) {
+                overrides[item.substr(0, eq)] = item.substr(eq + 1);
+            }
+            start = end + 1;
+        }
+        models::HeadTrainingParams params;
+        auto envd = [&overrides](const char* name, double fallback) {
+            if (auto it = overrides.find(name); it != overrides.end()) {
+                return std::stod(it->second);
+            }
+            const char* v = std::getenv((std::string("STYLEDNA_TUNE_") + name).c_str());
+            return v && *v ? std::stod(v) : fallback;
+        };
+        params.augmented_positives = envd("AUGMENTED", params.augmented_positives ? 1 : 0) != 0;
+        params.margin = envd("MARGIN", params.margin);
+        params.k_per_class = static_cast<int>(envd("K", params.k_per_class));
+        params.p_classes = static_cast<int>(envd("P", params.p_classes));
+        params.patience = static_cast<int>(envd("PATIENCE", params.patience));
+        params.learning_rate = envd("LR", params.learning_rate);
+        params.steps_per_epoch = static_cast<int>(envd("STEPS", params.steps_per_epoch));
+        params.neighbour_tracks = static_cast<int>(envd("NEIGHBOURS", params.neighbour_tracks));
+        params.attract_neighbours = envd("ATTRACT", params.attract_neighbours ? 1 : 0) != 0;
+        const int seeds = static_cast<int>(envd("SEEDS", 3));
+        const bool with_labelled = envd("LABELLED", 1) != 0;
+        double sum[6] = {};
+        double seconds = 0;
+        for (int s = 0; s < seeds; ++s) {
+            for (bool labelled : {false, true}) {
+                if (labelled && !with_labelled) {
+                    continue;
+                }
+                profile::BuildOptions options;
+                options.seed = 3 + static_cast<std::uint64_t>(s);
+                options.trainer = models::makeProfileHeadTrainer(params);
+                auto p = profile::buildProfile("quality", references(labelled), options);
+                REQUIRE(p.isOk());
+                const double p5 = trackPrecisionAt5(*p), seg = segmentPrecisionAt5(*p),
+                             ari = clusterAri(*p);
+                seconds += labelled ? 0.0 : p->head_training.seconds;
+                WARN("[" << variant << "] seed " << options.seed << " labelled " << labelled
+                         << " P@5 " << p5 << " seg " << seg << " k=" << p->clusters.size()
+                         << " ARI " << ari << " epochs " << p->head_training.best_epoch << "/"
+                         << p->head_training.epochs << " " << p->head_training.seconds << " s");
+                sum[labelled * 3 + 0] += p5;
+                sum[labelled * 3 + 1] += seg;
+                sum[labelled * 3 + 2] += ari;
+            }
+        }
+        WARN("MEAN [" << variant << "] unlabelled P@5 " << sum[0] / seeds << " seg "
+                      << sum[1] / seeds << " ARI " << sum[2] / seeds << " | labelled P@5 "
+                      << sum[3] / seeds << " seg " << sum[4] / seeds << " ARI " << sum[5] / seeds
+                      << " | unlabelled training " << seconds / seeds << " s");
+    }
 }
 
 // The generator's own ceiling: precision@5 of the same nearest-reference
