@@ -20,7 +20,10 @@
 // STYLEDNA_TUNE_SEEDS (3), STYLEDNA_TUNE_AUGMENTED (0/1: the trainer's
 // augmented_positives), STYLEDNA_TUNE_MARGIN, STYLEDNA_TUNE_P, STYLEDNA_TUNE_K,
 // STYLEDNA_TUNE_PATIENCE, STYLEDNA_TUNE_LR, STYLEDNA_TUNE_STEPS (steps per
-// epoch) (trainer defaults). "[.debug]" dumps the draw's embeddings.
+// epoch), STYLEDNA_TUNE_NEIGHBOURS and STYLEDNA_TUNE_ATTRACT (0/1: the
+// trainer's neighbour_tracks, attract_neighbours) (trainer defaults);
+// STYLEDNA_TUNE_LABELLED (0: skip the labelled builds); STYLEDNA_TUNE_VARIANTS
+// (see the case). "[.debug]" dumps the draw's embeddings.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -242,37 +245,19 @@ const Figures& figures() {
 } // namespace
 
 // What the embedding reaches on this draw (build seed 3) with the genre
-// presets of synth_params.cpp: track P@5 backbone 0.90, identity head 0.89,
-// labelled 1.0; segment P@5 backbone 0.85, head 0.89; ARI of the head's
-// clusters 0.76 (k = 4; backbone space 0.85; labelled 1.0). Before the
-// presets (styles alike in everything but tempo): backbone 0.69, head 0.74,
-// labelled 0.86, ARI 0.60 / 0.94. Floors that fail on a regression; the
-// labelled targets of the issue hold, the unlabelled ones are the hidden case
-// below.
-TEST_CASE("style DNA: similarity and clusters hold today's figures", "[style_dna][quality]") {
-    const auto& f = figures();
-    CHECK(f.p5_backbone >= 0.85);
-    CHECK(f.p5_trained >= 0.85);
-    CHECK(f.seg_trained > f.seg_backbone);
-    CHECK(f.ari >= 0.7);
-    CHECK(f.p5_labelled >= 0.95);
-    CHECK(f.ari_labelled >= 0.8);
-    // With labels, each cluster carries its style's name.
-    if (f.labelled_cluster_labels.size() == 4) {
-        CHECK(f.labelled_cluster_labels ==
-              std::set<std::string>{"uplifting", "progressive", "tech", "psy"});
-    }
-}
-
-// The issue's unlabelled targets; not met yet, so hidden from CI. The
-// identity-trained head is the weak link: trained to tell tracks apart, it
-// also learns cues that are not style (key, progression, acid pattern), and
-// on tracks it does not beat the backbone (0.89 vs 0.90 here; tuning draw
-// 41000, mean of build seeds 3-5: head 0.85, labelled 0.94, ARI 0.91 / 0.98;
-// build seed 3: backbone 0.85, head 0.89). With 6-7 supersaw voices in
-// tech and progressive (and 12+ cents of detune) this draw read head 0.94 >
-// backbone 0.91, ARI 0.81, but the gap and fix quality suites then missed
-// muddy_bass on progressive and tech (see synth_params.cpp).
+// presets of synth_params.cpp: track P@5 backbone 0.90, identity head 0.99,
+// labelled 1.0; segment P@5 backbone 0.85, head 0.94; ARI of the head's
+// clusters 0.94 (k = 4; backbone space 0.85; labelled 1.0). The issue's
+// targets, with these floors: unlabelled track P@5 >= 0.9 and at least the
+// backbone's, ARI >= 0.8, labelled >= 0.95.
+// History of the identity head: trained to tell tracks apart, it also pushed
+// apart tracks of one style (the nearest negatives), and on tracks it did not
+// beat the backbone (head 0.89, segments 0.89, ARI 0.76 here; tuning draw
+// 41000, mean of build seeds 3-5: head 0.85, ARI 0.91). False-negative
+// cancellation (a track's 6 nearest backbone-space tracks are not its
+// negatives; models/head_trainer.hpp, with the tuning draws' figures) lifted
+// it to the figures above. Before the presets (styles alike in everything but
+// tempo): backbone 0.69, head 0.74, labelled 0.86, ARI 0.60 / 0.94.
 // Earlier analysis, before the genre presets (dumps of tuning draw 52000 and
 // this draw, with the styles known): outside tempo, 80-98 % of each block's
 // variance over segments lies within tracks (sections), so track means differ
@@ -280,12 +265,20 @@ TEST_CASE("style DNA: similarity and clusters hold today's figures", "[style_dna
 // and between-track standardisation did not help; median, interquartile-mean
 // or loudest-half pooling of the segments moved the mean of four tuning draws
 // by +0.02-0.03.
-TEST_CASE("style DNA: the issue's precision and cluster targets", "[style_dna][.quality]") {
+TEST_CASE("style DNA: similarity and clusters meet the issue's targets", "[style_dna][quality]") {
     const auto& f = figures();
+    CHECK(f.p5_backbone >= 0.85);
     CHECK(f.p5_trained >= 0.9);
     CHECK(f.p5_trained >= f.p5_backbone);
+    CHECK(f.seg_trained > f.seg_backbone);
     CHECK(f.ari >= 0.8);
     CHECK(f.p5_labelled >= 0.95);
+    CHECK(f.ari_labelled >= 0.8);
+    // With labels, each cluster carries its style's name.
+    if (f.labelled_cluster_labels.size() == 4) {
+        CHECK(f.labelled_cluster_labels ==
+              std::set<std::string>{"uplifting", "progressive", "tech", "psy"});
+    }
 }
 
 TEST_CASE("style DNA: each style's profile tempo median is within 1 BPM of the truth",
