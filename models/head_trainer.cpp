@@ -85,6 +85,9 @@ core::Status validateInputs(const HeadTrainingData& d, const HeadTrainingParams&
     if (!(p.validation_fraction >= 0 && p.validation_fraction <= 0.9)) {
         return bad("validation_fraction must be in [0, 0.9]");
     }
+    if (p.neighbour_tracks < 0) {
+        return bad("neighbour_tracks must be >= 0");
+    }
     if (p.hidden_dim < 1 || p.output_dim < 1 || !(p.dropout >= 0 && p.dropout < 1) ||
         p.threads < 0) {
         return bad("hidden_dim and output_dim must be >= 1, dropout in [0, 1), threads >= 0");

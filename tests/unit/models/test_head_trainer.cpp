@@ -265,6 +265,9 @@ TEST_CASE("Head training rejects unusable data and params", "[models][trainer][e
     p = params;
     p.dropout = 1.0;
     expectInvalid(good, p);
+    p = params;
+    p.neighbour_tracks = -1;
+    expectInvalid(good, p);
 
     // No augmented views and no validation split still train.
     auto plain = good;
