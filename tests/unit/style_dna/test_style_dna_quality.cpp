@@ -22,8 +22,9 @@
 // STYLEDNA_TUNE_PATIENCE, STYLEDNA_TUNE_LR, STYLEDNA_TUNE_STEPS (steps per
 // epoch), STYLEDNA_TUNE_NEIGHBOURS and STYLEDNA_TUNE_ATTRACT (0/1: the
 // trainer's neighbour_tracks, attract_neighbours) (trainer defaults);
-// STYLEDNA_TUNE_LABELLED (0: skip the labelled builds); STYLEDNA_TUNE_VARIANTS
-// (see the case). "[.debug]" dumps the draw's embeddings.
+// STYLEDNA_TUNE_LABELLED (0: skip the labelled builds); STYLEDNA_TUNE_KSCAN
+// (1: print silhouette and ARI of k-means at k = 2..8 for each build);
+// STYLEDNA_TUNE_VARIANTS (see the case). "[.debug]" dumps the draw's embeddings.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -444,6 +445,33 @@ TEST_CASE("style DNA: tuning harness", "[.tuning]") {
                          << " P@5 " << p5 << " seg " << seg << " k=" << p->clusters.size()
                          << " ARI " << ari << " epochs " << p->head_training.best_epoch << "/"
                          << p->head_training.epochs << " " << p->head_training.seconds << " s");
+                if (envd("KSCAN", 0) != 0) {
+                    // Silhouette and ARI of spherical k-means at each k (the build's k
+                    // is the highest silhouette, clustering.hpp).
+                    profile::UnitRows rows;
+                    std::map<std::string, int> style_id;
+                    std::vector<int> truth;
+                    for (const auto& m : p->members) {
+                        rows.push_back(m.embedding);
+                        const auto style = styleOfHash(m.content_hash);
+                        truth.push_back(style_id.emplace(style, static_cast<int>(style_id.size()))
+                                            .first->second);
+                    }
+                    std::string scan;
+                    for (int k = 2; k <= 8; ++k) {
+                        auto km = profile::sphericalKMeans(rows, {k, 10, 100, 17});
+                        REQUIRE(km.isOk());
+                        scan.append(" k" + std::to_string(k) + " s ")
+                            .append(std::to_string(profile::meanSilhouette(rows, km->assignment, k))
+                                        .substr(0, 5))
+                            .append(" ari ")
+                            .append(
+                                std::to_string(profile::adjustedRandIndex(truth, km->assignment))
+                                    .substr(0, 5));
+                    }
+                    WARN("[" << variant << "] seed " << options.seed << " labelled " << labelled
+                             << " KSCAN" << scan);
+                }
                 sum[labelled * 3 + 0] += p5;
                 sum[labelled * 3 + 1] += seg;
                 sum[labelled * 3 + 2] += ari;
