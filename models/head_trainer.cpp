@@ -85,6 +85,9 @@ core::Status validateInputs(const HeadTrainingData& d, const HeadTrainingParams&
     if (!(p.validation_fraction >= 0 && p.validation_fraction <= 0.9)) {
         return bad("validation_fraction must be in [0, 0.9]");
     }
+    if (p.neighbour_tracks < 0) {
+        return bad("neighbour_tracks must be >= 0");
+    }
     if (p.hidden_dim < 1 || p.output_dim < 1 || !(p.dropout >= 0 && p.dropout < 1) ||
         p.threads < 0) {
         return bad("hidden_dim and output_dim must be >= 1, dropout in [0, 1), threads >= 0");
@@ -332,10 +335,16 @@ torch::Tensor gram(const torch::Tensor& e) {
     return gramOf(e.contiguous());
 }
 
+// Pairs of classes that are each other's input-space neighbours (see
+// HeadTrainingParams::neighbour_tracks), as (lower, higher) class ids.
+using ClassPairs = std::set<std::pair<std::int64_t, std::int64_t>>;
+
 // Batch-wise semi-hard triplet loss (see the header). Returns an undefined tensor
-// when the batch holds no anchor with both a positive and a negative.
+// when the batch holds no anchor with both a positive and a negative. Rows of
+// `neighbours` pairs are never negatives of each other, and positives when `attract`.
 torch::Tensor tripletLoss(const torch::Tensor& embeddings, const torch::Tensor& labels,
-                          double margin) {
+                          double margin, const ClassPairs* neighbours = nullptr,
+                          bool attract = false) {
     const auto gram_matrix = gram(embeddings);
     const auto dist = (2.0 - 2.0 * gram_matrix).clamp_min(1e-12).sqrt();
     // Mining on the detached distances, in plain C++ (it was two dozen tiny tensor ops
@@ -349,20 +358,55 @@ torch::Tensor tripletLoss(const torch::Tensor& embeddings, const torch::Tensor& 
         const float* dd = d.data_ptr<float>();
         const std::int64_t* lab = l.data_ptr<std::int64_t>();
         const auto margin_f = static_cast<float>(margin); // the tensor op adds in float
+        // relation[a * n + b]: 0 a negative, 1 the same class, 2 neighbour classes
+        // (looked up once per pair of the batch's classes).
+        std::vector<std::int64_t> batch_classes(lab, lab + n);
+        std::sort(batch_classes.begin(), batch_classes.end());
+        batch_classes.erase(std::unique(batch_classes.begin(), batch_classes.end()),
+                            batch_classes.end());
+        const auto c = static_cast<std::int64_t>(batch_classes.size());
+        std::vector<char> class_relation(static_cast<std::size_t>(c * c), 0);
+        for (std::int64_t i = 0; i < c; ++i) {
+            for (std::int64_t j = 0; j < c; ++j) {
+                class_relation[static_cast<std::size_t>(i * c + j)] =
+                    i == j ? 1
+                    : neighbours &&
+                            neighbours->count({std::min(batch_classes[i], batch_classes[j]),
+                                               std::max(batch_classes[i], batch_classes[j])})
+                        ? 2
+                        : 0;
+            }
+        }
+        std::vector<std::int64_t> class_index(static_cast<std::size_t>(n));
         for (std::int64_t a = 0; a < n; ++a) {
-            if (std::all_of(lab, lab + n, [&](std::int64_t x) { return x == lab[a]; })) {
+            class_index[static_cast<std::size_t>(a)] =
+                std::lower_bound(batch_classes.begin(), batch_classes.end(), lab[a]) -
+                batch_classes.begin();
+        }
+        std::vector<char> relation(static_cast<std::size_t>(n * n));
+        for (std::int64_t a = 0; a < n; ++a) {
+            for (std::int64_t b = 0; b < n; ++b) {
+                relation[static_cast<std::size_t>(a * n + b)] =
+                    class_relation[static_cast<std::size_t>(
+                        class_index[static_cast<std::size_t>(a)] * c +
+                        class_index[static_cast<std::size_t>(b)])];
+            }
+        }
+        for (std::int64_t a = 0; a < n; ++a) {
+            const char* rel = relation.data() + a * n;
+            if (std::none_of(rel, rel + n, [](char r) { return r == 0; })) {
                 continue; // no negative for this anchor
             }
             const float* row = dd + a * n;
             for (std::int64_t p = 0; p < n; ++p) {
-                if (p == a || lab[p] != lab[a]) {
+                if (p == a || rel[p] == 0 || (rel[p] == 2 && !attract)) {
                     continue;
                 }
                 const float d_ap = row[p];
                 const float upper = d_ap + margin_f;
                 std::int64_t semi_hard = -1, hardest = -1;
                 for (std::int64_t k = 0; k < n; ++k) {
-                    if (lab[k] == lab[a]) {
+                    if (rel[k] != 0) {
                         continue;
                     }
                     const float v = row[k];
@@ -388,6 +432,61 @@ torch::Tensor tripletLoss(const torch::Tensor& embeddings, const torch::Tensor& 
     const auto d_ap = dist.index({anchors, positives});
     const auto d_an = dist.index({anchors, negatives});
     return torch::relu(d_ap - d_an + margin).mean();
+}
+
+// Identity classes (every class exactly one track): each training class's `count`
+// nearest other training classes by cosine of their mean rows, as symmetric pairs.
+// Empty for count 0 or classes that are not tracks.
+ClassPairs neighbourClasses(const RowSet& set, int count) {
+    ClassPairs pairs;
+    if (count <= 0) {
+        return pairs;
+    }
+    const auto means = [&] {
+        std::vector<torch::Tensor> rows;
+        for (const int c : set.classes) {
+            const auto& idx = set.rows_of_class.at(c);
+            rows.push_back(set.x.index_select(0, torch::tensor(idx, torch::kInt64)).mean(0));
+        }
+        return torch::nn::functional::normalize(
+            torch::stack(rows), torch::nn::functional::NormalizeFuncOptions().dim(1));
+    }();
+    const auto similarity = gramOf(means.contiguous());
+    const auto n = static_cast<std::int64_t>(set.classes.size());
+    const float* s = similarity.data_ptr<float>();
+    for (std::int64_t a = 0; a < n; ++a) {
+        std::vector<std::int64_t> order;
+        for (std::int64_t b = 0; b < n; ++b) {
+            if (b != a) {
+                order.push_back(b);
+            }
+        }
+        const auto take = std::min<std::size_t>(static_cast<std::size_t>(count), order.size());
+        std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(take),
+                          order.end(), [&](std::int64_t x, std::int64_t y) {
+                              return s[a * n + x] > s[a * n + y] ||
+                                     (s[a * n + x] == s[a * n + y] && x < y);
+                          });
+        for (std::size_t i = 0; i < take; ++i) {
+            const std::int64_t ca = set.classes[static_cast<std::size_t>(a)];
+            const std::int64_t cb = set.classes[static_cast<std::size_t>(order[i])];
+            pairs.insert({std::min(ca, cb), std::max(ca, cb)});
+        }
+    }
+    return pairs;
+}
+
+bool classesAreTracks(const HeadTrainingData& d) {
+    std::map<int, int> track_of_class, class_of_track;
+    for (std::size_t i = 0; i < d.class_id.size(); ++i) {
+        if (track_of_class.emplace(d.class_id[i], d.track_index[i]).first->second !=
+                d.track_index[i] ||
+            class_of_track.emplace(d.track_index[i], d.class_id[i]).first->second !=
+                d.class_id[i]) {
+            return false;
+        }
+    }
+    return true;
 }
 
 struct Validation {
@@ -512,6 +611,9 @@ core::Result<embed::HeadWeights> train(const HeadTrainingData& data, const HeadT
     torch::optim::AdamW optimizer(
         net.parameters(), torch::optim::AdamWOptions(p.learning_rate).weight_decay(p.weight_decay));
     std::mt19937_64 rng(data.seed);
+    const ClassPairs neighbours =
+        classesAreTracks(data) ? neighbourClasses(training, p.neighbour_tracks) : ClassPairs{};
+    const ClassPairs* neighbours_ptr = neighbours.empty() ? nullptr : &neighbours;
 
     HeadNet best = net.clone();
     ValidationScore best_score;
@@ -525,8 +627,8 @@ core::Result<embed::HeadWeights> train(const HeadTrainingData& data, const HeadT
             }
             const Batch batch =
                 drawBatch(training, p.p_classes, p.k_per_class, rng, data.focus_classes);
-            const auto loss =
-                tripletLoss(forward(net, batch.x, p.dropout, true, gen), batch.labels, p.margin);
+            const auto loss = tripletLoss(forward(net, batch.x, p.dropout, true, gen), batch.labels,
+                                          p.margin, neighbours_ptr, p.attract_neighbours);
             ++report.steps;
             if (!loss.defined()) {
                 continue;

@@ -25,7 +25,9 @@
 //  - Loss: triplet, Euclidean distance between unit-norm outputs, `margin`, mean
 //    over every anchor-positive pair of the batch (same class, different member).
 //    Semi-hard mining per pair: the nearest negative farther than the positive but
-//    within the margin; when there is none, the nearest (hardest) negative.
+//    within the margin; when there is none, the nearest (hardest) negative. With
+//    identity classes, a track's `neighbour_tracks` nearest tracks are not negatives
+//    (false-negative cancellation, see HeadTrainingParams).
 //  - AdamW (learning_rate, weight_decay, torch's betas 0.9/0.999, eps 1e-8),
 //    steps_per_epoch steps per epoch, at most max_epochs epochs.
 //  - Early stopping, after every epoch, in eval mode (dropout off) on the held-out
@@ -112,6 +114,35 @@ struct HeadTrainingParams {
     // elsewhere every step waited on a descheduled thread (93 ms/step against 8.6 ms/step
     // on 1 thread, bench_head_trainer, load average ~5).
     int threads = 1;
+    // False-negative cancellation (Huynh et al. 2022), identity classes only (every class
+    // exactly one track, as an unlabelled build passes them; ignored otherwise): for each
+    // training track, its `neighbour_tracks` nearest other training tracks by cosine of the
+    // mean of their (standardised) rows, and every track that counts it among its own, are
+    // never its negatives. Why: trained to tell tracks apart, the head also pushed apart
+    // tracks of one style, the nearest and so the hardest (semi-hard) negatives; the nearest
+    // tracks in the input space are mostly of one style (the backbone's own precision@5 is
+    // 0.85-0.96 on the quality suite's draws), so they stop being pushed away while every
+    // other track still is. The count, not a share of the library, because it names the few
+    // tracks a `similar` query should find. It only helps when the input space's neighbours
+    // are mostly one style: on synthetic rows whose track cue outweighs the class
+    // (test_head_trainer) the head got worse (0.94 -> 0.91).
+    // Measured on the style DNA quality suite (issue 12; unlabelled builds, mean of build
+    // seeds 3-5, 0 -> 6; backbone alone in brackets): tuning draw 41000 track precision@5
+    // 0.85 -> 0.94 (0.85), ARI of the clusters 0.91 -> 0.91; 52000: 0.88 -> 0.97 (0.96),
+    // 0.75 -> 0.98; 63000: 0.85 -> 0.90 (0.89), 0.82 -> 0.93; 74000: 0.96 -> 0.99 (0.89),
+    // 0.84 -> 0.96. Other counts (41000 / 52000): 2: 0.88 / 0.93, ARI 1.0 / 0.94; 4: 0.93 /
+    // 0.95, ARI 0.93 / 0.93; 8: 0.93 / 0.98, ARI 0.88 / 0.96; 10: 0.94 / 0.98, ARI 0.85 /
+    // 0.86; 12 (41000): 0.93, ARI 0.81: the clusters blur past 6.
+    // `attract_neighbours` also makes them positives (attraction, not just cancellation):
+    // precision@5 a little higher (4: 0.95 / 0.98, 6: 0.94 / 1.0) but ARI lower (4: 0.88 /
+    // 0.87, 6: 0.76 / 0.85): the head then pulls together whatever the backbone put close,
+    // across styles too, and the clusters merge. Off.
+    // Cost: the pairs are found once (a cosine matrix of the track means), the mining
+    // reads one flag per pair of rows; ms/step unchanged within noise (5.7-6.3 against
+    // 6.0-6.5, bench_head_trainer, 215 tracks, 8 fixed epochs, loaded VM). Early stopping
+    // comes sooner: 14 epochs against 26 there, 8.6-8.8 s against 14.8-16.1 s in all.
+    int neighbour_tracks = 6;
+    bool attract_neighbours = false;
 };
 
 struct HeadTrainingReport {

@@ -9,7 +9,8 @@
 // the trainer's defaults (or the overrides given). Never asserts on time.
 //
 // Usage: bench_head_trainer [--tracks N] [--segments N] [--dim D] [--threads T]
-//                           [--epochs E] [--steps S] [--patience P] [--lr X] [--seed S]
+//                           [--epochs E] [--steps S] [--patience P] [--lr X]
+//                           [--neighbours N] [--seed S]
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -97,6 +98,8 @@ int main(int argc, char** argv) {
             params.patience = std::atoi(value);
         } else if (flag == "--lr") {
             params.learning_rate = std::atof(value);
+        } else if (flag == "--neighbours") {
+            params.neighbour_tracks = std::atoi(value);
         } else if (flag == "--seed") {
             seed = std::strtoull(value, nullptr, 10);
         } else {

@@ -20,7 +20,11 @@
 // STYLEDNA_TUNE_SEEDS (3), STYLEDNA_TUNE_AUGMENTED (0/1: the trainer's
 // augmented_positives), STYLEDNA_TUNE_MARGIN, STYLEDNA_TUNE_P, STYLEDNA_TUNE_K,
 // STYLEDNA_TUNE_PATIENCE, STYLEDNA_TUNE_LR, STYLEDNA_TUNE_STEPS (steps per
-// epoch) (trainer defaults). "[.debug]" dumps the draw's embeddings.
+// epoch), STYLEDNA_TUNE_NEIGHBOURS and STYLEDNA_TUNE_ATTRACT (0/1: the
+// trainer's neighbour_tracks, attract_neighbours) (trainer defaults);
+// STYLEDNA_TUNE_LABELLED (0: skip the labelled builds); STYLEDNA_TUNE_KSCAN
+// (1: print silhouette and ARI of k-means at k = 2..8 for each build);
+// STYLEDNA_TUNE_VARIANTS (see the case). "[.debug]" dumps the draw's embeddings.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -242,37 +246,19 @@ const Figures& figures() {
 } // namespace
 
 // What the embedding reaches on this draw (build seed 3) with the genre
-// presets of synth_params.cpp: track P@5 backbone 0.90, identity head 0.89,
-// labelled 1.0; segment P@5 backbone 0.85, head 0.89; ARI of the head's
-// clusters 0.76 (k = 4; backbone space 0.85; labelled 1.0). Before the
-// presets (styles alike in everything but tempo): backbone 0.69, head 0.74,
-// labelled 0.86, ARI 0.60 / 0.94. Floors that fail on a regression; the
-// labelled targets of the issue hold, the unlabelled ones are the hidden case
-// below.
-TEST_CASE("style DNA: similarity and clusters hold today's figures", "[style_dna][quality]") {
-    const auto& f = figures();
-    CHECK(f.p5_backbone >= 0.85);
-    CHECK(f.p5_trained >= 0.85);
-    CHECK(f.seg_trained > f.seg_backbone);
-    CHECK(f.ari >= 0.7);
-    CHECK(f.p5_labelled >= 0.95);
-    CHECK(f.ari_labelled >= 0.8);
-    // With labels, each cluster carries its style's name.
-    if (f.labelled_cluster_labels.size() == 4) {
-        CHECK(f.labelled_cluster_labels ==
-              std::set<std::string>{"uplifting", "progressive", "tech", "psy"});
-    }
-}
-
-// The issue's unlabelled targets; not met yet, so hidden from CI. The
-// identity-trained head is the weak link: trained to tell tracks apart, it
-// also learns cues that are not style (key, progression, acid pattern), and
-// on tracks it does not beat the backbone (0.89 vs 0.90 here; tuning draw
-// 41000, mean of build seeds 3-5: head 0.85, labelled 0.94, ARI 0.91 / 0.98;
-// build seed 3: backbone 0.85, head 0.89). With 6-7 supersaw voices in
-// tech and progressive (and 12+ cents of detune) this draw read head 0.94 >
-// backbone 0.91, ARI 0.81, but the gap and fix quality suites then missed
-// muddy_bass on progressive and tech (see synth_params.cpp).
+// presets of synth_params.cpp: track P@5 backbone 0.90, identity head 0.99,
+// labelled 1.0; segment P@5 backbone 0.85, head 0.94; ARI of the head's
+// clusters 0.94 (k = 4; backbone space 0.85; labelled 1.0). The issue's
+// targets, with these floors: unlabelled track P@5 >= 0.9 and at least the
+// backbone's, ARI >= 0.8, labelled >= 0.95.
+// History of the identity head: trained to tell tracks apart, it also pushed
+// apart tracks of one style (the nearest negatives), and on tracks it did not
+// beat the backbone (head 0.89, segments 0.89, ARI 0.76 here; tuning draw
+// 41000, mean of build seeds 3-5: head 0.85, ARI 0.91). False-negative
+// cancellation (a track's 6 nearest backbone-space tracks are not its
+// negatives; models/head_trainer.hpp, with the tuning draws' figures) lifted
+// it to the figures above. Before the presets (styles alike in everything but
+// tempo): backbone 0.69, head 0.74, labelled 0.86, ARI 0.60 / 0.94.
 // Earlier analysis, before the genre presets (dumps of tuning draw 52000 and
 // this draw, with the styles known): outside tempo, 80-98 % of each block's
 // variance over segments lies within tracks (sections), so track means differ
@@ -280,12 +266,20 @@ TEST_CASE("style DNA: similarity and clusters hold today's figures", "[style_dna
 // and between-track standardisation did not help; median, interquartile-mean
 // or loudest-half pooling of the segments moved the mean of four tuning draws
 // by +0.02-0.03.
-TEST_CASE("style DNA: the issue's precision and cluster targets", "[style_dna][.quality]") {
+TEST_CASE("style DNA: similarity and clusters meet the issue's targets", "[style_dna][quality]") {
     const auto& f = figures();
+    CHECK(f.p5_backbone >= 0.85);
     CHECK(f.p5_trained >= 0.9);
     CHECK(f.p5_trained >= f.p5_backbone);
+    CHECK(f.seg_trained > f.seg_backbone);
     CHECK(f.ari >= 0.8);
     CHECK(f.p5_labelled >= 0.95);
+    CHECK(f.ari_labelled >= 0.8);
+    // With labels, each cluster carries its style's name.
+    if (f.labelled_cluster_labels.size() == 4) {
+        CHECK(f.labelled_cluster_labels ==
+              std::set<std::string>{"uplifting", "progressive", "tech", "psy"});
+    }
 }
 
 TEST_CASE("style DNA: each style's profile tempo median is within 1 BPM of the truth",
@@ -375,43 +369,119 @@ TEST_CASE("style DNA: dump track embeddings for inspection", "[.debug]") {
 }
 
 // Mean figures over several build seeds, for tuning (see the header comment).
+// STYLEDNA_TUNE_VARIANTS="A=1 B=2|A=3" runs each '|'-separated variant in turn
+// (its NAME=VALUE pairs override the STYLEDNA_TUNE_NAME variables) on the same
+// draw, after the backbone-only figures.
 TEST_CASE("style DNA: tuning harness", "[.tuning]") {
-    models::HeadTrainingParams params;
-    auto envd = [](const char* name, double fallback) {
-        const char* v = std::getenv(name);
-        return v && *v ? std::stod(v) : fallback;
-    };
-    params.augmented_positives =
-        envd("STYLEDNA_TUNE_AUGMENTED", params.augmented_positives ? 1 : 0) != 0;
-    params.margin = envd("STYLEDNA_TUNE_MARGIN", params.margin);
-    params.k_per_class = static_cast<int>(envd("STYLEDNA_TUNE_K", params.k_per_class));
-    params.p_classes = static_cast<int>(envd("STYLEDNA_TUNE_P", params.p_classes));
-    params.patience = static_cast<int>(envd("STYLEDNA_TUNE_PATIENCE", params.patience));
-    params.learning_rate = envd("STYLEDNA_TUNE_LR", params.learning_rate);
-    params.steps_per_epoch = static_cast<int>(envd("STYLEDNA_TUNE_STEPS", params.steps_per_epoch));
-    const int seeds = static_cast<int>(envd("STYLEDNA_TUNE_SEEDS", 3));
-    double sum[6] = {};
-    for (int s = 0; s < seeds; ++s) {
-        for (bool labelled : {false, true}) {
-            profile::BuildOptions options;
-            options.seed = 3 + static_cast<std::uint64_t>(s);
-            options.trainer = models::makeProfileHeadTrainer(params);
-            auto p = profile::buildProfile("quality", references(labelled), options);
-            REQUIRE(p.isOk());
-            const double p5 = trackPrecisionAt5(*p), seg = segmentPrecisionAt5(*p),
-                         ari = clusterAri(*p);
-            WARN("seed " << options.seed << " labelled " << labelled << " P@5 " << p5 << " seg "
-                         << seg << " k=" << p->clusters.size() << " ARI " << ari << " epochs "
-                         << p->head_training.best_epoch << "/" << p->head_training.epochs << " "
-                         << p->head_training.seconds << " s");
-            sum[labelled * 3 + 0] += p5;
-            sum[labelled * 3 + 1] += seg;
-            sum[labelled * 3 + 2] += ari;
+    {
+        const auto backbone = build(false, false);
+        WARN("backbone P@5 " << trackPrecisionAt5(backbone) << " seg "
+                             << segmentPrecisionAt5(backbone) << " k=" << backbone.clusters.size()
+                             << " ARI " << clusterAri(backbone));
+    }
+    const char* variants_env = std::getenv("STYLEDNA_TUNE_VARIANTS");
+    std::vector<std::string> variants{""};
+    if (variants_env && *variants_env) {
+        variants.clear();
+        std::string all = variants_env;
+        for (std::size_t start = 0;;) {
+            const auto bar = all.find('|', start);
+            variants.push_back(all.substr(start, bar - start));
+            if (bar == std::string::npos) {
+                break;
+            }
+            start = bar + 1;
         }
     }
-    WARN("MEAN unlabelled P@5 " << sum[0] / seeds << " seg " << sum[1] / seeds << " ARI "
-                                << sum[2] / seeds << " | labelled P@5 " << sum[3] / seeds << " seg "
-                                << sum[4] / seeds << " ARI " << sum[5] / seeds);
+    for (const auto& variant : variants) {
+        std::map<std::string, std::string> overrides;
+        for (std::size_t start = 0; start < variant.size();) {
+            auto end = variant.find(' ', start);
+            if (end == std::string::npos) {
+                end = variant.size();
+            }
+            const auto item = variant.substr(start, end - start);
+            const auto eq = item.find('=');
+            if (eq != std::string::npos) {
+                overrides[item.substr(0, eq)] = item.substr(eq + 1);
+            }
+            start = end + 1;
+        }
+        models::HeadTrainingParams params;
+        auto envd = [&overrides](const char* name, double fallback) {
+            if (auto it = overrides.find(name); it != overrides.end()) {
+                return std::stod(it->second);
+            }
+            const char* v = std::getenv((std::string("STYLEDNA_TUNE_") + name).c_str());
+            return v && *v ? std::stod(v) : fallback;
+        };
+        params.augmented_positives = envd("AUGMENTED", params.augmented_positives ? 1 : 0) != 0;
+        params.margin = envd("MARGIN", params.margin);
+        params.k_per_class = static_cast<int>(envd("K", params.k_per_class));
+        params.p_classes = static_cast<int>(envd("P", params.p_classes));
+        params.patience = static_cast<int>(envd("PATIENCE", params.patience));
+        params.learning_rate = envd("LR", params.learning_rate);
+        params.steps_per_epoch = static_cast<int>(envd("STEPS", params.steps_per_epoch));
+        params.neighbour_tracks = static_cast<int>(envd("NEIGHBOURS", params.neighbour_tracks));
+        params.attract_neighbours = envd("ATTRACT", params.attract_neighbours ? 1 : 0) != 0;
+        const int seeds = static_cast<int>(envd("SEEDS", 3));
+        const bool with_labelled = envd("LABELLED", 1) != 0;
+        double sum[6] = {};
+        double seconds = 0;
+        for (int s = 0; s < seeds; ++s) {
+            for (bool labelled : {false, true}) {
+                if (labelled && !with_labelled) {
+                    continue;
+                }
+                profile::BuildOptions options;
+                options.seed = 3 + static_cast<std::uint64_t>(s);
+                options.trainer = models::makeProfileHeadTrainer(params);
+                auto p = profile::buildProfile("quality", references(labelled), options);
+                REQUIRE(p.isOk());
+                const double p5 = trackPrecisionAt5(*p), seg = segmentPrecisionAt5(*p),
+                             ari = clusterAri(*p);
+                seconds += labelled ? 0.0 : p->head_training.seconds;
+                WARN("[" << variant << "] seed " << options.seed << " labelled " << labelled
+                         << " P@5 " << p5 << " seg " << seg << " k=" << p->clusters.size()
+                         << " ARI " << ari << " epochs " << p->head_training.best_epoch << "/"
+                         << p->head_training.epochs << " " << p->head_training.seconds << " s");
+                if (envd("KSCAN", 0) != 0) {
+                    // Silhouette and ARI of spherical k-means at each k (the build's k
+                    // is the highest silhouette, clustering.hpp).
+                    profile::UnitRows rows;
+                    std::map<std::string, int> style_id;
+                    std::vector<int> truth;
+                    for (const auto& m : p->members) {
+                        rows.push_back(m.embedding);
+                        const auto style = styleOfHash(m.content_hash);
+                        truth.push_back(style_id.emplace(style, static_cast<int>(style_id.size()))
+                                            .first->second);
+                    }
+                    std::string scan;
+                    for (int k = 2; k <= 8; ++k) {
+                        auto km = profile::sphericalKMeans(rows, {k, 10, 100, 17});
+                        REQUIRE(km.isOk());
+                        scan.append(" k" + std::to_string(k) + " s ")
+                            .append(std::to_string(profile::meanSilhouette(rows, km->assignment, k))
+                                        .substr(0, 5))
+                            .append(" ari ")
+                            .append(
+                                std::to_string(profile::adjustedRandIndex(truth, km->assignment))
+                                    .substr(0, 5));
+                    }
+                    WARN("[" << variant << "] seed " << options.seed << " labelled " << labelled
+                             << " KSCAN" << scan);
+                }
+                sum[labelled * 3 + 0] += p5;
+                sum[labelled * 3 + 1] += seg;
+                sum[labelled * 3 + 2] += ari;
+            }
+        }
+        WARN("MEAN [" << variant << "] unlabelled P@5 " << sum[0] / seeds << " seg "
+                      << sum[1] / seeds << " ARI " << sum[2] / seeds << " | labelled P@5 "
+                      << sum[3] / seeds << " seg " << sum[4] / seeds << " ARI " << sum[5] / seeds
+                      << " | unlabelled training " << seconds / seeds << " s");
+    }
 }
 
 // The generator's own ceiling: precision@5 of the same nearest-reference
