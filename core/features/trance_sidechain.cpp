@@ -9,6 +9,7 @@
 
 #include <Eigen/Dense>
 
+#include "core/common/logging.hpp"
 #include "core/dsp/band_envelope.hpp"
 
 namespace styledna::core {
@@ -61,17 +62,20 @@ constexpr double kHiddenAttackMs = 3.0;
 // first tens of ms of a duck there: the fit starts at the fold's minimum (power
 // mean over 5 ms) within the first 3/4 of the beat, where the decaying kick
 // has handed the band over to the recovering duck.
-int kickGuardMs(const std::vector<double>& fold_db, int pre, double period_ms) {
+int kickGuardMs(const std::vector<double>& fold_db, const std::vector<double>& coverage, int pre,
+                double period_ms) {
     const int len = static_cast<int>(fold_db.size());
     const int last = std::min(len - 3, pre + static_cast<int>(0.75 * period_ms));
     int arg = pre;
     double lowest = std::numeric_limits<double>::infinity();
     for (int j = std::max(2, pre); j <= last; ++j) {
         double p = 0.0;
+        bool covered = true;
         for (int k = j - 2; k <= j + 2; ++k) {
             p += std::pow(10.0, fold_db[static_cast<std::size_t>(k)] / 10.0);
+            covered = covered && coverage[static_cast<std::size_t>(k)] > 0.0;
         }
-        if (p < lowest) {
+        if (covered && p < lowest) {
             lowest = p;
             arg = j;
         }
@@ -297,6 +301,165 @@ TranceSidechainEnvelope computeSidechainEnvelope(const std::vector<float>& mid,
     return env;
 }
 
+void addKickCancelledLowBand(TranceSidechainEnvelope& env, const std::vector<float>& mid,
+                             double rate, const std::vector<double>& template_beats,
+                             const std::vector<double>& beats, double beat_period_s,
+                             const TranceSidechainParams& params) {
+    const std::size_t blocks = env.power.size();
+    env.power_low.assign(blocks, 0.0f);
+    env.kept_low.assign(blocks, 0);
+    if (mid.empty() || !(rate > 0) || !(beat_period_s > 0.02) || !(env.block_s > 0) ||
+        !(params.low_band_lo_hz > 0 && params.low_band_hi_hz > params.low_band_lo_hz &&
+          params.low_band_hi_hz < 0.45 * rate)) {
+        return;
+    }
+    const auto n = static_cast<long>(mid.size());
+    const long pre = std::lround(params.pre_ms * 1e-3 * rate);
+    const long len = static_cast<long>(std::floor(beat_period_s * rate));
+    const long max_lag = std::lround(params.kick_max_lag_ms * 1e-3 * rate);
+    const long warm = std::lround(0.05 * rate);
+    const long span = len + 2 * max_lag;
+    const long win_end = std::min(len, pre + std::lround(params.kick_window_ms * 1e-3 * rate));
+    // One beat's low band from span start s0 - max_lag, filtered from warm
+    // samples before it (empty when the span leaves the signal).
+    auto spanOf = [&](double t, long& s0) {
+        s0 = std::lround(t * rate) - pre;
+        std::vector<float> y;
+        if (s0 - max_lag - warm < 0 || s0 + len + max_lag > n) {
+            return y;
+        }
+        y.resize(static_cast<std::size_t>(span));
+        BiquadSection hp1 = BiquadSection::highpass(params.low_band_lo_hz, 0.54119610, rate);
+        BiquadSection hp2 = BiquadSection::highpass(params.low_band_lo_hz, 1.30656296, rate);
+        BiquadSection lp = BiquadSection::lowpass(params.low_band_hi_hz, std::sqrt(0.5), rate);
+        for (long i = s0 - max_lag - warm; i < s0 + len + max_lag; ++i) {
+            const float z = lp.process(hp2.process(hp1.process(mid[static_cast<std::size_t>(i)])));
+            if (i >= s0 - max_lag) {
+                y[static_cast<std::size_t>(i - (s0 - max_lag))] = z;
+            }
+        }
+        return y;
+    };
+    std::vector<double> tmpl(static_cast<std::size_t>(len), 0.0);
+    // The lag that best aligns y's kick on the template.
+    auto alignLag = [&](const std::vector<float>& y) {
+        long arg = 0;
+        double best = -std::numeric_limits<double>::infinity();
+        for (long l = -max_lag; l <= max_lag; ++l) {
+            double c = 0.0;
+            for (long i = pre; i < win_end; ++i) {
+                c += y[static_cast<std::size_t>(max_lag + l + i)] * tmpl[static_cast<std::size_t>(i)];
+            }
+            if (c > best) {
+                best = c;
+                arg = l;
+            }
+        }
+        return arg;
+    };
+    // The kick is the part common to every beat of template_beats: their
+    // mean, each aligned on it (cross-correlation over the kick's first
+    // kick_window_ms), twice.
+    std::vector<std::vector<float>> seg;
+    for (double t : template_beats) {
+        long s0 = 0;
+        auto y = spanOf(t, s0);
+        if (!y.empty()) {
+            seg.push_back(std::move(y));
+        }
+    }
+    if (static_cast<int>(seg.size()) < params.min_beats) {
+        return;
+    }
+    std::vector<long> lag(seg.size(), 0);
+    for (int iter = 0; iter < 3; ++iter) {
+        std::fill(tmpl.begin(), tmpl.end(), 0.0);
+        for (std::size_t k = 0; k < seg.size(); ++k) {
+            for (long i = 0; i < len; ++i) {
+                tmpl[static_cast<std::size_t>(i)] +=
+                    seg[k][static_cast<std::size_t>(max_lag + lag[k] + i)];
+            }
+        }
+        for (double& v : tmpl) {
+            v /= static_cast<double>(seg.size());
+        }
+        for (std::size_t k = 0; iter < 2 && k < seg.size(); ++k) {
+            lag[k] = alignLag(seg[k]);
+        }
+    }
+    seg.clear();
+    // Residual power of every beat of `beats` per block at the beat's aligned
+    // time, over the samples where the mid is more than clip_margin_db under
+    // its peak (a clipper's slope on a hot kick ducks the bass with it).
+    float peak = 0.0f;
+    for (float v : mid) {
+        peak = std::max(peak, std::abs(v));
+    }
+    const float hot = params.clip_margin_db > 0 && peak > 0
+                          ? peak * static_cast<float>(std::pow(10.0, -params.clip_margin_db / 20.0))
+                          : std::numeric_limits<float>::infinity();
+    // Hot milliseconds of the span: where the mid reaches `hot` on more than
+    // kHotBeatFraction of the beats. A clipper there scales the bass riding
+    // on the kick by its slope (a kick-locked "duck" of 4-6 dB over 40 ms on
+    // a +5 dB kick into a soft clipper), and gating single samples would
+    // select the bass samples that oppose the kick; the whole millisecond is
+    // left out on every beat instead.
+    constexpr double kHotBeatFraction = 0.25;
+    const long ms = std::max(1L, std::lround(1e-3 * rate));
+    const auto len_ms = static_cast<std::size_t>((len + ms - 1) / ms);
+    std::vector<int> hot_beats(len_ms, 0);
+    int n_beats = 0;
+    for (double t : beats) {
+        const long s0 = std::lround(t * rate) - pre;
+        if (s0 < 0 || s0 + len > n) {
+            continue;
+        }
+        ++n_beats;
+        for (std::size_t m = 0; m < len_ms; ++m) {
+            const long a = s0 + static_cast<long>(m) * ms;
+            const long e = std::min(s0 + len, a + ms);
+            for (long i = a; i < e; ++i) {
+                if (std::abs(mid[static_cast<std::size_t>(i)]) > hot) {
+                    ++hot_beats[m];
+                    break;
+                }
+            }
+        }
+    }
+    std::vector<char> hot_ms(len_ms, 0);
+    for (std::size_t m = 0; m < len_ms; ++m) {
+        hot_ms[m] = hot_beats[m] > kHotBeatFraction * n_beats ? 1 : 0;
+    }
+    std::vector<double> acc(blocks, 0.0);
+    std::vector<int> cnt(blocks, 0);
+    const double per_block = env.block_s * rate;
+    for (double t : beats) {
+        long s0 = 0;
+        const auto y = spanOf(t, s0);
+        if (y.empty()) {
+            continue;
+        }
+        const long l = alignLag(y);
+        for (long i = 0; i < len; ++i) {
+            if (hot_ms[static_cast<std::size_t>(i / ms)] != 0) {
+                continue;
+            }
+            const auto b = static_cast<std::size_t>(static_cast<double>(s0 + i) / per_block);
+            if (b >= blocks) {
+                break;
+            }
+            const double r =
+                y[static_cast<std::size_t>(max_lag + l + i)] - tmpl[static_cast<std::size_t>(i)];
+            acc[b] += r * r;
+            ++cnt[b];
+        }
+    }
+    for (std::size_t b = 0; b < blocks; ++b) {
+        env.power_low[b] = cnt[b] > 0 ? static_cast<float>(acc[b] / cnt[b]) : 0.0f;
+        env.kept_low[b] = static_cast<std::uint16_t>(std::min(cnt[b], 65535));
+    }
+}
+
 namespace {
 
 // How one band is fitted: the side bands use the clip gate's kept counts and
@@ -306,6 +469,8 @@ struct BandFit {
     bool gated = true;
     bool kick_guard = false;
     bool pooled_cap = false; // the side depth cap pools by kept samples (alt band)
+    const std::vector<std::uint16_t>* kept = nullptr; // kept samples per block (nullptr: all)
+    int smooth_ms = 0; // the pooled fold averages +-smooth_ms lattice points
 };
 
 TranceSidechainResult fitFold(const TranceSidechainEnvelope& env, const std::vector<float>& power,
@@ -338,7 +503,8 @@ TranceSidechainResult fitFold(const TranceSidechainEnvelope& env, const std::vec
         }
         for (int j = 0; j < len; ++j) {
             const auto bi = static_cast<std::size_t>(std::lround(first + j * 1e-3 / env.block_s));
-            const double k = env.kept.empty() || !band.gated ? 1.0 : env.kept[bi];
+            const double k =
+                band.kept == nullptr || band.kept->empty() ? 1.0 : (*band.kept)[bi];
             sum[static_cast<std::size_t>(j)] += k * power[bi];
             count[static_cast<std::size_t>(j)] += k;
         }
@@ -347,6 +513,21 @@ TranceSidechainResult fitFold(const TranceSidechainEnvelope& env, const std::vec
     res.beats_used = used;
     if (used < params.min_beats) {
         return res;
+    }
+    if (band.smooth_ms > 0) {
+        // Centred moving sums (pooled), for a band whose power ripples with
+        // the waveform of a held note.
+        std::vector<double> ss(sum.size(), 0.0);
+        std::vector<double> cc(count.size(), 0.0);
+        for (int j = 0; j < len; ++j) {
+            for (int k = std::max(0, j - band.smooth_ms); k <= std::min(len - 1, j + band.smooth_ms);
+                 ++k) {
+                ss[static_cast<std::size_t>(j)] += sum[static_cast<std::size_t>(k)];
+                cc[static_cast<std::size_t>(j)] += count[static_cast<std::size_t>(k)];
+            }
+        }
+        sum.swap(ss);
+        count.swap(cc);
     }
     const double full = *std::max_element(count.begin(), count.end());
     std::vector<double> fold(static_cast<std::size_t>(len), 0.0);
@@ -393,7 +574,7 @@ TranceSidechainResult fitFold(const TranceSidechainEnvelope& env, const std::vec
     const int max_shift = static_cast<int>(std::lround(params.max_shift_ms));
     int guard = static_cast<int>(std::lround(params.guard_ms));
     if (band.kick_guard) {
-        guard = std::max(guard, kickGuardMs(fold, pre, period_ms));
+        guard = std::max(guard, kickGuardMs(fold, coverage, pre, period_ms));
     }
     std::vector<double> weights(coverage);
     std::vector<double> basis(fold.size());
@@ -620,11 +801,28 @@ TranceSidechainResult analyseSidechain(const TranceSidechainEnvelope& env,
     const std::vector<float>* bands[3] = {&env.power, &env.power_alt, &env.power_low};
     auto fitBand = [&](int band, const DuckTemplate* law, double& resid) {
         const bool low = band == 2;
-        const BandFit how{!low, low, band == 1};
+        BandFit how{!low, low && params.low_kick_guard, band == 1};
+        how.kept = low ? &env.kept_low : &env.kept;
+        if (!how.gated && !low) {
+            how.kept = nullptr;
+        }
+        how.smooth_ms = low ? static_cast<int>(std::lround(0.5 * params.low_smooth_ms)) : 0;
         const auto& on = low && exposed_beats != nullptr ? *exposed_beats : beats;
         TranceSidechainResult r =
             fitFold(env, *bands[band], on, beat_period_s, params, law, how, resid);
         r.band = band;
+        if (auto log = logger("features"); log->should_log(spdlog::level::debug)) {
+            std::string fold;
+            for (std::size_t j = 0; j < r.fold_db.size(); j += 5) {
+                fold.append(std::to_string(std::lround(r.fold_db[j] * 10.0) / 10.0).substr(0, 6));
+                fold.append(" ");
+            }
+            log->debug("sidechain band {}: beats {} depth {:.2f} release {:.1f} law {} attack {} "
+                       "hold {:.2f} shift {:.0f} resid {:.2f}; fold/5ms {}",
+                       band, r.beats_used, r.depth_db, r.release_ms,
+                       static_cast<int>(r.law.shape), r.law.attack_ms, r.law.hold_fraction,
+                       r.onset_offset_ms, resid, fold);
+        }
         return r;
     };
     double resid = 0.0;

@@ -180,6 +180,10 @@ struct TranceSidechainParams {
     // than this unexplained (RMS, dB) is a note pattern (rolling, offbeat,
     // acid bass gated on the beat), not a duck.
     double low_max_resid_db = 2.0;
+    double kick_max_lag_ms = 3.0;  // kick alignment search, each side of the grid beat
+    double kick_window_ms = 60.0;  // kick alignment window after the onset
+    double low_smooth_ms = 10.0;
+    bool low_kick_guard = true;
     double side_min_rel_db = -50.0; // use the side signal when its band power is above this re mono
     double pre_ms = 30.0;
     double max_shift_ms = 4.0;
@@ -206,6 +210,7 @@ struct TranceSidechainEnvelope {
     std::vector<float> power_alt;    // same, alt_band_lo_hz..band_hi_hz (side only; else empty)
     std::vector<float> power_low;    // mid, low_band_lo_hz..low_band_hi_hz, every sample (no gate)
     std::vector<std::uint16_t> kept; // samples kept per block (empty: all)
+    std::vector<std::uint16_t> kept_low; // same for power_low
     double block_s = 0.0;
     bool from_side = false;
     // The full mix's mean power (dB re full scale squared) the level floors are
@@ -238,6 +243,16 @@ struct TranceSidechainResult {
     int beats_used = 0;
     std::vector<double> fold_db; // 1 ms lattice from -pre_ms
 };
+
+// The low band of mid (low_band_lo_hz..low_band_hi_hz) with the kick
+// removed, into env.power_low / env.kept_low (env.power sets the blocks):
+// the kick template is the mean of the spans [t - pre_ms, t - pre_ms + beat
+// period) of template_beats, each aligned on it; every span of `beats` is
+// aligned on the template and the template subtracted.
+void addKickCancelledLowBand(TranceSidechainEnvelope& env, const std::vector<float>& mid,
+                             double rate_hz, const std::vector<double>& template_beats,
+                             const std::vector<double>& beats, double beat_period_s,
+                             const TranceSidechainParams& params);
 
 // beats: selected beat onsets (s); beat_period_s > 0. Zero result when fewer
 // than min_beats beats fall inside the envelope. With `hint` (the whole
