@@ -1,7 +1,6 @@
 #include "core/features/trance_features.hpp"
 
 #include <algorithm>
-#include <cstdlib>
 #include <cmath>
 #include <optional>
 
@@ -308,25 +307,16 @@ Status TranceFamily::process(const AnalysisContext& ctx, TrackFeatures& out) {
             }
         }
     }
-    if (std::getenv("SC_NOGUARD") != nullptr) {
-        m_params.sidechain.low_kick_guard = false;
-    }
-    if (const char* sm = std::getenv("SC_SMOOTH")) {
-        m_params.sidechain.low_smooth_ms = std::atof(sm);
-    }
-    if (std::getenv("SC_CANCEL") != nullptr) {
-        std::vector<double> kick_beats;
-        for (std::size_t b = 0; b < bars.size(); ++b) {
-            if (m_last.kick_bar[b]) {
-                kick_beats.insert(kick_beats.end(), bars.beats_s[b].begin(), bars.beats_s[b].end());
-            }
+    // The low band with the kick removed (its template from the exposed
+    // beats), on every kick beat: the sections fit it too.
+    std::vector<double> kick_beats;
+    for (std::size_t b = 0; b < bars.size(); ++b) {
+        if (m_last.kick_bar[b]) {
+            kick_beats.insert(kick_beats.end(), bars.beats_s[b].begin(), bars.beats_s[b].end());
         }
-        if (std::getenv("SC_NOGATE") != nullptr) {
-            m_params.sidechain.clip_margin_db = 0.0;
-        }
-        addKickCancelledLowBand(m_last.envelope, ctx.mono(), ctx.sampleRateHz(), exposed,
-                                kick_beats, m_last.beat_period_s, m_params.sidechain);
     }
+    addKickCancelledLowBand(m_last.envelope, ctx.mono(), ctx.sampleRateHz(), exposed, kick_beats,
+                            m_last.beat_period_s, m_params.sidechain);
     const auto sc = analyseSidechain(m_last.envelope, beats, m_last.beat_period_s,
                                      m_params.sidechain, nullptr, &exposed);
     m_last.sidechain = sc;

@@ -31,7 +31,7 @@ double bandPower(const Spectrogram& spec, double lo, double hi) {
 // A release under this is a transient (click, clipper residue on a hot kick:
 // 15-25 ms on the widened set), not a duck law: trance ducks recover in 40 ms
 // or more.
-constexpr double kMinPlausibleReleaseMs = 30.0;
+constexpr double kMinPlausibleReleaseMs = 35.0;
 // A duck under min_significant_db that recovers within this is kick-locked
 // texture (a clipper or bleed residue: 1.7 dB over 44 ms on a clean track with
 // a +4 dB kick), not a pump, however small the residual.
@@ -212,11 +212,6 @@ TranceSidechainEnvelope computeSidechainEnvelope(const std::vector<float>& mid,
     if (alt) {
         env.power_alt.assign(env.power.size(), 0.0f);
     }
-    const bool low = params.low_band_lo_hz > 0 && params.low_band_hi_hz > params.low_band_lo_hz &&
-                     params.low_band_hi_hz < 0.45 * rate;
-    if (low) {
-        env.power_low.assign(env.power.size(), 0.0f);
-    }
 
     // Hot samples: the mid within clip_margin_db of its peak (side signal only;
     // on the mono signal the gate would select on the measured signal itself).
@@ -244,25 +239,14 @@ TranceSidechainEnvelope computeSidechainEnvelope(const std::vector<float>& mid,
         BiquadSection::lowpass(std::min(params.band_hi_hz, 0.45 * rate), std::sqrt(0.5), rate);
     BiquadSection hp_alt = BiquadSection::highpass(alt ? params.alt_band_lo_hz : params.band_lo_hz,
                                                    std::sqrt(0.5), rate);
-    // Low band on the mid: 4th-order Butterworth high-pass, 2nd-order low-pass.
-    const double low_lo = low ? params.low_band_lo_hz : 100.0;
-    const double low_hi = low ? params.low_band_hi_hz : 300.0;
-    BiquadSection low_hp1 = BiquadSection::highpass(low_lo, 0.54119610, rate);
-    BiquadSection low_hp2 = BiquadSection::highpass(low_lo, 1.30656296, rate);
-    BiquadSection low_lp = BiquadSection::lowpass(low_hi, std::sqrt(0.5), rate);
 
     for (std::size_t b = 0; b < env.power.size(); ++b) {
         const std::size_t end = std::min(n, (b + 1) * block);
         float acc = 0.0f;
         float acc_alt = 0.0f;
-        float acc_low = 0.0f;
         std::uint16_t kept = 0;
         for (std::size_t i = b * block; i < end; ++i) {
             hot_in_window += isHot(i + reach);
-            if (low) {
-                const float z = low_lp.process(low_hp2.process(low_hp1.process(mid[i])));
-                acc_low += z * z;
-            }
             float y = hp.process(x[i]);
             if (fourth) {
                 y = hp2.process(y);
@@ -286,13 +270,6 @@ TranceSidechainEnvelope computeSidechainEnvelope(const std::vector<float>& mid,
             env.power_alt[b] = kept > 0 ? acc_alt / static_cast<float>(kept) : 0.0f;
             hp_alt.flushDenormals();
         }
-        if (low) {
-            env.power_low[b] =
-                end > b * block ? acc_low / static_cast<float>(end - b * block) : 0.0f;
-            low_hp1.flushDenormals();
-            low_hp2.flushDenormals();
-            low_lp.flushDenormals();
-        }
 
         hp.flushDenormals();
         hp2.flushDenormals();
@@ -306,8 +283,7 @@ void addKickCancelledLowBand(TranceSidechainEnvelope& env, const std::vector<flo
                              const std::vector<double>& beats, double beat_period_s,
                              const TranceSidechainParams& params) {
     const std::size_t blocks = env.power.size();
-    env.power_low.assign(blocks, 0.0f);
-    env.kept_low.assign(blocks, 0);
+    env.power_low.clear(); // no low band unless the kick template is made
     if (mid.empty() || !(rate > 0) || !(beat_period_s > 0.02) || !(env.block_s > 0) ||
         !(params.low_band_lo_hz > 0 && params.low_band_hi_hz > params.low_band_lo_hz &&
           params.low_band_hi_hz < 0.45 * rate)) {
@@ -342,14 +318,31 @@ void addKickCancelledLowBand(TranceSidechainEnvelope& env, const std::vector<flo
     };
     std::vector<double> tmpl(static_cast<std::size_t>(len), 0.0);
     // The lag that best aligns y's kick on the template.
+    // The lag that best aligns y's kick on the template: every `step`-th lag
+    // on every `step`-th sample (the band is under 300 Hz), then every lag
+    // around the best at full rate.
+    const long step = std::max(1L, std::lround(rate / 8000.0));
+    auto correlate = [&](const std::vector<float>& y, long l, long stride) {
+        double c = 0.0;
+        for (long i = pre; i < win_end; i += stride) {
+            c += y[static_cast<std::size_t>(max_lag + l + i)] * tmpl[static_cast<std::size_t>(i)];
+        }
+        return c;
+    };
     auto alignLag = [&](const std::vector<float>& y) {
         long arg = 0;
         double best = -std::numeric_limits<double>::infinity();
-        for (long l = -max_lag; l <= max_lag; ++l) {
-            double c = 0.0;
-            for (long i = pre; i < win_end; ++i) {
-                c += y[static_cast<std::size_t>(max_lag + l + i)] * tmpl[static_cast<std::size_t>(i)];
+        for (long l = -max_lag; l <= max_lag; l += step) {
+            const double c = correlate(y, l, step);
+            if (c > best) {
+                best = c;
+                arg = l;
             }
+        }
+        const long coarse = arg;
+        best = -std::numeric_limits<double>::infinity();
+        for (long l = std::max(-max_lag, coarse - step); l <= std::min(max_lag, coarse + step); ++l) {
+            const double c = correlate(y, l, 1);
             if (c > best) {
                 best = c;
                 arg = l;
@@ -388,48 +381,8 @@ void addKickCancelledLowBand(TranceSidechainEnvelope& env, const std::vector<flo
         }
     }
     seg.clear();
-    // Residual power of every beat of `beats` per block at the beat's aligned
-    // time, over the samples where the mid is more than clip_margin_db under
-    // its peak (a clipper's slope on a hot kick ducks the bass with it).
-    float peak = 0.0f;
-    for (float v : mid) {
-        peak = std::max(peak, std::abs(v));
-    }
-    const float hot = params.clip_margin_db > 0 && peak > 0
-                          ? peak * static_cast<float>(std::pow(10.0, -params.clip_margin_db / 20.0))
-                          : std::numeric_limits<float>::infinity();
-    // Hot milliseconds of the span: where the mid reaches `hot` on more than
-    // kHotBeatFraction of the beats. A clipper there scales the bass riding
-    // on the kick by its slope (a kick-locked "duck" of 4-6 dB over 40 ms on
-    // a +5 dB kick into a soft clipper), and gating single samples would
-    // select the bass samples that oppose the kick; the whole millisecond is
-    // left out on every beat instead.
-    constexpr double kHotBeatFraction = 0.25;
-    const long ms = std::max(1L, std::lround(1e-3 * rate));
-    const auto len_ms = static_cast<std::size_t>((len + ms - 1) / ms);
-    std::vector<int> hot_beats(len_ms, 0);
-    int n_beats = 0;
-    for (double t : beats) {
-        const long s0 = std::lround(t * rate) - pre;
-        if (s0 < 0 || s0 + len > n) {
-            continue;
-        }
-        ++n_beats;
-        for (std::size_t m = 0; m < len_ms; ++m) {
-            const long a = s0 + static_cast<long>(m) * ms;
-            const long e = std::min(s0 + len, a + ms);
-            for (long i = a; i < e; ++i) {
-                if (std::abs(mid[static_cast<std::size_t>(i)]) > hot) {
-                    ++hot_beats[m];
-                    break;
-                }
-            }
-        }
-    }
-    std::vector<char> hot_ms(len_ms, 0);
-    for (std::size_t m = 0; m < len_ms; ++m) {
-        hot_ms[m] = hot_beats[m] > kHotBeatFraction * n_beats ? 1 : 0;
-    }
+    // Residual power of every beat of `beats` per block, at the beat's
+    // aligned time.
     std::vector<double> acc(blocks, 0.0);
     std::vector<int> cnt(blocks, 0);
     const double per_block = env.block_s * rate;
@@ -441,9 +394,6 @@ void addKickCancelledLowBand(TranceSidechainEnvelope& env, const std::vector<flo
         }
         const long l = alignLag(y);
         for (long i = 0; i < len; ++i) {
-            if (hot_ms[static_cast<std::size_t>(i / ms)] != 0) {
-                continue;
-            }
             const auto b = static_cast<std::size_t>(static_cast<double>(s0 + i) / per_block);
             if (b >= blocks) {
                 break;
@@ -454,9 +404,9 @@ void addKickCancelledLowBand(TranceSidechainEnvelope& env, const std::vector<flo
             ++cnt[b];
         }
     }
+    env.power_low.assign(blocks, 0.0f);
     for (std::size_t b = 0; b < blocks; ++b) {
         env.power_low[b] = cnt[b] > 0 ? static_cast<float>(acc[b] / cnt[b]) : 0.0f;
-        env.kept_low[b] = static_cast<std::uint16_t>(std::min(cnt[b], 65535));
     }
 }
 
@@ -801,11 +751,8 @@ TranceSidechainResult analyseSidechain(const TranceSidechainEnvelope& env,
     const std::vector<float>* bands[3] = {&env.power, &env.power_alt, &env.power_low};
     auto fitBand = [&](int band, const DuckTemplate* law, double& resid) {
         const bool low = band == 2;
-        BandFit how{!low, low && params.low_kick_guard, band == 1};
-        how.kept = low ? &env.kept_low : &env.kept;
-        if (!how.gated && !low) {
-            how.kept = nullptr;
-        }
+        BandFit how{!low, low, band == 1};
+        how.kept = how.gated ? &env.kept : nullptr;
         how.smooth_ms = low ? static_cast<int>(std::lround(0.5 * params.low_smooth_ms)) : 0;
         const auto& on = low && exposed_beats != nullptr ? *exposed_beats : beats;
         TranceSidechainResult r =
@@ -859,7 +806,7 @@ TranceSidechainResult analyseSidechain(const TranceSidechainEnvelope& env,
         if (low.measurable && resid_low <= params.low_max_resid_db &&
             low.depth_db >= params.min_significant_db &&
             low.depth_db >= params.significance_ratio * resid_low &&
-            low.release_ms > kMinPlausibleReleaseMs) {
+            low.release_ms > std::max(kMinPlausibleReleaseMs, params.low_min_release_ms)) {
             res = low;
             resid = resid_low;
             significant = true;

@@ -183,7 +183,7 @@ struct TranceSidechainParams {
     double kick_max_lag_ms = 3.0;  // kick alignment search, each side of the grid beat
     double kick_window_ms = 60.0;  // kick alignment window after the onset
     double low_smooth_ms = 10.0;
-    bool low_kick_guard = true;
+    double low_min_release_ms = 55.0;
     double side_min_rel_db = -50.0; // use the side signal when its band power is above this re mono
     double pre_ms = 30.0;
     double max_shift_ms = 4.0;
@@ -210,7 +210,6 @@ struct TranceSidechainEnvelope {
     std::vector<float> power_alt;    // same, alt_band_lo_hz..band_hi_hz (side only; else empty)
     std::vector<float> power_low;    // mid, low_band_lo_hz..low_band_hi_hz, every sample (no gate)
     std::vector<std::uint16_t> kept; // samples kept per block (empty: all)
-    std::vector<std::uint16_t> kept_low; // same for power_low
     double block_s = 0.0;
     bool from_side = false;
     // The full mix's mean power (dB re full scale squared) the level floors are
