@@ -6,15 +6,10 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <cstdlib>
 #include <map>
 #include <string>
 
 #include <catch2/catch.hpp>
-
-#include "core/common/logging.hpp"
-#include "core/features/extractor.hpp"
-#include "core/features/trance_sidechain.hpp"
 
 #include "unit/generalization/wide_set.hpp"
 
@@ -142,79 +137,4 @@ TEST_CASE("wide sidechain, tuning draw 71000", "[.sidechain_tuning]") {
 TEST_CASE("wide sidechain, tuning draw 72000", "[.sidechain_tuning]") {
     score(test::wideDraw(core::SynthVariety::kWideSidechain, 72000, 40),
           "WIDE SIDECHAIN (tuning draw, seeds 72000-72039)");
-}
-
-// Debug: SC_SEEDS="71020,71026" renders those seeds and logs the detector's candidates.
-TEST_CASE("wide sidechain, debug seeds", "[.scdebug]") {
-    const char* env = std::getenv("SC_SEEDS");
-    if (env == nullptr) {
-        return;
-    }
-    core::configureLogging("debug", "");
-    std::string list(env);
-    std::size_t pos = 0;
-    while (pos < list.size()) {
-        const std::size_t comma = std::min(list.find(',', pos), list.size());
-        const auto seed = std::stoull(list.substr(pos, comma - pos));
-        pos = comma + 1;
-        const core::TranceStyle styles[] = {
-            core::TranceStyle::kUplifting, core::TranceStyle::kProgressive,
-            core::TranceStyle::kTech, core::TranceStyle::kPsy};
-        const auto params =
-            core::randomParams(styles[seed % 4], seed, 1.5, {}, core::SynthVariety::kWideSidechain);
-        auto track = core::renderTrack(params);
-        REQUIRE(track.isOk());
-        auto features = core::extractFeatures(track->mix, core::ExtractOptions{2});
-        REQUIRE(features.isOk());
-        if (std::getenv("SC_STEMS") != nullptr) {
-            // Intro beats (bar 1 on), kick-cancelled low band of: mix, pre-master, bass stem.
-            std::vector<double> beats;
-            const double period = 60.0 / params.tempo_bpm;
-            for (const auto& sec : track->truth.sections) {
-                if (sec.label == "intro") {
-                    for (int b = 4 * (sec.start_bar + 1); b < 4 * (sec.start_bar + sec.bars); ++b) {
-                        beats.push_back(b * period);
-                    }
-                }
-            }
-            const auto& rd = *track;
-            auto midOf = [](const std::vector<const core::AudioBuffer*>& bufs) {
-                std::vector<float> m(bufs[0]->frames(), 0.0f);
-                for (const auto* b : bufs) {
-                    for (std::size_t i = 0; i < m.size(); ++i) {
-                        m[i] += 0.5f * (b->channels[0][i] + b->channels[1][i]);
-                    }
-                }
-                return m;
-            };
-            core::TranceSidechainParams scp;
-            for (int which = 0; which < 3; ++which) {
-                const auto mid = which == 0 ? midOf({&rd.mix})
-                                 : which == 1 ? midOf({&rd.drums, &rd.bass, &rd.other})
-                                              : midOf({&rd.bass});
-                auto e = core::computeSidechainEnvelope(mid, nullptr, rd.mix.sample_rate_hz, scp);
-                core::addKickCancelledLowBand(e, mid, rd.mix.sample_rate_hz, beats, beats, period,
-                                              scp);
-                std::printf("which %d (0 mix, 1 pre-master, 2 bass)\n", which);
-                core::analyseSidechain(e, beats, period, scp, nullptr, &beats);
-            }
-        }
-        test::WideTrack t;
-        t.name = std::to_string(seed);
-        t.truth = std::move(track->truth);
-        t.features = std::move(features).value();
-        const auto& p = t.truth.params;
-        const auto& sc = p.sidechain;
-        std::printf("%s bass %s shape %s src %s bus %s attack %.1f hold %.1f knee %.1f ratio %.1f "
-                    "kick %.1f dB %.0f->%.0f Hz decay %.0f ms tempo %.1f; truth %.2f dB %.1f ms; "
-                    "read %.2f dB %.1f ms\n",
-                    t.name.c_str(), std::string(core::bassTypeName(p.bass_type)).c_str(),
-                    std::string(core::duckShapeName(sc.shape)).c_str(),
-                    std::string(core::duckSourceName(sc.source)).c_str(),
-                    std::string(core::duckBusName(sc.bus)).c_str(), sc.attack_ms, sc.hold_ms,
-                    sc.knee_db, sc.ratio, sc.kick_level_db, p.kick_start_hz, p.kick_end_hz,
-                    p.kick_decay_ms, p.tempo_bpm, t.truth.sidechain_depth_db,
-                    t.truth.sidechain_release_ms, test::featureOf(t, "sidechain_depth_db"),
-                    test::featureOf(t, "sidechain_release_ms"));
-    }
 }
