@@ -670,7 +670,7 @@ TranceSidechainResult fitFold(const TranceSidechainEnvelope& env, const std::vec
         resid_rms_db = sw > 0 ? std::sqrt(swr / sw) : resid_rms_db;
     }
     res.depth_db = std::max(0.0, best.depth);
-    if (env.from_side && band.gated && res.depth_db > 0.0) {
+    if (((env.from_side && band.gated) || band.kick_guard) && res.depth_db > 0.0) {
         // The template's peak is an extrapolation through the guard (and,
         // with the plain law, over any attack or hold). On the side signal
         // the fold itself shows the bottom of the duck: cap the depth at the
