@@ -279,8 +279,9 @@ void addKickCancelledLowBand(TranceSidechainEnvelope& env, const std::vector<flo
 // track's result, for a section) only the hint's band and law (shape, attack,
 // hold fraction) are fitted, over every release: cheaper and steadier on the
 // few beats of one section. exposed_beats: the beats where the bass plays
-// without the chords, for the low-band candidate (see above); nullptr (the
-// per-stem features) leaves it out.
+// without the chords, for the low-band candidate (see above; fitted on
+// env.power_low, which addKickCancelledLowBand fills: empty, no candidate);
+// nullptr (the per-stem features) leaves it out.
 TranceSidechainResult analyseSidechain(const TranceSidechainEnvelope& env,
                                        const std::vector<double>& beats, double beat_period_s,
                                        const TranceSidechainParams& params,
