@@ -315,9 +315,10 @@ Status TranceFamily::process(const AnalysisContext& ctx, TrackFeatures& out) {
     if (!(sc.depth_db > 0.0)) {
         addKickCancelledLowBand(m_last.envelope, ctx.mono(), ctx.sampleRateHz(), exposed, exposed,
                                 m_last.beat_period_s, m_params.sidechain);
-        if (!m_last.envelope.power_low.empty()) {
-            sc = analyseSidechain(m_last.envelope, beats, m_last.beat_period_s, m_params.sidechain,
-                                  nullptr, &exposed);
+        if (auto low =
+                analyseLowBand(m_last.envelope, m_last.beat_period_s, m_params.sidechain, exposed);
+            low.depth_db > 0.0) {
+            sc = low;
         }
         if (sc.band == 2) {
             std::vector<double> kick_beats;

@@ -6,6 +6,7 @@
 #include <limits>
 #include <numbers>
 #include <numeric>
+#include <optional>
 
 #include <Eigen/Dense>
 
@@ -742,6 +743,47 @@ TranceSidechainResult fitFold(const TranceSidechainEnvelope& env, const std::vec
     return res;
 }
 
+// One band's fit (0 side or mono, 1 alt side, 2 low; see BandFit).
+TranceSidechainResult fitBandOf(const TranceSidechainEnvelope& env, int band,
+                                const DuckTemplate* law, const std::vector<double>& beats,
+                                double beat_period_s, const TranceSidechainParams& params,
+                                const std::vector<double>* exposed_beats, double& resid) {
+    const std::vector<float>* bands[3] = {&env.power, &env.power_alt, &env.power_low};
+    const bool low = band == 2;
+    BandFit how{!low, low, band == 1};
+    how.smooth_ms = low ? static_cast<int>(std::lround(0.5 * params.low_smooth_ms)) : 0;
+    const auto& on = low && exposed_beats != nullptr ? *exposed_beats : beats;
+    TranceSidechainResult r =
+        fitFold(env, *bands[band], on, beat_period_s, params, law, how, resid);
+    r.band = band;
+    logger("features")
+        ->debug("sidechain band {}: {} beats, depth {:.2f} dB, release {:.1f} ms, "
+                "law {} attack {} ms hold {:.2f}, residual {:.2f} dB",
+                band, r.beats_used, r.depth_db, r.release_ms, static_cast<int>(r.law.shape),
+                r.law.attack_ms, r.law.hold_fraction, resid);
+    return r;
+}
+
+// The low-band candidate (header): its result when taken, else nullopt.
+std::optional<TranceSidechainResult> lowBandCandidate(const TranceSidechainEnvelope& env,
+                                                      double beat_period_s,
+                                                      const TranceSidechainParams& params,
+                                                      const std::vector<double>& exposed_beats) {
+    if (env.power_low.size() != env.power.size()) {
+        return std::nullopt;
+    }
+    double resid_low = 0.0;
+    TranceSidechainResult low =
+        fitBandOf(env, 2, nullptr, exposed_beats, beat_period_s, params, &exposed_beats, resid_low);
+    if (low.measurable && resid_low <= params.low_max_resid_db &&
+        low.depth_db >= params.min_significant_db &&
+        low.depth_db >= params.significance_ratio * resid_low &&
+        low.release_ms > std::max(kMinPlausibleReleaseMs, params.low_min_release_ms)) {
+        return low;
+    }
+    return std::nullopt;
+}
+
 } // namespace
 
 TranceSidechainResult analyseSidechain(const TranceSidechainEnvelope& env,
@@ -749,22 +791,10 @@ TranceSidechainResult analyseSidechain(const TranceSidechainEnvelope& env,
                                        const TranceSidechainParams& params,
                                        const TranceSidechainResult* hint,
                                        const std::vector<double>* exposed_beats) {
-    const std::vector<float>* bands[3] = {&env.power, &env.power_alt, &env.power_low};
-    auto fitBand = [&](int band, const DuckTemplate* law, double& resid) {
-        const bool low = band == 2;
-        BandFit how{!low, low, band == 1};
-        how.smooth_ms = low ? static_cast<int>(std::lround(0.5 * params.low_smooth_ms)) : 0;
-        const auto& on = low && exposed_beats != nullptr ? *exposed_beats : beats;
-        TranceSidechainResult r =
-            fitFold(env, *bands[band], on, beat_period_s, params, law, how, resid);
-        r.band = band;
-        logger("features")
-            ->debug("sidechain band {}: {} beats, depth {:.2f} dB, release {:.1f} ms, "
-                    "law {} attack {} ms hold {:.2f}, residual {:.2f} dB",
-                    band, r.beats_used, r.depth_db, r.release_ms, static_cast<int>(r.law.shape),
-                    r.law.attack_ms, r.law.hold_fraction, resid);
-        return r;
+    auto fitBand = [&](int band, const DuckTemplate* law, double& resid_out) {
+        return fitBandOf(env, band, law, beats, beat_period_s, params, exposed_beats, resid_out);
     };
+    const std::vector<float>* bands[3] = {&env.power, &env.power_alt, &env.power_low};
     double resid = 0.0;
     if (!env.power.empty() && !std::isfinite(env.reference_db)) {
         return notMeasurable(0); // the mix is digital silence: no level to duck
@@ -793,15 +823,9 @@ TranceSidechainResult analyseSidechain(const TranceSidechainEnvelope& env,
                         (res.depth_db >= params.significance_ratio * resid &&
                          res.release_ms >= kMinShallowReleaseMs)) &&
                        res.release_ms > kMinPlausibleReleaseMs;
-    if (!significant && exposed_beats != nullptr && env.power_low.size() == env.power.size()) {
-        double resid_low = 0.0;
-        TranceSidechainResult low = fitBand(2, nullptr, resid_low);
-        if (low.measurable && resid_low <= params.low_max_resid_db &&
-            low.depth_db >= params.min_significant_db &&
-            low.depth_db >= params.significance_ratio * resid_low &&
-            low.release_ms > std::max(kMinPlausibleReleaseMs, params.low_min_release_ms)) {
-            res = low;
-            resid = resid_low;
+    if (!significant && exposed_beats != nullptr) {
+        if (auto low = lowBandCandidate(env, beat_period_s, params, *exposed_beats)) {
+            res = *low;
             significant = true;
         }
     }
@@ -814,6 +838,13 @@ TranceSidechainResult analyseSidechain(const TranceSidechainEnvelope& env,
         res.beats_used = beats_used;
     }
     return res;
+}
+
+TranceSidechainResult analyseLowBand(const TranceSidechainEnvelope& env, double beat_period_s,
+                                     const TranceSidechainParams& params,
+                                     const std::vector<double>& exposed_beats) {
+    return lowBandCandidate(env, beat_period_s, params, exposed_beats)
+        .value_or(TranceSidechainResult{});
 }
 
 } // namespace styledna::core

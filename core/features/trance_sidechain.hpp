@@ -288,4 +288,12 @@ TranceSidechainResult analyseSidechain(const TranceSidechainEnvelope& env,
                                        const TranceSidechainResult* hint = nullptr,
                                        const std::vector<double>* exposed_beats = nullptr);
 
+// The low-band candidate alone, as analyseSidechain takes it where the side
+// bands read no duck: its result when kept, else a zero result (depth 0). For
+// a caller that fills env.power_low only after analyseSidechain read no duck
+// (the side fits are not repeated).
+TranceSidechainResult analyseLowBand(const TranceSidechainEnvelope& env, double beat_period_s,
+                                     const TranceSidechainParams& params,
+                                     const std::vector<double>& exposed_beats);
+
 } // namespace styledna::core
