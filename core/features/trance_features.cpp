@@ -307,8 +307,31 @@ Status TranceFamily::process(const AnalysisContext& ctx, TrackFeatures& out) {
             }
         }
     }
-    const auto sc = analyseSidechain(m_last.envelope, beats, m_last.beat_period_s,
-                                     m_params.sidechain, nullptr, &exposed);
+    // The side (or mono) bands first; the low band with the kick removed
+    // (trance_sidechain.hpp) only where they read no duck, on the exposed
+    // beats, and where it is taken, on every kick beat for the sections.
+    auto sc = analyseSidechain(m_last.envelope, beats, m_last.beat_period_s, m_params.sidechain,
+                               nullptr, &exposed);
+    if (!(sc.depth_db > 0.0)) {
+        addKickCancelledLowBand(m_last.envelope, ctx.mono(), ctx.sampleRateHz(), exposed, exposed,
+                                m_last.beat_period_s, m_params.sidechain);
+        if (auto low =
+                analyseLowBand(m_last.envelope, m_last.beat_period_s, m_params.sidechain, exposed);
+            low.depth_db > 0.0) {
+            sc = low;
+        }
+        if (sc.band == 2) {
+            std::vector<double> kick_beats;
+            for (std::size_t b = 0; b < bars.size(); ++b) {
+                if (m_last.kick_bar[b]) {
+                    kick_beats.insert(kick_beats.end(), bars.beats_s[b].begin(),
+                                      bars.beats_s[b].end());
+                }
+            }
+            addKickCancelledLowBand(m_last.envelope, ctx.mono(), ctx.sampleRateHz(), exposed,
+                                    kick_beats, m_last.beat_period_s, m_params.sidechain);
+        }
+    }
     m_last.sidechain = sc;
     out.values["sidechain_depth_db"] = sc.depth_db;
     out.values["sidechain_release_ms"] = sc.release_ms;

@@ -6,9 +6,11 @@
 #include <limits>
 #include <numbers>
 #include <numeric>
+#include <optional>
 
 #include <Eigen/Dense>
 
+#include "core/common/logging.hpp"
 #include "core/dsp/band_envelope.hpp"
 
 namespace styledna::core {
@@ -27,10 +29,10 @@ double bandPower(const Spectrogram& spec, double lo, double hi) {
     return s;
 }
 
-// A release under this is a transient (click, clipper residue on a hot kick:
-// 15-25 ms on the widened set), not a duck law: trance ducks recover in 40 ms
-// or more.
-constexpr double kMinPlausibleReleaseMs = 30.0;
+// A release up to this is a transient (click, clipper residue on a hot kick:
+// 15-33 ms on the widened set: 30.6 ms read 2.5 dB on a clean track with a
+// +5.7 dB kick), not a duck law: trance ducks recover in 40 ms or more.
+constexpr double kMinPlausibleReleaseMs = 35.0;
 // A duck under min_significant_db that recovers within this is kick-locked
 // texture (a clipper or bleed residue: 1.7 dB over 44 ms on a clean track with
 // a +4 dB kick), not a pump, however small the residual.
@@ -208,11 +210,6 @@ TranceSidechainEnvelope computeSidechainEnvelope(const std::vector<float>& mid,
     if (alt) {
         env.power_alt.assign(env.power.size(), 0.0f);
     }
-    const bool low = params.low_band_lo_hz > 0 && params.low_band_hi_hz > params.low_band_lo_hz &&
-                     params.low_band_hi_hz < 0.45 * rate;
-    if (low) {
-        env.power_low.assign(env.power.size(), 0.0f);
-    }
 
     // Hot samples: the mid within clip_margin_db of its peak (side signal only;
     // on the mono signal the gate would select on the measured signal itself).
@@ -240,25 +237,14 @@ TranceSidechainEnvelope computeSidechainEnvelope(const std::vector<float>& mid,
         BiquadSection::lowpass(std::min(params.band_hi_hz, 0.45 * rate), std::sqrt(0.5), rate);
     BiquadSection hp_alt = BiquadSection::highpass(alt ? params.alt_band_lo_hz : params.band_lo_hz,
                                                    std::sqrt(0.5), rate);
-    // Low band on the mid: 4th-order Butterworth high-pass, 2nd-order low-pass.
-    const double low_lo = low ? params.low_band_lo_hz : 100.0;
-    const double low_hi = low ? params.low_band_hi_hz : 300.0;
-    BiquadSection low_hp1 = BiquadSection::highpass(low_lo, 0.54119610, rate);
-    BiquadSection low_hp2 = BiquadSection::highpass(low_lo, 1.30656296, rate);
-    BiquadSection low_lp = BiquadSection::lowpass(low_hi, std::sqrt(0.5), rate);
 
     for (std::size_t b = 0; b < env.power.size(); ++b) {
         const std::size_t end = std::min(n, (b + 1) * block);
         float acc = 0.0f;
         float acc_alt = 0.0f;
-        float acc_low = 0.0f;
         std::uint16_t kept = 0;
         for (std::size_t i = b * block; i < end; ++i) {
             hot_in_window += isHot(i + reach);
-            if (low) {
-                const float z = low_lp.process(low_hp2.process(low_hp1.process(mid[i])));
-                acc_low += z * z;
-            }
             float y = hp.process(x[i]);
             if (fourth) {
                 y = hp2.process(y);
@@ -282,19 +268,150 @@ TranceSidechainEnvelope computeSidechainEnvelope(const std::vector<float>& mid,
             env.power_alt[b] = kept > 0 ? acc_alt / static_cast<float>(kept) : 0.0f;
             hp_alt.flushDenormals();
         }
-        if (low) {
-            env.power_low[b] =
-                end > b * block ? acc_low / static_cast<float>(end - b * block) : 0.0f;
-            low_hp1.flushDenormals();
-            low_hp2.flushDenormals();
-            low_lp.flushDenormals();
-        }
 
         hp.flushDenormals();
         hp2.flushDenormals();
         lp.flushDenormals();
     }
     return env;
+}
+
+void addKickCancelledLowBand(TranceSidechainEnvelope& env, const std::vector<float>& mid,
+                             double rate, const std::vector<double>& template_beats,
+                             const std::vector<double>& beats, double beat_period_s,
+                             const TranceSidechainParams& params) {
+    const std::size_t blocks = env.power.size();
+    env.power_low.clear(); // no low band unless the kick template is made
+    if (mid.empty() || !(rate > 0) || !(beat_period_s > 0.02) || !(env.block_s > 0) ||
+        !(params.low_band_lo_hz > 0 && params.low_band_hi_hz > params.low_band_lo_hz &&
+          params.low_band_hi_hz < 0.45 * rate)) {
+        return;
+    }
+    const auto n = static_cast<long>(mid.size());
+    const long pre = std::lround(params.pre_ms * 1e-3 * rate);
+    const long len = static_cast<long>(std::floor(beat_period_s * rate));
+    const long max_lag = std::lround(params.kick_max_lag_ms * 1e-3 * rate);
+    const long warm = std::lround(0.05 * rate);
+    const long span = len + 2 * max_lag;
+    const long win_end = std::min(len, pre + std::lround(params.kick_window_ms * 1e-3 * rate));
+    // One beat's low band from span start s0 - max_lag, filtered from warm
+    // samples before it (empty when the span leaves the signal).
+    auto spanOf = [&](double t, long& s0) {
+        s0 = std::lround(t * rate) - pre;
+        std::vector<float> y;
+        if (s0 - max_lag - warm < 0 || s0 + len + max_lag > n) {
+            return y;
+        }
+        y.resize(static_cast<std::size_t>(span));
+        BiquadSection hp1 = BiquadSection::highpass(params.low_band_lo_hz, 0.54119610, rate);
+        BiquadSection hp2 = BiquadSection::highpass(params.low_band_lo_hz, 1.30656296, rate);
+        BiquadSection lp = BiquadSection::lowpass(params.low_band_hi_hz, std::sqrt(0.5), rate);
+        for (long i = s0 - max_lag - warm; i < s0 + len + max_lag; ++i) {
+            const float z = lp.process(hp2.process(hp1.process(mid[static_cast<std::size_t>(i)])));
+            if (i >= s0 - max_lag) {
+                y[static_cast<std::size_t>(i - (s0 - max_lag))] = z;
+            }
+        }
+        return y;
+    };
+    std::vector<double> tmpl(static_cast<std::size_t>(len), 0.0);
+    // The lag that best aligns y's kick on the template: every `step`-th lag
+    // on every `step`-th sample (the band is under 300 Hz), then every lag
+    // around the best at full rate.
+    const long step = std::max(1L, std::lround(rate / 8000.0));
+    auto correlate = [&](const std::vector<float>& y, long l, long stride) {
+        double c = 0.0;
+        for (long i = pre; i < win_end; i += stride) {
+            c += y[static_cast<std::size_t>(max_lag + l + i)] * tmpl[static_cast<std::size_t>(i)];
+        }
+        return c;
+    };
+    auto alignLag = [&](const std::vector<float>& y) {
+        long arg = 0;
+        double best = -std::numeric_limits<double>::infinity();
+        for (long l = -max_lag; l <= max_lag; l += step) {
+            const double c = correlate(y, l, step);
+            if (c > best) {
+                best = c;
+                arg = l;
+            }
+        }
+        const long coarse = arg;
+        best = -std::numeric_limits<double>::infinity();
+        for (long l = std::max(-max_lag, coarse - step); l <= std::min(max_lag, coarse + step);
+             ++l) {
+            const double c = correlate(y, l, 1);
+            if (c > best) {
+                best = c;
+                arg = l;
+            }
+        }
+        return arg;
+    };
+    // The kick is the part common to every beat of template_beats: their
+    // mean, each aligned on it (cross-correlation over the kick's first
+    // kick_window_ms), twice.
+    std::vector<std::vector<float>> seg;
+    for (double t : template_beats) {
+        long s0 = 0;
+        auto y = spanOf(t, s0);
+        if (!y.empty()) {
+            seg.push_back(std::move(y));
+        }
+    }
+    if (static_cast<int>(seg.size()) < params.min_beats) {
+        return;
+    }
+    std::vector<long> lag(seg.size(), 0);
+    for (int iter = 0; iter < 3; ++iter) {
+        std::fill(tmpl.begin(), tmpl.end(), 0.0);
+        for (std::size_t k = 0; k < seg.size(); ++k) {
+            for (long i = 0; i < len; ++i) {
+                tmpl[static_cast<std::size_t>(i)] +=
+                    seg[k][static_cast<std::size_t>(max_lag + lag[k] + i)];
+            }
+        }
+        for (double& v : tmpl) {
+            v /= static_cast<double>(seg.size());
+        }
+        for (std::size_t k = 0; iter < 2 && k < seg.size(); ++k) {
+            lag[k] = alignLag(seg[k]);
+        }
+    }
+    seg.clear();
+    // Residual power of every beat of `beats` per block, at the beat's
+    // aligned time.
+    std::vector<double> acc(blocks, 0.0);
+    std::vector<int> cnt(blocks, 0);
+    const long block = std::max(1L, std::lround(env.block_s * rate)); // samples per block
+    for (double t : beats) {
+        long s0 = 0;
+        const auto y = spanOf(t, s0);
+        if (y.empty()) {
+            continue;
+        }
+        const long l = alignLag(y);
+        const float* yl = y.data() + max_lag + l;
+        for (long i = 0; i < len;) {
+            const auto b = static_cast<std::size_t>((s0 + i) / block);
+            if (b >= blocks) {
+                break;
+            }
+            const long end = std::min(len, (static_cast<long>(b) + 1) * block - s0);
+            const long from = i;
+            double e = 0.0;
+            for (; i < end; ++i) {
+                const double r = yl[i] - tmpl[static_cast<std::size_t>(i)];
+                e += r * r;
+            }
+            acc[b] += e;
+            cnt[b] += static_cast<int>(end - from);
+        }
+    }
+    env.power_low.assign(blocks, 0.0f);
+    for (std::size_t b = 0; b < blocks; ++b) {
+        env.power_low[b] = cnt[b] > 0 ? static_cast<float>(acc[b] / cnt[b]) : 0.0f;
+    }
 }
 
 namespace {
@@ -306,6 +423,7 @@ struct BandFit {
     bool gated = true;
     bool kick_guard = false;
     bool pooled_cap = false; // the side depth cap pools by kept samples (alt band)
+    int smooth_ms = 0;       // the pooled fold averages +-smooth_ms lattice points
 };
 
 TranceSidechainResult fitFold(const TranceSidechainEnvelope& env, const std::vector<float>& power,
@@ -347,6 +465,21 @@ TranceSidechainResult fitFold(const TranceSidechainEnvelope& env, const std::vec
     res.beats_used = used;
     if (used < params.min_beats) {
         return res;
+    }
+    if (band.smooth_ms > 0) {
+        // Centred moving sums (pooled), for a band whose power ripples with
+        // the waveform of a held note.
+        std::vector<double> ss(sum.size(), 0.0);
+        std::vector<double> cc(count.size(), 0.0);
+        for (int j = 0; j < len; ++j) {
+            for (int k = std::max(0, j - band.smooth_ms);
+                 k <= std::min(len - 1, j + band.smooth_ms); ++k) {
+                ss[static_cast<std::size_t>(j)] += sum[static_cast<std::size_t>(k)];
+                cc[static_cast<std::size_t>(j)] += count[static_cast<std::size_t>(k)];
+            }
+        }
+        sum.swap(ss);
+        count.swap(cc);
     }
     const double full = *std::max_element(count.begin(), count.end());
     std::vector<double> fold(static_cast<std::size_t>(len), 0.0);
@@ -538,7 +671,7 @@ TranceSidechainResult fitFold(const TranceSidechainEnvelope& env, const std::vec
         resid_rms_db = sw > 0 ? std::sqrt(swr / sw) : resid_rms_db;
     }
     res.depth_db = std::max(0.0, best.depth);
-    if (env.from_side && band.gated && res.depth_db > 0.0) {
+    if (((env.from_side && band.gated) || band.kick_guard) && res.depth_db > 0.0) {
         // The template's peak is an extrapolation through the guard (and,
         // with the plain law, over any attack or hold). On the side signal
         // the fold itself shows the bottom of the duck: cap the depth at the
@@ -610,6 +743,47 @@ TranceSidechainResult fitFold(const TranceSidechainEnvelope& env, const std::vec
     return res;
 }
 
+// One band's fit (0 side or mono, 1 alt side, 2 low; see BandFit).
+TranceSidechainResult fitBandOf(const TranceSidechainEnvelope& env, int band,
+                                const DuckTemplate* law, const std::vector<double>& beats,
+                                double beat_period_s, const TranceSidechainParams& params,
+                                const std::vector<double>* exposed_beats, double& resid) {
+    const std::vector<float>* bands[3] = {&env.power, &env.power_alt, &env.power_low};
+    const bool low = band == 2;
+    BandFit how{!low, low, band == 1};
+    how.smooth_ms = low ? static_cast<int>(std::lround(0.5 * params.low_smooth_ms)) : 0;
+    const auto& on = low && exposed_beats != nullptr ? *exposed_beats : beats;
+    TranceSidechainResult r =
+        fitFold(env, *bands[band], on, beat_period_s, params, law, how, resid);
+    r.band = band;
+    logger("features")
+        ->debug("sidechain band {}: {} beats, depth {:.2f} dB, release {:.1f} ms, "
+                "law {} attack {} ms hold {:.2f}, residual {:.2f} dB",
+                band, r.beats_used, r.depth_db, r.release_ms, static_cast<int>(r.law.shape),
+                r.law.attack_ms, r.law.hold_fraction, resid);
+    return r;
+}
+
+// The low-band candidate (header): its result when taken, else nullopt.
+std::optional<TranceSidechainResult> lowBandCandidate(const TranceSidechainEnvelope& env,
+                                                      double beat_period_s,
+                                                      const TranceSidechainParams& params,
+                                                      const std::vector<double>& exposed_beats) {
+    if (env.power_low.size() != env.power.size()) {
+        return std::nullopt;
+    }
+    double resid_low = 0.0;
+    TranceSidechainResult low =
+        fitBandOf(env, 2, nullptr, exposed_beats, beat_period_s, params, &exposed_beats, resid_low);
+    if (low.measurable && resid_low <= params.low_max_resid_db &&
+        low.depth_db >= params.min_significant_db &&
+        low.depth_db >= params.significance_ratio * resid_low &&
+        low.release_ms > std::max(kMinPlausibleReleaseMs, params.low_min_release_ms)) {
+        return low;
+    }
+    return std::nullopt;
+}
+
 } // namespace
 
 TranceSidechainResult analyseSidechain(const TranceSidechainEnvelope& env,
@@ -617,16 +791,10 @@ TranceSidechainResult analyseSidechain(const TranceSidechainEnvelope& env,
                                        const TranceSidechainParams& params,
                                        const TranceSidechainResult* hint,
                                        const std::vector<double>* exposed_beats) {
-    const std::vector<float>* bands[3] = {&env.power, &env.power_alt, &env.power_low};
-    auto fitBand = [&](int band, const DuckTemplate* law, double& resid) {
-        const bool low = band == 2;
-        const BandFit how{!low, low, band == 1};
-        const auto& on = low && exposed_beats != nullptr ? *exposed_beats : beats;
-        TranceSidechainResult r =
-            fitFold(env, *bands[band], on, beat_period_s, params, law, how, resid);
-        r.band = band;
-        return r;
+    auto fitBand = [&](int band, const DuckTemplate* law, double& resid_out) {
+        return fitBandOf(env, band, law, beats, beat_period_s, params, exposed_beats, resid_out);
     };
+    const std::vector<float>* bands[3] = {&env.power, &env.power_alt, &env.power_low};
     double resid = 0.0;
     if (!env.power.empty() && !std::isfinite(env.reference_db)) {
         return notMeasurable(0); // the mix is digital silence: no level to duck
@@ -655,15 +823,9 @@ TranceSidechainResult analyseSidechain(const TranceSidechainEnvelope& env,
                         (res.depth_db >= params.significance_ratio * resid &&
                          res.release_ms >= kMinShallowReleaseMs)) &&
                        res.release_ms > kMinPlausibleReleaseMs;
-    if (!significant && exposed_beats != nullptr && env.power_low.size() == env.power.size()) {
-        double resid_low = 0.0;
-        TranceSidechainResult low = fitBand(2, nullptr, resid_low);
-        if (low.measurable && resid_low <= params.low_max_resid_db &&
-            low.depth_db >= params.min_significant_db &&
-            low.depth_db >= params.significance_ratio * resid_low &&
-            low.release_ms > kMinPlausibleReleaseMs) {
-            res = low;
-            resid = resid_low;
+    if (!significant && exposed_beats != nullptr) {
+        if (auto low = lowBandCandidate(env, beat_period_s, params, *exposed_beats)) {
+            res = *low;
             significant = true;
         }
     }
@@ -676,6 +838,13 @@ TranceSidechainResult analyseSidechain(const TranceSidechainEnvelope& env,
         res.beats_used = beats_used;
     }
     return res;
+}
+
+TranceSidechainResult analyseLowBand(const TranceSidechainEnvelope& env, double beat_period_s,
+                                     const TranceSidechainParams& params,
+                                     const std::vector<double>& exposed_beats) {
+    return lowBandCandidate(env, beat_period_s, params, exposed_beats)
+        .value_or(TranceSidechainResult{});
 }
 
 } // namespace styledna::core
