@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cmath>
 
+#include "core/common/logging.hpp"
 #include "core/common/sha256.hpp"
 #include "core/embed/descriptor_backbone.hpp"
 #include "core/features/extractor.hpp"
@@ -41,9 +42,15 @@ void measureLevels(const AudioBuffer& audio, double& peak_dbfs, double& rms_dbfs
 namespace {
 
 // Separation (with the features' grid) and per-stem features of an analysis.
+using Clock = std::chrono::steady_clock;
+
+double secondsSince(Clock::time_point t0) {
+    return std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
 Result<StemAnalysis> analyzeStems(const AudioBuffer& audio, const TrackFeatures& features,
                                   const AnalyzeOptions& options, const CancellationToken& cancel,
-                                  const ProgressFn& progress) {
+                                  const ProgressFn& progress, AnalysisStageTimes& times) {
     std::shared_ptr<const stems::Separator> separator = options.separator_instance;
     if (!separator) {
         auto made = stems::makeSeparator(options.separator);
@@ -54,6 +61,7 @@ Result<StemAnalysis> analyzeStems(const AudioBuffer& audio, const TrackFeatures&
     }
     stems::SeparationHints hints;
     hints.grid = &features.grid;
+    const auto t0 = Clock::now();
     auto separated =
         separator->separate(audio, hints, cancel, [&](double f, std::string_view stage) {
             reportProgress(progress, 0.8 * f, stage);
@@ -61,9 +69,12 @@ Result<StemAnalysis> analyzeStems(const AudioBuffer& audio, const TrackFeatures&
     if (!separated) {
         return separated.status();
     }
+    times.separate_s = secondsSince(t0);
     reportProgress(progress, 0.8, "stems");
+    const auto t1 = Clock::now();
     auto measured = stems::measureStemFeatures(*separated, features, cancel);
     stems::recycleStems(*separated);
+    times.stem_features_s = secondsSince(t1);
     if (!measured) {
         return measured.status();
     }
@@ -97,6 +108,8 @@ Result<TrackAnalysis> analyzeDecoded(const DecodedAudio& decoded, const AnalyzeO
     if (options.features) {
         reportProgress(progress, 0.3, "features");
         ExtractOptions extract{options.threads};
+        std::vector<FamilyTiming> family_times;
+        extract.timings = &family_times;
         extract.after_features = [&a](const AnalysisContext& ctx, const TrackFeatures& f) {
             auto embedding = computeEmbedding(ctx, f);
             if (!embedding) {
@@ -106,6 +119,7 @@ Result<TrackAnalysis> analyzeDecoded(const DecodedAudio& decoded, const AnalyzeO
             a.embedding = std::move(embedding).value();
             return Status::ok();
         };
+        const auto t0 = Clock::now();
         auto features =
             extractFeatures(decoded.audio, extract, cancel, [&](double f, std::string_view stage) {
                 reportProgress(progress, 0.3 + (options.stems ? 0.45 : 0.7) * f, stage);
@@ -114,11 +128,22 @@ Result<TrackAnalysis> analyzeDecoded(const DecodedAudio& decoded, const AnalyzeO
             return features.status();
         }
         a.features = std::move(features).value();
+        a.stage_times.features_s = secondsSince(t0);
+        if (auto log = logger("analysis"); log->should_log(spdlog::level::debug)) {
+            std::string line;
+            for (const auto& t : family_times) {
+                line.append(line.empty() ? "" : ", ").append(t.family).append(" ");
+                line.append(std::to_string(static_cast<int>(t.seconds * 1000.0 + 0.5)));
+            }
+            log->debug("features in {:.3f} s (ms: {})", a.stage_times.features_s, line);
+        }
         if (options.stems) {
-            auto stems = analyzeStems(decoded.audio, a.features, options, cancel,
-                                      [&](double f, std::string_view stage) {
-                                          reportProgress(progress, 0.75 + 0.25 * f, stage);
-                                      });
+            auto stems = analyzeStems(
+                decoded.audio, a.features, options, cancel,
+                [&](double f, std::string_view stage) {
+                    reportProgress(progress, 0.75 + 0.25 * f, stage);
+                },
+                a.stage_times);
             if (!stems) {
                 return stems.status();
             }
@@ -152,17 +177,20 @@ Result<StemAnalysis> analyzeStemFiles(const std::string& dir, const TrackAnalysi
 
 Result<TrackAnalysis> analyzeFile(const std::string& path, const AnalyzeOptions& options,
                                   const CancellationToken& cancel, const ProgressFn& progress) {
-    const auto t0 = std::chrono::steady_clock::now();
+    const auto t0 = Clock::now();
     reportProgress(progress, 0.0, "hashing");
     auto hash = sha256File(path, [&cancel] { return cancel.isCancelled(); });
     if (!hash) {
         return hash.status();
     }
+    const double hash_s = secondsSince(t0);
     reportProgress(progress, 0.05, "decoding");
+    const auto t_decode = Clock::now();
     auto decoded = decodeFile(path, options.decode, &cancel);
     if (!decoded) {
         return decoded.status();
     }
+    const double decode_s = secondsSince(t_decode);
     auto analysis = analyzeDecoded(*decoded, options, cancel, progress);
     for (auto& channel : decoded->audio.channels) {
         recycleLarge(channel); // the next decode reuses the pages
@@ -175,8 +203,9 @@ Result<TrackAnalysis> analyzeFile(const std::string& path, const AnalyzeOptions&
     }
     analysis->content_hash = std::move(hash).value();
     analysis->path = path;
-    analysis->analysis_time_s =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    analysis->stage_times.hash_s = hash_s;
+    analysis->stage_times.decode_s = decode_s;
+    analysis->analysis_time_s = secondsSince(t0);
     reportProgress(progress, 1.0, "done");
     return analysis;
 }

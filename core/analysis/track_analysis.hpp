@@ -46,6 +46,17 @@ struct StemAnalysis {
     bool empty() const { return stems.empty(); }
 };
 
+// Wall time of each stage of one analysis (not stored: logged by the caller).
+// features_s includes the embedding; separate_s and stem_features_s are 0
+// without stems.
+struct AnalysisStageTimes {
+    double hash_s = 0.0;
+    double decode_s = 0.0;
+    double features_s = 0.0;
+    double separate_s = 0.0;
+    double stem_features_s = 0.0;
+};
+
 struct TrackAnalysis {
     std::string content_hash;
     std::string path;
@@ -60,6 +71,7 @@ struct TrackAnalysis {
     embed::TrackEmbedding embedding; // empty without features
     StemAnalysis stems;              // empty unless stems were analysed
     double analysis_time_s = 0.0;
+    AnalysisStageTimes stage_times; // not stored (see above)
 };
 
 struct AnalyzeOptions {
