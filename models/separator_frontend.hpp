@@ -29,9 +29,13 @@
 // Magnitude M of a bin: sqrt((|X_L|^2 + |X_R|^2) / channels); a band's
 // magnitude is the sum of M over its bins (the training loss's unit).
 //
+// Transforms: features() and applyMasks() run the STFT and ISTFT through
+// batched_real_fft.hpp on aligned blocks of 32 frames (bandMagnitudes(), the
+// trainer's, per frame through KissFFT); the two agree to float rounding.
 // Threads: frames are split over `threads` workers (the caller is one); the
 // results do not depend on the thread count. Cancellation is checked every
-// 256 frames (a few ms).
+// block of 32 frames in features() and applyMasks(), every 256 frames in
+// bandMagnitudes() (a few ms).
 
 #include <complex>
 #include <cstddef>
