@@ -1,6 +1,7 @@
 #include "models/separator_frontend.hpp"
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <cmath>
 #include <string>
@@ -217,9 +218,9 @@ std::size_t SeparatorFrontend::frames(std::size_t samples) const {
            static_cast<std::size_t>(m_config.hop());
 }
 
-core::Result<std::vector<float>>
-SeparatorFrontend::features(const core::AudioBuffer& mix, int threads,
-                            const core::CancellationToken& cancel) const {
+core::Result<std::vector<float>> SeparatorFrontend::features(
+    const core::AudioBuffer& mix, int threads, const core::CancellationToken& cancel,
+    const core::Spectrogram* mono_spectrum, const core::Spectrogram* side_spectrum) const {
     if (auto s = checkLayout(mix, "the mix"); !s.isOk()) {
         return s;
     }
@@ -229,41 +230,99 @@ SeparatorFrontend::features(const core::AudioBuffer& mix, int threads,
     const std::size_t channels = mix.numChannels();
     std::vector<float> out(2 * bands * frame_count, 0.0f);
     std::vector<double> frame_power(frame_count, 0.0);
-    const std::size_t blocks = (frame_count + kBlockFrames - 1) / kBlockFrames;
-    const bool ok = parallelRanges(
-        blocks, threads, cancel,
-        [&](std::size_t first_block, std::size_t last_block, const core::CancellationToken& token) {
-            BlockAnalyser analyser(m_config, m_window);
-            for (std::size_t block = first_block; block < last_block; ++block) {
-                if (token.isCancelled()) {
-                    return false;
-                }
-                const std::size_t first = block * kBlockFrames;
-                const std::size_t count = std::min(kBlockFrames, frame_count - first);
-                analyser.analyse(mix, first, count);
-                for (std::size_t j = 0; j < count; ++j) {
-                    const std::size_t i = first + j;
-                    const std::complex<float>* l = analyser.spectrum(0, j);
-                    const std::complex<float>* r = analyser.spectrum(channels == 2 ? 1 : 0, j);
-                    double total = 0;
-                    for (std::size_t b = 0; b < bands; ++b) {
-                        double mid = 0, side = 0;
-                        const auto lo = static_cast<std::size_t>(m_edges[b]);
-                        const auto hi = static_cast<std::size_t>(m_edges[b + 1]);
-                        for (std::size_t k = lo; k < hi; ++k) {
-                            mid += std::norm(0.5f * (l[k] + r[k]));
-                            side += std::norm(0.5f * (l[k] - r[k]));
-                            total += 0.5 * (std::norm(l[k]) + std::norm(r[k]));
-                        }
-                        const double width = static_cast<double>(hi - lo);
-                        out[b * frame_count + i] = static_cast<float>(mid / width);
-                        out[(bands + b) * frame_count + i] = static_cast<float>(side / width);
-                    }
-                    frame_power[i] = total;
-                }
+    const auto hop = static_cast<std::size_t>(m_config.hop());
+    const auto matches = [&](const core::Spectrogram* s) {
+        return s != nullptr && s->frame_size == static_cast<std::size_t>(m_config.fft_size) &&
+               s->hop == hop && s->num_bins == bins && s->sample_rate_hz == mix.sample_rate_hz &&
+               s->num_frames == mix.frames() / hop + 1 &&
+               s->magnitude.size() == s->num_frames * bins;
+    };
+    const bool shared = frame_count > 0 && matches(mono_spectrum) &&
+                        (channels == 1 ? side_spectrum == nullptr || matches(side_spectrum)
+                                       : matches(side_spectrum));
+    // Our frames 1 .. shared_last - 1 are the spectrograms' frames 0 .. shared_last - 2.
+    const std::size_t shared_last =
+        shared ? std::min(frame_count, mono_spectrum->num_frames + 1) : 0;
+    // powers(k) -> {|mid|^2, |side|^2, total} of bin k.
+    const auto poolFrame = [&](std::size_t i, const auto& powers) {
+        double total = 0;
+        for (std::size_t b = 0; b < bands; ++b) {
+            double mid = 0, side = 0;
+            const auto lo = static_cast<std::size_t>(m_edges[b]);
+            const auto hi = static_cast<std::size_t>(m_edges[b + 1]);
+            for (std::size_t k = lo; k < hi; ++k) {
+                const auto [m, sd, t] = powers(k);
+                mid += m;
+                side += sd;
+                total += t;
             }
-            return true;
-        });
+            const double width = static_cast<double>(hi - lo);
+            out[b * frame_count + i] = static_cast<float>(mid / width);
+            out[(bands + b) * frame_count + i] = static_cast<float>(side / width);
+        }
+        frame_power[i] = total;
+    };
+    const auto fromSpectrograms = [&](std::size_t first, std::size_t last,
+                                      const core::CancellationToken& token) {
+        for (std::size_t i = first; i < last; ++i) {
+            if ((i - first) % kCancelEveryFrames == 0 && token.isCancelled()) {
+                return false;
+            }
+            const float* m = mono_spectrum->frame(i - 1);
+            const float* sd = side_spectrum != nullptr ? side_spectrum->frame(i - 1) : nullptr;
+            poolFrame(i, [m, sd](std::size_t k) {
+                const double mp = static_cast<double>(m[k] * m[k]);
+                const double sp = sd != nullptr ? static_cast<double>(sd[k] * sd[k]) : 0.0;
+                return std::array<double, 3>{mp, sp, mp + sp};
+            });
+        }
+        return true;
+    };
+    // Frames transformed here, in aligned blocks (every frame in the same batch
+    // whatever the thread split), skipping the ones read from the spectrograms.
+    const auto transformed = [&](std::size_t first_block, std::size_t last_block,
+                                 const core::CancellationToken& token) {
+        BlockAnalyser analyser(m_config, m_window);
+        for (std::size_t block = first_block; block < last_block; ++block) {
+            if (token.isCancelled()) {
+                return false;
+            }
+            const std::size_t first = block * kBlockFrames;
+            const std::size_t count = std::min(kBlockFrames, frame_count - first);
+            if (shared && first >= 1 && first + count <= shared_last) {
+                continue;
+            }
+            analyser.analyse(mix, first, count);
+            for (std::size_t j = 0; j < count; ++j) {
+                const std::size_t i = first + j;
+                if (shared && i >= 1 && i < shared_last) {
+                    continue;
+                }
+                const std::complex<float>* l = analyser.spectrum(0, j);
+                const std::complex<float>* r = analyser.spectrum(channels == 2 ? 1 : 0, j);
+                poolFrame(i, [l, r](std::size_t k) {
+                    return std::array<double, 3>{std::norm(0.5f * (l[k] + r[k])),
+                                                 std::norm(0.5f * (l[k] - r[k])),
+                                                 0.5 * (std::norm(l[k]) + std::norm(r[k]))};
+                });
+            }
+        }
+        return true;
+    };
+    const std::size_t blocks = (frame_count + kBlockFrames - 1) / kBlockFrames;
+    bool ok = true;
+    if (shared) {
+        ok = parallelRanges(shared_last - 1, threads, cancel,
+                            [&](std::size_t a, std::size_t b, const core::CancellationToken& t) {
+                                return fromSpectrograms(a + 1, b + 1, t);
+                            });
+        // The first block and the last ones: a few frames transformed here.
+        ok =
+            ok && transformed(0, 1, cancel) &&
+            transformed(std::max<std::size_t>(1, (shared_last - 1) / kBlockFrames), blocks, cancel);
+    } else {
+        ok = parallelRanges(blocks, threads, cancel, transformed);
+    }
     if (!ok) {
         return core::cancelledError("learned separator: cancelled");
     }

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <optional>
 
 #include "core/common/logging.hpp"
 #include "core/common/sha256.hpp"
@@ -41,47 +42,37 @@ void measureLevels(const AudioBuffer& audio, double& peak_dbfs, double& rms_dbfs
 
 namespace {
 
-// Separation (with the features' grid) and per-stem features of an analysis.
 using Clock = std::chrono::steady_clock;
 
 double secondsSince(Clock::time_point t0) {
     return std::chrono::duration<double>(Clock::now() - t0).count();
 }
 
-Result<StemAnalysis> analyzeStems(const AudioBuffer& audio, const TrackFeatures& features,
-                                  const AnalyzeOptions& options, const CancellationToken& cancel,
-                                  const ProgressFn& progress, AnalysisStageTimes& times) {
-    std::shared_ptr<const stems::Separator> separator = options.separator_instance;
-    if (!separator) {
-        auto made = stems::makeSeparator(options.separator);
-        if (!made) {
-            return made.status();
-        }
-        separator = std::move(made).value();
+Result<std::shared_ptr<const stems::Separator>> separatorFor(const AnalyzeOptions& options) {
+    if (options.separator_instance) {
+        return options.separator_instance;
     }
+    auto made = stems::makeSeparator(options.separator);
+    if (!made) {
+        return made.status();
+    }
+    return std::shared_ptr<const stems::Separator>(std::move(made).value());
+}
+
+// Separation of the mix with the features' grid and the extraction's mono and
+// side spectrograms as hints (run while the extraction's context is alive, so
+// a separator that frames the mix as the context does reads them instead of
+// transforming the mix again).
+Result<stems::Stems> separateMix(const AnalysisContext& ctx, const TrackFeatures& features,
+                                 const stems::Separator& separator, const CancellationToken& cancel,
+                                 const ProgressFn& progress) {
     stems::SeparationHints hints;
     hints.grid = &features.grid;
-    const auto t0 = Clock::now();
-    auto separated =
-        separator->separate(audio, hints, cancel, [&](double f, std::string_view stage) {
-            reportProgress(progress, 0.8 * f, stage);
-        });
-    if (!separated) {
-        return separated.status();
-    }
-    times.separate_s = secondsSince(t0);
-    reportProgress(progress, 0.8, "stems");
-    const auto t1 = Clock::now();
-    auto measured = stems::measureStemFeatures(*separated, features, cancel);
-    stems::recycleStems(*separated);
-    times.stem_features_s = secondsSince(t1);
-    if (!measured) {
-        return measured.status();
-    }
-    StemAnalysis out;
-    out.separator = separator->name();
-    out.stems = std::move(measured).value();
-    return out;
+    hints.mono_spectrum = &ctx.monoSpectrum();
+    hints.side_spectrum = ctx.isStereo() ? &ctx.sideSpectrum() : nullptr;
+    return separator.separate(ctx.audio(), hints, cancel, [&](double f, std::string_view stage) {
+        reportProgress(progress, 0.8 * f, stage);
+    });
 }
 
 } // namespace
@@ -110,25 +101,50 @@ Result<TrackAnalysis> analyzeDecoded(const DecodedAudio& decoded, const AnalyzeO
         ExtractOptions extract{options.threads};
         std::vector<FamilyTiming> family_times;
         extract.timings = &family_times;
-        extract.after_features = [&a](const AnalysisContext& ctx, const TrackFeatures& f) {
+        std::shared_ptr<const stems::Separator> separator;
+        if (options.stems) {
+            auto made = separatorFor(options);
+            if (!made) {
+                return made.status();
+            }
+            separator = std::move(made).value();
+        }
+        const auto stem_progress = [&](double f, std::string_view stage) {
+            reportProgress(progress, 0.75 + 0.25 * f, stage);
+        };
+        std::optional<stems::Stems> separated;
+        bool separating = false; // the extraction's last "features" report would go back
+        extract.after_features = [&](const AnalysisContext& ctx, const TrackFeatures& f) {
             auto embedding = computeEmbedding(ctx, f);
             if (!embedding) {
                 return Status(embedding.status().code(),
                               "embedding: " + embedding.status().message());
             }
             a.embedding = std::move(embedding).value();
+            if (separator) {
+                separating = true;
+                const auto t_separate = Clock::now();
+                auto stems = separateMix(ctx, f, *separator, cancel, stem_progress);
+                if (!stems) {
+                    return stems.status();
+                }
+                separated = std::move(stems).value();
+                a.stage_times.separate_s = secondsSince(t_separate);
+            }
             return Status::ok();
         };
         const auto t0 = Clock::now();
         auto features =
             extractFeatures(decoded.audio, extract, cancel, [&](double f, std::string_view stage) {
-                reportProgress(progress, 0.3 + (options.stems ? 0.45 : 0.7) * f, stage);
+                if (!separating) {
+                    reportProgress(progress, 0.3 + (options.stems ? 0.45 : 0.7) * f, stage);
+                }
             });
         if (!features) {
             return features.status();
         }
         a.features = std::move(features).value();
-        a.stage_times.features_s = secondsSince(t0);
+        a.stage_times.features_s = secondsSince(t0) - a.stage_times.separate_s;
         if (auto log = logger("analysis"); log->should_log(spdlog::level::debug)) {
             std::string line;
             for (const auto& t : family_times) {
@@ -137,17 +153,17 @@ Result<TrackAnalysis> analyzeDecoded(const DecodedAudio& decoded, const AnalyzeO
             }
             log->debug("features in {:.3f} s (ms: {})", a.stage_times.features_s, line);
         }
-        if (options.stems) {
-            auto stems = analyzeStems(
-                decoded.audio, a.features, options, cancel,
-                [&](double f, std::string_view stage) {
-                    reportProgress(progress, 0.75 + 0.25 * f, stage);
-                },
-                a.stage_times);
+        if (separated) {
+            reportProgress(stem_progress, 0.8, "stems");
+            const auto t_stems = Clock::now();
+            auto stems = stems::measureStemFeatures(*separated, a.features, cancel);
+            stems::recycleStems(*separated);
+            a.stage_times.stem_features_s = secondsSince(t_stems);
             if (!stems) {
                 return stems.status();
             }
-            a.stems = std::move(stems).value();
+            a.stems.separator = separator->name();
+            a.stems.stems = std::move(stems).value();
         }
     }
     return a;

@@ -10,7 +10,9 @@
 // downmix and resampling), over all channels; digital silence reads
 // kSilenceFloorDbfs (-120) rather than -inf so every value is finite JSON.
 // With options.stems (and features), the mix is then separated (the named
-// separator, core/stems/separator.hpp, given the features' beat grid) and the
+// separator, core/stems/separator.hpp, given the features' beat grid and the
+// extraction's mono and side spectrograms: it runs in the extraction's
+// after_features step, after the embedding, while they exist) and the
 // per-stem features (core/stems/stem_features.hpp) are measured on the stems
 // over the mix's sections; `stems.separator` records the separator's name.
 // The analyser version changes whenever any stored number would change; the

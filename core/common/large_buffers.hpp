@@ -26,7 +26,7 @@
 namespace styledna::core {
 
 inline constexpr std::size_t kLargeBufferMinBytes = std::size_t{4} << 20;
-inline constexpr std::size_t kPoolMaxBytes = std::size_t{768} << 20;
+inline constexpr std::size_t kPoolMaxBytes = std::size_t{2048} << 20;
 
 // Swaps a pooled buffer of capacity >= n (the smallest that fits) into the
 // empty `v`; false when none fits.
