@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "core/common/large_buffers.hpp"
+#include "core/common/logging.hpp"
 #include "core/stems/real_fft.hpp"
 #include "models/batched_real_fft.hpp"
 
@@ -243,6 +244,14 @@ core::Result<std::vector<float>> SeparatorFrontend::features(
     // Our frames 1 .. shared_last - 1 are the spectrograms' frames 0 .. shared_last - 2.
     const std::size_t shared_last =
         shared ? std::min(frame_count, mono_spectrum->num_frames + 1) : 0;
+    if (mono_spectrum != nullptr && !shared) {
+        core::logger("models")->debug(
+            "separator features: the mix's spectrograms do not match ({} frames of {} / {} at "
+            "{} Hz, {} bins, {} values; side {}); transforming the mix",
+            mono_spectrum->num_frames, mono_spectrum->frame_size, mono_spectrum->hop,
+            mono_spectrum->sample_rate_hz, mono_spectrum->num_bins, mono_spectrum->magnitude.size(),
+            side_spectrum != nullptr);
+    }
     // powers(k) -> {|mid|^2, |side|^2, total} of bin k.
     const auto poolFrame = [&](std::size_t i, const auto& powers) {
         double total = 0;
