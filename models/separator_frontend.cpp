@@ -1,13 +1,16 @@
 #include "models/separator_frontend.hpp"
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <cmath>
 #include <string>
 #include <thread>
 
 #include "core/common/large_buffers.hpp"
+#include "core/common/logging.hpp"
 #include "core/stems/real_fft.hpp"
+#include "models/batched_real_fft.hpp"
 
 namespace styledna::models {
 
@@ -99,6 +102,64 @@ private:
     std::vector<std::vector<std::complex<float>>> m_spectra;
 };
 
+// Frames per batch of the batched transforms. Blocks are aligned to multiples
+// of this from frame 0, whatever the thread split, so every frame is computed
+// in the same batch (bit-identical results for any thread count).
+constexpr std::size_t kBlockFrames = 32;
+
+// Windowed frames of a block of frames of every channel, transformed in one
+// batch; one per worker.
+class BlockAnalyser {
+public:
+    BlockAnalyser(const SeparatorFrontendConfig& config, const std::vector<float>& window)
+        : m_size(static_cast<std::size_t>(config.fft_size)),
+          m_hop(static_cast<std::size_t>(config.hop())), m_bins(m_size / 2 + 1), m_window(window),
+          m_fft(m_size), m_frames(2 * kBlockFrames * m_size), m_spectra(2 * kBlockFrames * m_bins) {
+    }
+
+    // Spectra of frames [first, first + count) (count <= kBlockFrames) of every
+    // channel of `audio`.
+    void analyse(const core::AudioBuffer& audio, std::size_t first, std::size_t count) {
+        const auto n = static_cast<std::ptrdiff_t>(audio.frames());
+        m_count = count;
+        const std::size_t channels = audio.numChannels();
+        for (std::size_t c = 0; c < channels; ++c) {
+            const float* x = audio.channels[c].data();
+            for (std::size_t j = 0; j < count; ++j) {
+                float* frame = m_frames.data() + (c * count + j) * m_size;
+                const std::ptrdiff_t start = static_cast<std::ptrdiff_t>((first + j) * m_hop) -
+                                             static_cast<std::ptrdiff_t>(m_size - m_hop);
+                if (start >= 0 && start + static_cast<std::ptrdiff_t>(m_size) <= n) {
+                    const float* src = x + start;
+                    for (std::size_t k = 0; k < m_size; ++k) {
+                        frame[k] = src[k] * m_window[k];
+                    }
+                } else {
+                    for (std::size_t k = 0; k < m_size; ++k) {
+                        const std::ptrdiff_t t = start + static_cast<std::ptrdiff_t>(k);
+                        frame[k] = t >= 0 && t < n ? x[t] * m_window[k] : 0.0f;
+                    }
+                }
+            }
+        }
+        m_fft.forward(m_frames.data(), channels * count, m_spectra.data());
+    }
+
+    // Frame first + j of channel c, m_bins bins.
+    const std::complex<float>* spectrum(std::size_t c, std::size_t j) const {
+        return m_spectra.data() + (c * m_count + j) * m_bins;
+    }
+    const BatchedRealFft& fft() const { return m_fft; }
+
+private:
+    std::size_t m_size, m_hop, m_bins;
+    const std::vector<float>& m_window;
+    BatchedRealFft m_fft;
+    std::vector<float> m_frames;
+    std::vector<std::complex<float>> m_spectra;
+    std::size_t m_count = 0;
+};
+
 } // namespace
 
 core::AudioBuffer pooledBuffer(std::size_t channels, std::size_t frames, double rate_hz) {
@@ -158,9 +219,9 @@ std::size_t SeparatorFrontend::frames(std::size_t samples) const {
            static_cast<std::size_t>(m_config.hop());
 }
 
-core::Result<std::vector<float>>
-SeparatorFrontend::features(const core::AudioBuffer& mix, int threads,
-                            const core::CancellationToken& cancel) const {
+core::Result<std::vector<float>> SeparatorFrontend::features(
+    const core::AudioBuffer& mix, int threads, const core::CancellationToken& cancel,
+    const core::Spectrogram* mono_spectrum, const core::Spectrogram* side_spectrum) const {
     if (auto s = checkLayout(mix, "the mix"); !s.isOk()) {
         return s;
     }
@@ -170,35 +231,107 @@ SeparatorFrontend::features(const core::AudioBuffer& mix, int threads,
     const std::size_t channels = mix.numChannels();
     std::vector<float> out(2 * bands * frame_count, 0.0f);
     std::vector<double> frame_power(frame_count, 0.0);
-    const bool ok = parallelRanges(
-        frame_count, threads, cancel,
-        [&](std::size_t first, std::size_t last, const core::CancellationToken& token) {
-            FrameAnalyser analyser(m_config, m_window);
-            for (std::size_t i = first; i < last; ++i) {
-                if ((i - first) % kCancelEveryFrames == 0 && token.isCancelled()) {
-                    return false;
-                }
-                analyser.analyse(mix, i);
-                const auto& l = analyser.spectrum(0);
-                const auto& r = analyser.spectrum(channels == 2 ? 1 : 0);
-                double total = 0;
-                for (std::size_t b = 0; b < bands; ++b) {
-                    double mid = 0, side = 0;
-                    const auto lo = static_cast<std::size_t>(m_edges[b]);
-                    const auto hi = static_cast<std::size_t>(m_edges[b + 1]);
-                    for (std::size_t k = lo; k < hi; ++k) {
-                        mid += std::norm(0.5f * (l[k] + r[k]));
-                        side += std::norm(0.5f * (l[k] - r[k]));
-                        total += 0.5 * (std::norm(l[k]) + std::norm(r[k]));
-                    }
-                    const double width = static_cast<double>(hi - lo);
-                    out[b * frame_count + i] = static_cast<float>(mid / width);
-                    out[(bands + b) * frame_count + i] = static_cast<float>(side / width);
-                }
-                frame_power[i] = total;
+    const auto hop = static_cast<std::size_t>(m_config.hop());
+    const auto matches = [&](const core::Spectrogram* s) {
+        return s != nullptr && s->frame_size == static_cast<std::size_t>(m_config.fft_size) &&
+               s->hop == hop && s->num_bins == bins && s->sample_rate_hz == mix.sample_rate_hz &&
+               s->num_frames == mix.frames() / hop + 1 &&
+               s->magnitude.size() == s->num_frames * bins;
+    };
+    const bool shared = frame_count > 0 && matches(mono_spectrum) &&
+                        (channels == 1 ? side_spectrum == nullptr || matches(side_spectrum)
+                                       : matches(side_spectrum));
+    // Our frames 1 .. shared_last - 1 are the spectrograms' frames 0 .. shared_last - 2.
+    const std::size_t shared_last =
+        shared ? std::min(frame_count, mono_spectrum->num_frames + 1) : 0;
+    if (mono_spectrum != nullptr && !shared) {
+        core::logger("models")->debug(
+            "separator features: the mix's spectrograms do not match ({} frames of {} / {} at "
+            "{} Hz, {} bins, {} values; side {}); transforming the mix",
+            mono_spectrum->num_frames, mono_spectrum->frame_size, mono_spectrum->hop,
+            mono_spectrum->sample_rate_hz, mono_spectrum->num_bins, mono_spectrum->magnitude.size(),
+            side_spectrum != nullptr);
+    }
+    // powers(k) -> {|mid|^2, |side|^2, total} of bin k.
+    const auto poolFrame = [&](std::size_t i, const auto& powers) {
+        double total = 0;
+        for (std::size_t b = 0; b < bands; ++b) {
+            double mid = 0, side = 0;
+            const auto lo = static_cast<std::size_t>(m_edges[b]);
+            const auto hi = static_cast<std::size_t>(m_edges[b + 1]);
+            for (std::size_t k = lo; k < hi; ++k) {
+                const auto [m, sd, t] = powers(k);
+                mid += m;
+                side += sd;
+                total += t;
             }
-            return true;
-        });
+            const double width = static_cast<double>(hi - lo);
+            out[b * frame_count + i] = static_cast<float>(mid / width);
+            out[(bands + b) * frame_count + i] = static_cast<float>(side / width);
+        }
+        frame_power[i] = total;
+    };
+    const auto fromSpectrograms = [&](std::size_t first, std::size_t last,
+                                      const core::CancellationToken& token) {
+        for (std::size_t i = first; i < last; ++i) {
+            if ((i - first) % kCancelEveryFrames == 0 && token.isCancelled()) {
+                return false;
+            }
+            const float* m = mono_spectrum->frame(i - 1);
+            const float* sd = side_spectrum != nullptr ? side_spectrum->frame(i - 1) : nullptr;
+            poolFrame(i, [m, sd](std::size_t k) {
+                const double mp = static_cast<double>(m[k] * m[k]);
+                const double sp = sd != nullptr ? static_cast<double>(sd[k] * sd[k]) : 0.0;
+                return std::array<double, 3>{mp, sp, mp + sp};
+            });
+        }
+        return true;
+    };
+    // Frames transformed here, in aligned blocks (every frame in the same batch
+    // whatever the thread split), skipping the ones read from the spectrograms.
+    const auto transformed = [&](std::size_t first_block, std::size_t last_block,
+                                 const core::CancellationToken& token) {
+        BlockAnalyser analyser(m_config, m_window);
+        for (std::size_t block = first_block; block < last_block; ++block) {
+            if (token.isCancelled()) {
+                return false;
+            }
+            const std::size_t first = block * kBlockFrames;
+            const std::size_t count = std::min(kBlockFrames, frame_count - first);
+            if (shared && first >= 1 && first + count <= shared_last) {
+                continue;
+            }
+            analyser.analyse(mix, first, count);
+            for (std::size_t j = 0; j < count; ++j) {
+                const std::size_t i = first + j;
+                if (shared && i >= 1 && i < shared_last) {
+                    continue;
+                }
+                const std::complex<float>* l = analyser.spectrum(0, j);
+                const std::complex<float>* r = analyser.spectrum(channels == 2 ? 1 : 0, j);
+                poolFrame(i, [l, r](std::size_t k) {
+                    return std::array<double, 3>{std::norm(0.5f * (l[k] + r[k])),
+                                                 std::norm(0.5f * (l[k] - r[k])),
+                                                 0.5 * (std::norm(l[k]) + std::norm(r[k]))};
+                });
+            }
+        }
+        return true;
+    };
+    const std::size_t blocks = (frame_count + kBlockFrames - 1) / kBlockFrames;
+    bool ok = true;
+    if (shared) {
+        ok = parallelRanges(shared_last - 1, threads, cancel,
+                            [&](std::size_t a, std::size_t b, const core::CancellationToken& t) {
+                                return fromSpectrograms(a + 1, b + 1, t);
+                            });
+        // The first block and the last ones: a few frames transformed here.
+        ok =
+            ok && transformed(0, 1, cancel) &&
+            transformed(std::max<std::size_t>(1, (shared_last - 1) / kBlockFrames), blocks, cancel);
+    } else {
+        ok = parallelRanges(blocks, threads, cancel, transformed);
+    }
     if (!ok) {
         return core::cancelledError("learned separator: cancelled");
     }
@@ -291,42 +424,64 @@ core::Status SeparatorFrontend::applyMasks(const core::AudioBuffer& mix,
             if (a >= b) {
                 return true;
             }
-            FrameAnalyser analyser(m_config, m_window);
-            std::vector<float> bin_drums(bins), bin_bass(bins), time(size);
-            std::vector<std::complex<float>> masked(bins);
+            BlockAnalyser analyser(m_config, m_window);
+            std::vector<float> bin_drums(bins), bin_bass(bins);
+            // Rows (target * channels + c) * count + j: target 0 drums, 1 bass.
+            std::vector<std::complex<float>> masked(2 * channels * kBlockFrames * bins);
+            std::vector<float> time(2 * channels * kBlockFrames * size);
             const std::size_t first = a / hop;
             const std::size_t last = std::min(frame_count, (b + size - 1) / hop);
-            for (std::size_t i = first; i < last; ++i) {
-                if ((i - first) % kCancelEveryFrames == 0 && token.isCancelled()) {
+            for (std::size_t block = first / kBlockFrames; block * kBlockFrames < last; ++block) {
+                if (token.isCancelled()) {
                     return false;
                 }
-                for (std::size_t band = 0; band < bands; ++band) {
-                    const float md = drums_mask[band * frame_count + i];
-                    const float mb = bass_mask[band * frame_count + i];
-                    for (auto k = static_cast<std::size_t>(m_edges[band]);
-                         k < static_cast<std::size_t>(m_edges[band + 1]); ++k) {
-                        bin_drums[k] = md * scale;
-                        bin_bass[k] = mb * scale;
+                const std::size_t block_first = block * kBlockFrames;
+                const std::size_t count = std::min(kBlockFrames, frame_count - block_first);
+                analyser.analyse(mix, block_first, count);
+                for (std::size_t j = 0; j < count; ++j) {
+                    const std::size_t i = block_first + j;
+                    for (std::size_t band = 0; band < bands; ++band) {
+                        const float md = drums_mask[band * frame_count + i];
+                        const float mb = bass_mask[band * frame_count + i];
+                        for (auto k = static_cast<std::size_t>(m_edges[band]);
+                             k < static_cast<std::size_t>(m_edges[band + 1]); ++k) {
+                            bin_drums[k] = md * scale;
+                            bin_bass[k] = mb * scale;
+                        }
+                    }
+                    for (std::size_t c = 0; c < channels; ++c) {
+                        const std::complex<float>* x = analyser.spectrum(c, j);
+                        for (std::size_t target = 0; target < 2; ++target) {
+                            const auto& m = target == 0 ? bin_drums : bin_bass;
+                            std::complex<float>* row =
+                                masked.data() + ((target * channels + c) * count + j) * bins;
+                            for (std::size_t k = 0; k < bins; ++k) {
+                                row[k] = x[k] * m[k];
+                            }
+                        }
                     }
                 }
-                analyser.analyse(mix, i);
-                const std::ptrdiff_t start =
-                    static_cast<std::ptrdiff_t>(i * hop) - static_cast<std::ptrdiff_t>(size - hop);
-                const std::size_t j_first = static_cast<std::size_t>(
-                    std::max<std::ptrdiff_t>(0, static_cast<std::ptrdiff_t>(a) - start));
-                const std::size_t j_last = static_cast<std::size_t>(std::clamp<std::ptrdiff_t>(
-                    static_cast<std::ptrdiff_t>(b) - start, 0, static_cast<std::ptrdiff_t>(size)));
-                for (std::size_t c = 0; c < channels; ++c) {
-                    const auto& x = analyser.spectrum(c);
-                    for (auto* target : {&drums, &bass}) {
-                        const auto& m = target == &drums ? bin_drums : bin_bass;
-                        for (std::size_t k = 0; k < bins; ++k) {
-                            masked[k] = x[k] * m[k];
-                        }
-                        analyser.fft().inverse(masked.data(), time.data());
-                        float* dst = target->channels[c].data();
-                        for (std::size_t j = j_first; j < j_last; ++j) {
-                            dst[start + static_cast<std::ptrdiff_t>(j)] += time[j] * m_window[j];
+                analyser.fft().inverse(masked.data(), 2 * channels * count, time.data());
+                for (std::size_t j = 0; j < count; ++j) {
+                    const std::size_t i = block_first + j;
+                    if (i < first || i >= last) {
+                        continue;
+                    }
+                    const std::ptrdiff_t start = static_cast<std::ptrdiff_t>(i * hop) -
+                                                 static_cast<std::ptrdiff_t>(size - hop);
+                    const std::size_t j_first = static_cast<std::size_t>(
+                        std::max<std::ptrdiff_t>(0, static_cast<std::ptrdiff_t>(a) - start));
+                    const std::size_t j_last = static_cast<std::size_t>(
+                        std::clamp<std::ptrdiff_t>(static_cast<std::ptrdiff_t>(b) - start, 0,
+                                                   static_cast<std::ptrdiff_t>(size)));
+                    for (std::size_t c = 0; c < channels; ++c) {
+                        for (std::size_t target = 0; target < 2; ++target) {
+                            const float* t =
+                                time.data() + ((target * channels + c) * count + j) * size;
+                            float* dst = (target == 0 ? drums : bass).channels[c].data();
+                            for (std::size_t k = j_first; k < j_last; ++k) {
+                                dst[start + static_cast<std::ptrdiff_t>(k)] += t[k] * m_window[k];
+                            }
                         }
                     }
                 }

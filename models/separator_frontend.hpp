@@ -29,9 +29,13 @@
 // Magnitude M of a bin: sqrt((|X_L|^2 + |X_R|^2) / channels); a band's
 // magnitude is the sum of M over its bins (the training loss's unit).
 //
+// Transforms: features() and applyMasks() run the STFT and ISTFT through
+// batched_real_fft.hpp on aligned blocks of 32 frames (bandMagnitudes(), the
+// trainer's, per frame through KissFFT); the two agree to float rounding.
 // Threads: frames are split over `threads` workers (the caller is one); the
 // results do not depend on the thread count. Cancellation is checked every
-// 256 frames (a few ms).
+// block of 32 frames in features() and applyMasks(), every 256 frames in
+// bandMagnitudes() (a few ms).
 
 #include <complex>
 #include <cstddef>
@@ -40,6 +44,7 @@
 #include "core/audio/audio_buffer.hpp"
 #include "core/common/cancellation.hpp"
 #include "core/common/status.hpp"
+#include "core/dsp/stft.hpp"
 
 namespace styledna::models {
 
@@ -71,8 +76,19 @@ public:
     std::size_t frames(std::size_t samples) const;
 
     // Features of `mix` (1 or 2 channels), [2 * bands][frames(mix.frames())].
-    core::Result<std::vector<float>> features(const core::AudioBuffer& mix, int threads,
-                                              const core::CancellationToken& cancel) const;
+    // With the mix's own magnitude STFTs (core/dsp/stft.hpp, Hann, as
+    // SeparationHints describes them: mono, and side for a stereo mix) of this
+    // fft_size and hop at this sample rate, frame i is read from their frame
+    // i - 1 (the same samples: theirs are centred, ours end hop past i * hop),
+    // the band powers as |mono|^2, |side|^2 and total |mono|^2 + |side|^2 (=
+    // (|L|^2 + |R|^2) / 2); the frames they lack (the first and the last two
+    // or three) are transformed here. Equal to the features without them to
+    // float rounding (~1e-6 relative in the band powers; tested). Spectrograms
+    // of another layout are ignored.
+    core::Result<std::vector<float>>
+    features(const core::AudioBuffer& mix, int threads, const core::CancellationToken& cancel,
+             const core::Spectrogram* mono_spectrum = nullptr,
+             const core::Spectrogram* side_spectrum = nullptr) const;
 
     // Band magnitudes of `audio` (1 or 2 channels), [bands][frames].
     core::Result<std::vector<float>> bandMagnitudes(const core::AudioBuffer& audio, int threads,

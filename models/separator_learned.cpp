@@ -66,7 +66,7 @@ std::string LearnedSeparator::name() const {
 }
 
 core::Result<core::stems::Stems>
-LearnedSeparator::separate(const core::AudioBuffer& mix, const core::stems::SeparationHints&,
+LearnedSeparator::separate(const core::AudioBuffer& mix, const core::stems::SeparationHints& hints,
                            const core::CancellationToken& cancel,
                            const core::ProgressFn& progress) const {
     const std::size_t channels = mix.numChannels();
@@ -91,13 +91,13 @@ LearnedSeparator::separate(const core::AudioBuffer& mix, const core::stems::Sepa
     const double net_rate = m_net->config().frontend.sample_rate_hz;
     core::Result<core::stems::Stems> stems = core::internalError("learned separator: not run");
     if (mix.sample_rate_hz == net_rate) {
-        stems = separateAtNetRate(mix, cancel, progress);
+        stems = separateAtNetRate(mix, &hints, cancel, progress);
     } else {
         auto at_net_rate = core::resampleTo(mix, net_rate, &cancel);
         if (!at_net_rate) {
             return at_net_rate.status();
         }
-        stems = separateAtNetRate(*at_net_rate, cancel, progress);
+        stems = separateAtNetRate(*at_net_rate, nullptr, cancel, progress);
         if (!stems) {
             return stems.status();
         }
@@ -128,13 +128,14 @@ LearnedSeparator::separate(const core::AudioBuffer& mix, const core::stems::Sepa
     return stems;
 }
 
-core::Result<core::stems::Stems>
-LearnedSeparator::separateAtNetRate(const core::AudioBuffer& mix,
-                                    const core::CancellationToken& cancel,
-                                    const core::ProgressFn& progress) const {
+core::Result<core::stems::Stems> LearnedSeparator::separateAtNetRate(
+    const core::AudioBuffer& mix, const core::stems::SeparationHints* hints,
+    const core::CancellationToken& cancel, const core::ProgressFn& progress) const {
     const int threads = m_options.threads;
     const auto t0 = std::chrono::steady_clock::now();
-    auto features = m_frontend.features(mix, threads, cancel);
+    auto features =
+        m_frontend.features(mix, threads, cancel, hints ? hints->mono_spectrum : nullptr,
+                            hints ? hints->side_spectrum : nullptr);
     if (!features) {
         return features.status();
     }

@@ -5,7 +5,9 @@
 // Method (per mix; L and R share every mask so the stems keep the mix's image):
 //  1. STFT of each channel (separator_frontend.hpp: 2048 / 512 Hann at
 //     44.1 kHz by default; the weights file fixes it) and the network's
-//     features: log band powers of mid and side relative to the track's mean.
+//     features: log band powers of mid and side relative to the track's mean
+//     (read from the hints' mono and side spectrograms when they are given and
+//     match, see SeparatorFrontend::features()).
 //  2. The TCN of separator_net.hpp gives soft masks per band and frame for
 //     drums, bass and other (softmax: they sum to 1); context +-R frames
 //     (+-32 frames, ~0.37 s, by default).
@@ -68,7 +70,9 @@ public:
 
 private:
     LearnedSeparator(std::unique_ptr<SeparatorNet> net, const LearnedSeparatorOptions& options);
+    // hints: the caller's, when `mix` is the caller's mix (its spectrograms apply).
     core::Result<core::stems::Stems> separateAtNetRate(const core::AudioBuffer& mix,
+                                                       const core::stems::SeparationHints* hints,
                                                        const core::CancellationToken& cancel,
                                                        const core::ProgressFn& progress) const;
 

@@ -220,6 +220,7 @@ void AnalysisCoordinator::runJob(const std::shared_ptr<Job>& job) {
                                           ": file changed while being analysed; analyse it again");
     }
     if (result) {
+        const auto t_store = std::chrono::steady_clock::now();
         result->analyzed_at = db::isoTimestampUtc();
         db::TrackRecord track{result->content_hash,          result->path,
                               result->format.duration_s,     result->format.sample_rate_hz,
@@ -228,7 +229,19 @@ void AnalysisCoordinator::runJob(const std::shared_ptr<Job>& job) {
                               result->format.file_size_bytes};
         db::StoredAnalysis stored{result->content_hash, result->analyzer_version,
                                   result->analyzed_at, core::analysisToJson(*result).dump()};
-        if (auto s = m_store.putAnalysis(track, stored); !s.isOk()) {
+        const auto t_json = std::chrono::steady_clock::now();
+        const auto status = m_store.putAnalysis(track, stored);
+        const auto seconds = [](auto a, auto b) {
+            return std::chrono::duration<double>(b - a).count();
+        };
+        const auto& t = result->stage_times;
+        core::logger("server")->debug(
+            "{}: analysed in {:.3f} s: hash {:.3f}, decode {:.3f}, features {:.3f}, separate "
+            "{:.3f}, stem features {:.3f}; json {:.3f} ({} bytes), store {:.3f} s",
+            job->path, result->analysis_time_s, t.hash_s, t.decode_s, t.features_s, t.separate_s,
+            t.stem_features_s, seconds(t_store, t_json), stored.json.size(),
+            seconds(t_json, std::chrono::steady_clock::now()));
+        if (auto s = status; !s.isOk()) {
             core::logger("server")->error("{}: storing the analysis failed: {}", job->path,
                                           s.message());
             result = s;

@@ -5,7 +5,9 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <optional>
 
+#include "core/common/logging.hpp"
 #include "core/common/sha256.hpp"
 #include "core/embed/descriptor_backbone.hpp"
 #include "core/features/extractor.hpp"
@@ -40,37 +42,37 @@ void measureLevels(const AudioBuffer& audio, double& peak_dbfs, double& rms_dbfs
 
 namespace {
 
-// Separation (with the features' grid) and per-stem features of an analysis.
-Result<StemAnalysis> analyzeStems(const AudioBuffer& audio, const TrackFeatures& features,
-                                  const AnalyzeOptions& options, const CancellationToken& cancel,
-                                  const ProgressFn& progress) {
-    std::shared_ptr<const stems::Separator> separator = options.separator_instance;
-    if (!separator) {
-        auto made = stems::makeSeparator(options.separator);
-        if (!made) {
-            return made.status();
-        }
-        separator = std::move(made).value();
+using Clock = std::chrono::steady_clock;
+
+double secondsSince(Clock::time_point t0) {
+    return std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
+Result<std::shared_ptr<const stems::Separator>> separatorFor(const AnalyzeOptions& options) {
+    if (options.separator_instance) {
+        return options.separator_instance;
     }
+    auto made = stems::makeSeparator(options.separator);
+    if (!made) {
+        return made.status();
+    }
+    return std::shared_ptr<const stems::Separator>(std::move(made).value());
+}
+
+// Separation of the mix with the features' grid and the extraction's mono and
+// side spectrograms as hints (run while the extraction's context is alive, so
+// a separator that frames the mix as the context does reads them instead of
+// transforming the mix again).
+Result<stems::Stems> separateMix(const AnalysisContext& ctx, const TrackFeatures& features,
+                                 const stems::Separator& separator, const CancellationToken& cancel,
+                                 const ProgressFn& progress) {
     stems::SeparationHints hints;
     hints.grid = &features.grid;
-    auto separated =
-        separator->separate(audio, hints, cancel, [&](double f, std::string_view stage) {
-            reportProgress(progress, 0.8 * f, stage);
-        });
-    if (!separated) {
-        return separated.status();
-    }
-    reportProgress(progress, 0.8, "stems");
-    auto measured = stems::measureStemFeatures(*separated, features, cancel);
-    stems::recycleStems(*separated);
-    if (!measured) {
-        return measured.status();
-    }
-    StemAnalysis out;
-    out.separator = separator->name();
-    out.stems = std::move(measured).value();
-    return out;
+    hints.mono_spectrum = &ctx.monoSpectrum();
+    hints.side_spectrum = ctx.isStereo() ? &ctx.sideSpectrum() : nullptr;
+    return separator.separate(ctx.audio(), hints, cancel, [&](double f, std::string_view stage) {
+        reportProgress(progress, 0.8 * f, stage);
+    });
 }
 
 } // namespace
@@ -97,32 +99,71 @@ Result<TrackAnalysis> analyzeDecoded(const DecodedAudio& decoded, const AnalyzeO
     if (options.features) {
         reportProgress(progress, 0.3, "features");
         ExtractOptions extract{options.threads};
-        extract.after_features = [&a](const AnalysisContext& ctx, const TrackFeatures& f) {
+        std::vector<FamilyTiming> family_times;
+        extract.timings = &family_times;
+        std::shared_ptr<const stems::Separator> separator;
+        if (options.stems) {
+            auto made = separatorFor(options);
+            if (!made) {
+                return made.status();
+            }
+            separator = std::move(made).value();
+        }
+        const auto stem_progress = [&](double f, std::string_view stage) {
+            reportProgress(progress, 0.75 + 0.25 * f, stage);
+        };
+        std::optional<stems::Stems> separated;
+        bool separating = false; // the extraction's last "features" report would go back
+        extract.after_features = [&](const AnalysisContext& ctx, const TrackFeatures& f) {
             auto embedding = computeEmbedding(ctx, f);
             if (!embedding) {
                 return Status(embedding.status().code(),
                               "embedding: " + embedding.status().message());
             }
             a.embedding = std::move(embedding).value();
+            if (separator) {
+                separating = true;
+                const auto t_separate = Clock::now();
+                auto stems = separateMix(ctx, f, *separator, cancel, stem_progress);
+                if (!stems) {
+                    return stems.status();
+                }
+                separated = std::move(stems).value();
+                a.stage_times.separate_s = secondsSince(t_separate);
+            }
             return Status::ok();
         };
+        const auto t0 = Clock::now();
         auto features =
             extractFeatures(decoded.audio, extract, cancel, [&](double f, std::string_view stage) {
-                reportProgress(progress, 0.3 + (options.stems ? 0.45 : 0.7) * f, stage);
+                if (!separating) {
+                    reportProgress(progress, 0.3 + (options.stems ? 0.45 : 0.7) * f, stage);
+                }
             });
         if (!features) {
             return features.status();
         }
         a.features = std::move(features).value();
-        if (options.stems) {
-            auto stems = analyzeStems(decoded.audio, a.features, options, cancel,
-                                      [&](double f, std::string_view stage) {
-                                          reportProgress(progress, 0.75 + 0.25 * f, stage);
-                                      });
+        a.stage_times.features_s = secondsSince(t0) - a.stage_times.separate_s;
+        if (auto log = logger("analysis"); log->should_log(spdlog::level::debug)) {
+            std::string line;
+            for (const auto& t : family_times) {
+                line.append(line.empty() ? "" : ", ").append(t.family).append(" ");
+                line.append(std::to_string(static_cast<int>(t.seconds * 1000.0 + 0.5)));
+            }
+            log->debug("features in {:.3f} s (ms: {})", a.stage_times.features_s, line);
+        }
+        if (separated) {
+            reportProgress(stem_progress, 0.8, "stems");
+            const auto t_stems = Clock::now();
+            auto stems = stems::measureStemFeatures(*separated, a.features, cancel);
+            stems::recycleStems(*separated);
+            a.stage_times.stem_features_s = secondsSince(t_stems);
             if (!stems) {
                 return stems.status();
             }
-            a.stems = std::move(stems).value();
+            a.stems.separator = separator->name();
+            a.stems.stems = std::move(stems).value();
         }
     }
     return a;
@@ -152,17 +193,20 @@ Result<StemAnalysis> analyzeStemFiles(const std::string& dir, const TrackAnalysi
 
 Result<TrackAnalysis> analyzeFile(const std::string& path, const AnalyzeOptions& options,
                                   const CancellationToken& cancel, const ProgressFn& progress) {
-    const auto t0 = std::chrono::steady_clock::now();
+    const auto t0 = Clock::now();
     reportProgress(progress, 0.0, "hashing");
     auto hash = sha256File(path, [&cancel] { return cancel.isCancelled(); });
     if (!hash) {
         return hash.status();
     }
+    const double hash_s = secondsSince(t0);
     reportProgress(progress, 0.05, "decoding");
+    const auto t_decode = Clock::now();
     auto decoded = decodeFile(path, options.decode, &cancel);
     if (!decoded) {
         return decoded.status();
     }
+    const double decode_s = secondsSince(t_decode);
     auto analysis = analyzeDecoded(*decoded, options, cancel, progress);
     for (auto& channel : decoded->audio.channels) {
         recycleLarge(channel); // the next decode reuses the pages
@@ -175,8 +219,9 @@ Result<TrackAnalysis> analyzeFile(const std::string& path, const AnalyzeOptions&
     }
     analysis->content_hash = std::move(hash).value();
     analysis->path = path;
-    analysis->analysis_time_s =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    analysis->stage_times.hash_s = hash_s;
+    analysis->stage_times.decode_s = decode_s;
+    analysis->analysis_time_s = secondsSince(t0);
     reportProgress(progress, 1.0, "done");
     return analysis;
 }

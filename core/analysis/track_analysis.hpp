@@ -10,7 +10,9 @@
 // downmix and resampling), over all channels; digital silence reads
 // kSilenceFloorDbfs (-120) rather than -inf so every value is finite JSON.
 // With options.stems (and features), the mix is then separated (the named
-// separator, core/stems/separator.hpp, given the features' beat grid) and the
+// separator, core/stems/separator.hpp, given the features' beat grid and the
+// extraction's mono and side spectrograms: it runs in the extraction's
+// after_features step, after the embedding, while they exist) and the
 // per-stem features (core/stems/stem_features.hpp) are measured on the stems
 // over the mix's sections; `stems.separator` records the separator's name.
 // The analyser version changes whenever any stored number would change; the
@@ -32,7 +34,7 @@ namespace styledna::core {
 
 class AnalysisContext;
 
-inline constexpr const char* kAnalyzerVersion = "0.7.3";
+inline constexpr const char* kAnalyzerVersion = "0.7.4";
 inline constexpr double kSilenceFloorDbfs = -120.0;
 
 // Features measured on separated (or producer-supplied) stems, see
@@ -44,6 +46,17 @@ struct StemAnalysis {
     std::string separator; // e.g. "dsp-hpss/1", "learned/1", "user" (exported stems)
     std::map<std::string, TrackFeatures> stems;
     bool empty() const { return stems.empty(); }
+};
+
+// Wall time of each stage of one analysis (not stored: logged by the caller).
+// features_s includes the embedding; separate_s and stem_features_s are 0
+// without stems.
+struct AnalysisStageTimes {
+    double hash_s = 0.0;
+    double decode_s = 0.0;
+    double features_s = 0.0;
+    double separate_s = 0.0;
+    double stem_features_s = 0.0;
 };
 
 struct TrackAnalysis {
@@ -60,6 +73,7 @@ struct TrackAnalysis {
     embed::TrackEmbedding embedding; // empty without features
     StemAnalysis stems;              // empty unless stems were analysed
     double analysis_time_s = 0.0;
+    AnalysisStageTimes stage_times; // not stored (see above)
 };
 
 struct AnalyzeOptions {

@@ -28,6 +28,7 @@
 #include "core/audio/audio_buffer.hpp"
 #include "core/common/cancellation.hpp"
 #include "core/common/status.hpp"
+#include "core/dsp/stft.hpp"
 #include "core/features/track_features.hpp"
 
 namespace styledna::core::stems {
@@ -42,6 +43,13 @@ struct Stems {
 // separator computes what it needs and is not given.
 struct SeparationHints {
     const BeatGrid* grid = nullptr; // the mix's beat grid (e.g. from the analysis)
+    // The mix's magnitude STFTs as AnalysisContext computes them (core/dsp/stft.hpp:
+    // Hann, centred frames, at the mix's rate): mono (L + R) / 2 and, for a
+    // stereo mix, side (L - R) / 2 (nullptr for a mono mix). They must be of
+    // `mix` itself. A separator whose own analysis frames coincide with them
+    // may read them instead of transforming the mix again; the others ignore them.
+    const Spectrogram* mono_spectrum = nullptr;
+    const Spectrogram* side_spectrum = nullptr;
 };
 
 class Separator {

@@ -6,6 +6,7 @@
 #include <random>
 
 #include "core/audio/synth/trance_synth.hpp"
+#include "core/dsp/stft.hpp"
 #include "core/stems/sdr.hpp"
 #include "core/stems/separator.hpp"
 #include "models/named_tensor_archive.hpp"
@@ -128,6 +129,58 @@ TEST_CASE("Separator frontend: features are level-independent and bounded", "[mo
     for (float v : *silence) {
         CHECK(v == models::kFeaturePad);
     }
+}
+
+TEST_CASE("Separator frontend: features from the mix's own spectrograms equal its own STFT's",
+          "[models][separator]") {
+    const models::SeparatorFrontend frontend(models::SeparatorFrontendConfig{});
+    // Lengths on and off the hop grid (the frames the spectrograms lack differ).
+    for (std::size_t n : {30000u, 30720u, 132317u}) {
+        for (std::size_t channels : {1u, 2u}) {
+            auto mix = noise(channels, n, 44100.0);
+            // A level that changes over time, so the frames differ from each other.
+            for (auto& ch : mix.channels) {
+                for (std::size_t i = 0; i < n; ++i) {
+                    ch[i] *= 0.05f + static_cast<float>(i) / static_cast<float>(n);
+                }
+            }
+            std::vector<float> mono(n), side(n);
+            const float* l = mix.channels[0].data();
+            const float* r = mix.channels[channels - 1].data();
+            for (std::size_t i = 0; i < n; ++i) {
+                mono[i] = 0.5f * (l[i] + r[i]);
+                side[i] = 0.5f * (l[i] - r[i]);
+            }
+            const auto mono_spec = core::computeStft(mono.data(), n, 44100.0);
+            const auto side_spec = core::computeStft(side.data(), n, 44100.0);
+            const auto own = frontend.features(mix, 2, {});
+            for (int threads : {1, 2}) {
+                CAPTURE(n, channels, threads);
+                const auto shared = frontend.features(mix, threads, {}, &mono_spec,
+                                                      channels == 2 ? &side_spec : nullptr);
+                REQUIRE(own.isOk());
+                REQUIRE(shared.isOk());
+                REQUIRE(shared->size() == own->size());
+                double worst = 0;
+                for (std::size_t i = 0; i < own->size(); ++i) {
+                    worst = std::max(worst, std::abs(double{(*own)[i]} - (*shared)[i]));
+                }
+                // Features are dB / 20: float rounding of two FFTs and the log
+                // (absolute; 1e-4 is 0.002 dB).
+                CHECK(worst < 1e-4);
+            }
+        }
+    }
+    // Spectrograms of another layout are ignored (the features are the mix's own).
+    auto mix = noise(2, 30000, 44100.0);
+    std::vector<float> mono(30000, 0.0f);
+    core::StftParams other;
+    other.hop = 256;
+    const auto wrong = core::computeStft(mono.data(), mono.size(), 44100.0, other);
+    const auto own = frontend.features(mix, 1, {});
+    const auto ignored = frontend.features(mix, 1, {}, &wrong, &wrong);
+    REQUIRE(ignored.isOk());
+    CHECK(*ignored == *own);
 }
 
 TEST_CASE("Separator weights: file round trip, name, parameter count", "[models][separator]") {
