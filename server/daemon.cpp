@@ -14,6 +14,7 @@
 #include <grpcpp/health_check_service_interface.h>
 #include <grpcpp/server_builder.h>
 
+#include "core/common/large_buffers.hpp"
 #include "core/common/logging.hpp"
 #include "server/head_trainer_factory.hpp"
 #include "server/separator_factory.hpp"
@@ -133,8 +134,15 @@ core::Status Daemon::start() {
     }
     m_store = std::move(store).value();
     reportInterruptedJournals(*m_store);
-    m_pool = std::make_unique<JobPool>(static_cast<std::size_t>(m_options.worker_threads),
-                                       static_cast<std::size_t>(m_options.max_queued_jobs));
+    // A minute without analyses: give back the large-buffer pool beyond what
+    // one analysis starts on (core/common/large_buffers.hpp).
+    m_pool = std::make_unique<JobPool>(
+        static_cast<std::size_t>(m_options.worker_threads),
+        static_cast<std::size_t>(m_options.max_queued_jobs), [log] {
+            if (const std::size_t freed = core::trimLargePool(core::kPoolIdleKeepBytes)) {
+                log->info("idle: released {} MB of pooled analysis buffers", freed >> 20);
+            }
+        });
     core::AnalyzeOptions analyze;
     analyze.decode.max_duration_s = m_options.max_duration_s;
     analyze.threads = m_options.threads_per_analysis;

@@ -2,7 +2,9 @@
 
 namespace styledna::server {
 
-JobPool::JobPool(std::size_t workers, std::size_t max_queued) : m_max_queued(max_queued) {
+JobPool::JobPool(std::size_t workers, std::size_t max_queued, std::function<void()> on_idle,
+                 std::chrono::milliseconds idle_after)
+    : m_max_queued(max_queued), m_on_idle(std::move(on_idle)), m_idle_after(idle_after) {
     for (std::size_t i = 0; i < std::max<std::size_t>(1, workers); ++i) {
         m_threads.emplace_back([this] { workerLoop(); });
     }
@@ -54,19 +56,42 @@ std::size_t JobPool::queued() const {
 void JobPool::workerLoop() {
     while (true) {
         std::function<void()> job;
+        bool run_idle_hook = false;
         {
             std::unique_lock lock(m_mutex);
-            m_cv.wait(lock, [this] { return m_stopping || !m_queue.empty(); });
-            if (m_queue.empty()) {
-                return; // stopping and drained
+            const auto ready = [this] { return m_stopping || !m_queue.empty(); };
+            if (m_on_idle && m_idle_armed && m_running == 0) {
+                // Wake when the idle period after the last job has passed.
+                if (!m_cv.wait_until(lock, m_last_finished + m_idle_after, ready)) {
+                    if (m_idle_armed && m_running == 0 && m_queue.empty() &&
+                        std::chrono::steady_clock::now() >= m_last_finished + m_idle_after) {
+                        m_idle_armed = false;
+                        run_idle_hook = true;
+                    } else {
+                        continue;
+                    }
+                }
+            } else {
+                m_cv.wait(lock, ready);
             }
-            job = std::move(m_queue.front());
-            m_queue.pop_front();
-            ++m_running;
+            if (!run_idle_hook) {
+                if (m_queue.empty()) {
+                    return; // stopping and drained
+                }
+                job = std::move(m_queue.front());
+                m_queue.pop_front();
+                ++m_running;
+            }
+        }
+        if (run_idle_hook) {
+            m_on_idle();
+            continue;
         }
         job();
         std::lock_guard lock(m_mutex);
         --m_running;
+        m_last_finished = std::chrono::steady_clock::now();
+        m_idle_armed = true;
     }
 }
 

@@ -65,6 +65,22 @@ void recycleLarge(std::vector<float>& v) {
     }
 }
 
+std::size_t trimLargePool(std::size_t keep_bytes) {
+    std::deque<std::vector<float>> dropped; // freed outside the lock
+    std::size_t freed = 0;
+    {
+        Pool& p = pool();
+        std::lock_guard lock(p.mutex);
+        while (p.bytes > keep_bytes && !p.buffers.empty()) {
+            freed += bytesOf(p.buffers.front());
+            p.bytes -= bytesOf(p.buffers.front());
+            dropped.push_back(std::move(p.buffers.front()));
+            p.buffers.pop_front();
+        }
+    }
+    return freed;
+}
+
 std::size_t pooledBytes() {
     Pool& p = pool();
     std::lock_guard lock(p.mutex);

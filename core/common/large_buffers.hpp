@@ -20,8 +20,10 @@
 //   each with stems (decoded mix, mid/side, two spectrograms and three stereo
 //   stems alive during the separation: ~0.8 GB per 5-minute file); with 768 MB
 //   a 16-track profile build faulted 1.53 M pages (steady state ~2x the rate
-//   at 2 GB, 1.02 M in all). The cost: an idle daemon keeps up to 2 GB of
-//   touched memory after a build.
+//   at 2 GB, 1.02 M in all). So that an idle daemon does not keep 2 GB of
+//   touched memory after a build, it trims the pool to kPoolIdleKeepBytes
+//   once no analysis has run for a minute (server/job_pool.hpp): enough for
+//   one 5-minute analysis with stems to start on pooled pages.
 // Thread-safety: the pool is guarded by a mutex.
 
 #include <cstddef>
@@ -32,12 +34,16 @@ namespace styledna::core {
 
 inline constexpr std::size_t kLargeBufferMinBytes = std::size_t{4} << 20;
 inline constexpr std::size_t kPoolMaxBytes = std::size_t{2048} << 20;
+inline constexpr std::size_t kPoolIdleKeepBytes = std::size_t{768} << 20;
 
 // Swaps a pooled buffer of capacity >= n (the smallest that fits) into the
 // empty `v`; false when none fits.
 bool takePooledBuffer(std::vector<float>& v, std::size_t n);
 void recycleLarge(std::vector<float>& v);
 std::size_t pooledBytes(); // for tests and benchmarks
+// Frees the oldest pooled buffers until at most keep_bytes stay; returns the
+// bytes freed.
+std::size_t trimLargePool(std::size_t keep_bytes);
 
 template <class T> void reserveLarge(std::vector<T>& v, std::size_t n) {
     if constexpr (std::is_same_v<T, float>) {

@@ -53,6 +53,31 @@ TEST_CASE("SHA-256 of a missing file is NOT_FOUND naming the path", "[common][sh
     CHECK(r.status().message().find("/nonexistent/dir/x.wav") != std::string::npos);
 }
 
+TEST_CASE("large-buffer pool trims to what it is asked to keep", "[common][pool]") {
+    using namespace styledna::core;
+    trimLargePool(0);
+    REQUIRE(pooledBytes() == 0);
+    const std::size_t n = (std::size_t{16} << 20) / sizeof(float);
+    std::vector<std::vector<float>> live(4); // four at once, so none reuses another
+    for (auto& v : live) {
+        reserveLarge(v, n);
+        v.resize(n, 0.5f);
+    }
+    for (auto& v : live) {
+        recycleLarge(v);
+    }
+    const std::size_t held = pooledBytes();
+    REQUIRE(held >= 4 * n * sizeof(float));
+    const std::size_t keep = 2 * n * sizeof(float) + 1;
+    const std::size_t freed = trimLargePool(keep);
+    CHECK(pooledBytes() <= keep);
+    CHECK(pooledBytes() + freed == held);
+    CHECK(pooledBytes() > 0); // the newest stay
+    CHECK(trimLargePool(keep) == 0);
+    trimLargePool(0);
+    CHECK(pooledBytes() == 0);
+}
+
 TEST_CASE("large-buffer pool reuses released storage and respects its cap", "[common][pool]") {
     using namespace styledna::core;
     const std::size_t n = kLargeBufferMinBytes / sizeof(float) + 1000;
