@@ -40,6 +40,7 @@ namespace styledna::profile {
 
 inline constexpr int kMinRowsForClusters = 6;
 inline constexpr double kMinSilhouette = 0.25;
+inline constexpr double kSilhouetteTolerance = 0.02;
 
 using UnitRows = std::vector<std::vector<float>>;
 
@@ -71,6 +72,8 @@ struct ClusterChoice {
     UnitRows centroids;
     double silhouette = 0.0;             // of the chosen k; 0 when k = 1
     std::vector<double> silhouette_by_k; // [k - 2] for each k tried
+    // [k - 2]: standard error of that mean (sd of the rows' s(i) / sqrt(n)).
+    std::vector<double> silhouette_se_by_k;
 };
 
 core::Result<ClusterChoice> chooseClusters(const UnitRows& rows, int max_clusters,
