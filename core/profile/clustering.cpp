@@ -307,25 +307,30 @@ core::Result<ClusterChoice> chooseClusters(const UnitRows& rows, int max_cluster
         },
         rows.size() >= kParallelRows);
     double best_s = -INFINITY;
+    std::size_t best = 0;
     for (std::size_t i = 0; i < n_k; ++i) {
         if (!runs[i]->isOk()) {
             return runs[i]->status();
         }
         choice.silhouette_by_k.push_back(silhouettes[i]);
         choice.silhouette_se_by_k.push_back(standard_errors[i]);
-        best_s = std::max(best_s, silhouettes[i]);
+        if (silhouettes[i] > best_s) {
+            best_s = silhouettes[i];
+            best = i;
+        }
     }
     // Parsimony: the smallest k whose silhouette is within the tolerance of the
     // best (the best itself when no smaller k is).
+    const double tolerance = kSilhouetteToleranceSe * standard_errors[best];
     std::size_t pick = 0;
-    while (silhouettes[pick] < best_s - kSilhouetteTolerance) {
+    while (pick < best && silhouettes[pick] < best_s - tolerance) {
         ++pick;
     }
     if (best_s >= kMinSilhouette) {
-        KMeansResult best = std::move(*runs[pick]).value();
+        KMeansResult chosen = std::move(*runs[pick]).value();
         choice.k = static_cast<int>(pick) + 2;
-        choice.assignment = std::move(best.assignment);
-        choice.centroids = std::move(best.centroids);
+        choice.assignment = std::move(chosen.assignment);
+        choice.centroids = std::move(chosen.centroids);
         choice.silhouette = silhouettes[pick];
     }
     return choice;

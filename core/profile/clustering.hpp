@@ -40,7 +40,7 @@ namespace styledna::profile {
 
 inline constexpr int kMinRowsForClusters = 6;
 inline constexpr double kMinSilhouette = 0.25;
-inline constexpr double kSilhouetteTolerance = 0.02;
+inline constexpr double kSilhouetteToleranceSe = 0.5;
 
 using UnitRows = std::vector<std::vector<float>>;
 
