@@ -23,7 +23,9 @@
 // epoch), STYLEDNA_TUNE_NEIGHBOURS and STYLEDNA_TUNE_ATTRACT (0/1: the
 // trainer's neighbour_tracks, attract_neighbours) (trainer defaults);
 // STYLEDNA_TUNE_LABELLED (0: skip the labelled builds); STYLEDNA_TUNE_KSCAN
-// (1: print silhouette and ARI of k-means at k = 2..8 for each build);
+// (1: print the mean silhouette, its standard error and the ARI of the
+// build's own k-means runs at k = 2..8 for each build, the backbone-only
+// builds of each seed included);
 // STYLEDNA_TUNE_VARIANTS (see the case). "[.debug]" dumps the draw's embeddings.
 #include <catch2/catch.hpp>
 
