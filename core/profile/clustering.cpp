@@ -43,16 +43,17 @@ Matrix distanceMatrix(const UnitRows& rows) {
     return d;
 }
 
-double silhouetteFromMatrix(const Matrix& d, std::size_t n, const std::vector<int>& assignment,
-                            int k) {
+// s(i) of every row (all 0 when k < 2 or n < 2).
+std::vector<double> silhouettesFromMatrix(const Matrix& d, std::size_t n,
+                                          const std::vector<int>& assignment, int k) {
+    std::vector<double> s(n, 0.0);
     if (k < 2 || n < 2) {
-        return 0.0;
+        return s;
     }
     std::vector<int> size(static_cast<std::size_t>(k), 0);
     for (const int c : assignment) {
         ++size[static_cast<std::size_t>(c)];
     }
-    double total = 0.0;
     std::vector<double> sum(static_cast<std::size_t>(k));
     for (std::size_t i = 0; i < n; ++i) {
         const auto own = static_cast<std::size_t>(assignment[i]);
@@ -71,10 +72,32 @@ double silhouetteFromMatrix(const Matrix& d, std::size_t n, const std::vector<in
             }
         }
         if (std::isfinite(b) && std::max(a, b) > 0.0) {
-            total += (b - a) / std::max(a, b);
+            s[i] = (b - a) / std::max(a, b);
         }
     }
-    return total / static_cast<double>(n);
+    return s;
+}
+
+double mean(const std::vector<double>& values) {
+    double total = 0.0;
+    for (const double v : values) {
+        total += v;
+    }
+    return values.empty() ? 0.0 : total / static_cast<double>(values.size());
+}
+
+// Standard error of the mean of values (sample standard deviation / sqrt(n)).
+double standardError(const std::vector<double>& values) {
+    const std::size_t n = values.size();
+    if (n < 2) {
+        return 0.0;
+    }
+    const double m = mean(values);
+    double acc = 0.0;
+    for (const double v : values) {
+        acc += (v - m) * (v - m);
+    }
+    return std::sqrt(acc / static_cast<double>(n - 1) / static_cast<double>(n));
 }
 
 UnitRows plusPlusInit(const UnitRows& rows, int k, SplitMix64& rng) {
@@ -241,7 +264,10 @@ core::Result<KMeansResult> sphericalKMeans(const UnitRows& rows, const KMeansOpt
 }
 
 double meanSilhouette(const UnitRows& rows, const std::vector<int>& assignment, int k) {
-    return silhouetteFromMatrix(distanceMatrix(rows), rows.size(), assignment, k);
+    if (k < 2 || rows.size() < 2) {
+        return 0.0;
+    }
+    return mean(silhouettesFromMatrix(distanceMatrix(rows), rows.size(), assignment, k));
 }
 
 core::Result<ClusterChoice> chooseClusters(const UnitRows& rows, int max_clusters,
@@ -266,38 +292,46 @@ core::Result<ClusterChoice> chooseClusters(const UnitRows& rows, int max_cluster
     // choice below reads the results in k order, as a serial loop would.
     const auto n_k = static_cast<std::size_t>(k_max - 1);
     std::vector<std::optional<core::Result<KMeansResult>>> runs(n_k);
-    std::vector<double> silhouettes(n_k, 0.0);
+    std::vector<double> silhouettes(n_k, 0.0), standard_errors(n_k, 0.0);
     forEachOnTwoWorkers(
         n_k,
         [&](std::size_t i) {
             const int k = static_cast<int>(i) + 2;
             runs[i] = sphericalKMeans(rows, KMeansOptions{k, 10, 100, seed}, cancel);
             if (runs[i]->isOk()) {
-                silhouettes[i] = silhouetteFromMatrix(d, rows.size(), (*runs[i])->assignment, k);
+                const auto values =
+                    silhouettesFromMatrix(d, rows.size(), (*runs[i])->assignment, k);
+                silhouettes[i] = mean(values);
+                standard_errors[i] = standardError(values);
             }
         },
         rows.size() >= kParallelRows);
     double best_s = -INFINITY;
-    KMeansResult best;
-    int best_k = 1;
+    std::size_t best = 0;
     for (std::size_t i = 0; i < n_k; ++i) {
-        auto& run = *runs[i];
-        if (!run.isOk()) {
-            return run.status();
+        if (!runs[i]->isOk()) {
+            return runs[i]->status();
         }
-        const double s = silhouettes[i];
-        choice.silhouette_by_k.push_back(s);
-        if (s > best_s) {
-            best_s = s;
-            best_k = static_cast<int>(i) + 2;
-            best = std::move(run).value();
+        choice.silhouette_by_k.push_back(silhouettes[i]);
+        choice.silhouette_se_by_k.push_back(standard_errors[i]);
+        if (silhouettes[i] > best_s) {
+            best_s = silhouettes[i];
+            best = i;
         }
     }
+    // Parsimony: the smallest k whose silhouette is within the tolerance of the
+    // best (the best itself when no smaller k is).
+    const double tolerance = kSilhouetteToleranceSe * standard_errors[best];
+    std::size_t pick = 0;
+    while (pick < best && silhouettes[pick] < best_s - tolerance) {
+        ++pick;
+    }
     if (best_s >= kMinSilhouette) {
-        choice.k = best_k;
-        choice.assignment = std::move(best.assignment);
-        choice.centroids = std::move(best.centroids);
-        choice.silhouette = best_s;
+        KMeansResult chosen = std::move(*runs[pick]).value();
+        choice.k = static_cast<int>(pick) + 2;
+        choice.assignment = std::move(chosen.assignment);
+        choice.centroids = std::move(chosen.centroids);
+        choice.silhouette = silhouettes[pick];
     }
     return choice;
 }

@@ -193,7 +193,8 @@ struct BuildOptions {
 //  3. trainer (when set) -> head; its dims must match (input_dim = backbone dim).
 //  4. member embedding = embedTrackInSpace() over ALL the track's segments
 //     (tracks on two threads; each is independent, so the result is the same).
-//  5. clusters (clustering.hpp), statistics and weights (feature_stats.hpp,
+//  5. clusters (clustering.hpp: k = 2..8 by the silhouette with a parsimony
+//     tolerance, or 1), statistics and weights (feature_stats.hpp,
 //     feature_weight.hpp) of the mix and of each stem, over all members and
 //     over each cluster's, cluster labels (cluster_label.hpp), validator
 //     (validator.hpp).

@@ -1,4 +1,5 @@
 // Spherical k-means, silhouette, automatic k and cluster labels.
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
@@ -56,6 +57,65 @@ TEST_CASE("k-means recovers well-separated clusters and chooses k", "[profile][c
                 CHECK(std::sqrt(norm) == Approx(1.0).margin(1e-6)); // float rounding
             }
         }
+    }
+}
+
+namespace {
+
+// Unit vectors in the plane: groups at 0 and 120 degrees and a third at 240
+// made of two sub-groups at 240 -+ half_split; each (sub-)group has 8 rows
+// evenly spread over +-8 degrees. `three` gets the three groups, `four` the
+// four (sub-)groups.
+UnitRows splitLayout(double half_split, std::vector<int>& three, std::vector<int>& four) {
+    UnitRows rows;
+    const double centres[] = {0.0, 120.0, 240.0 - half_split, 240.0 + half_split};
+    for (int g = 0; g < 4; ++g) {
+        for (int i = 0; i < 8; ++i) {
+            const double deg = centres[g] - 8.0 + 16.0 * i / 7.0;
+            const double rad = deg * 3.14159265358979323846 / 180.0;
+            rows.push_back({static_cast<float>(std::cos(rad)), static_cast<float>(std::sin(rad))});
+            three.push_back(std::min(g, 2));
+            four.push_back(g);
+        }
+    }
+    return rows;
+}
+
+} // namespace
+
+TEST_CASE("k: the smallest k within the silhouette tolerance of the best",
+          "[profile][clustering]") {
+    // Sub-groups 32 degrees apart: splitting them scores a little higher than
+    // the three groups (0.962 against 0.960), within kSilhouetteTolerance; the
+    // highest silhouette alone would pick k = 4.
+    {
+        std::vector<int> three, four;
+        const auto rows = splitLayout(16.0, three, four);
+        auto choice = chooseClusters(rows, 8, 5);
+        REQUIRE(choice.isOk());
+        REQUIRE(choice->silhouette_by_k.size() == 7);
+        const double s3 = choice->silhouette_by_k[1], s4 = choice->silhouette_by_k[2];
+        CHECK(s4 > s3);
+        INFO("s3 " << s3 << " s4 " << s4 << " se(s4) " << choice->silhouette_se_by_k[2]);
+        CHECK(s4 - s3 < kSilhouetteToleranceSe * choice->silhouette_se_by_k[2]);
+        CHECK(*std::max_element(choice->silhouette_by_k.begin(), choice->silhouette_by_k.end()) ==
+              s4);
+        CHECK(choice->k == 3);
+        CHECK(adjustedRandIndex(choice->assignment, three) == Approx(1.0));
+        CHECK(choice->silhouette == s3);
+        CHECK(choice->silhouette_se_by_k.size() == 7);
+    }
+    // 60 degrees apart: the split is worth more than the tolerance (0.985
+    // against 0.857), and k = 4.
+    {
+        std::vector<int> three, four;
+        const auto rows = splitLayout(30.0, three, four);
+        auto choice = chooseClusters(rows, 8, 5);
+        REQUIRE(choice.isOk());
+        CHECK(choice->silhouette_by_k[2] - choice->silhouette_by_k[1] >
+              kSilhouetteToleranceSe * choice->silhouette_se_by_k[2]);
+        CHECK(choice->k == 4);
+        CHECK(adjustedRandIndex(choice->assignment, four) == Approx(1.0));
     }
 }
 

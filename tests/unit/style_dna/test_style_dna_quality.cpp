@@ -23,7 +23,9 @@
 // epoch), STYLEDNA_TUNE_NEIGHBOURS and STYLEDNA_TUNE_ATTRACT (0/1: the
 // trainer's neighbour_tracks, attract_neighbours) (trainer defaults);
 // STYLEDNA_TUNE_LABELLED (0: skip the labelled builds); STYLEDNA_TUNE_KSCAN
-// (1: print silhouette and ARI of k-means at k = 2..8 for each build);
+// (1: print the mean silhouette, its standard error and the ARI of the
+// build's own k-means runs at k = 2..8 for each build, the backbone-only
+// builds of each seed included);
 // STYLEDNA_TUNE_VARIANTS (see the case). "[.debug]" dumps the draw's embeddings.
 #include <catch2/catch.hpp>
 
@@ -42,6 +44,7 @@
 #include "core/profile/clustering.hpp"
 #include "core/profile/profile.hpp"
 #include "core/profile/profile_json.hpp"
+#include "core/profile/profile_random.hpp"
 #include "models/profile_head_trainer.hpp"
 
 namespace {
@@ -368,16 +371,62 @@ TEST_CASE("style DNA: dump track embeddings for inspection", "[.debug]") {
     std::fclose(g);
 }
 
+namespace {
+
+// The build's own clustering runs (chooseClusters' seed, so the same k-means
+// runs as the build): silhouette and ARI against the styles at each k.
+std::string kScan(const profile::Profile& p, std::uint64_t build_seed) {
+    profile::UnitRows rows;
+    std::map<std::string, int> style_id;
+    std::vector<int> truth;
+    for (const auto& m : p.members) {
+        rows.push_back(m.embedding);
+        const auto style = styleOfHash(m.content_hash);
+        truth.push_back(style_id.emplace(style, static_cast<int>(style_id.size())).first->second);
+    }
+    const auto seed = profile::deriveSeed(build_seed, "clusters");
+    auto choice = profile::chooseClusters(rows, 8, seed);
+    REQUIRE(choice.isOk());
+    std::string scan;
+    for (std::size_t i = 0; i < choice->silhouette_by_k.size(); ++i) {
+        const int k = static_cast<int>(i) + 2;
+        auto km = profile::sphericalKMeans(rows, {k, 10, 100, seed});
+        REQUIRE(km.isOk());
+        scan.append(" k" + std::to_string(k) + " s ")
+            .append(std::to_string(choice->silhouette_by_k[i]).substr(0, 6))
+            .append(" se ")
+            .append(std::to_string(choice->silhouette_se_by_k[i]).substr(0, 6))
+            .append(" ari ")
+            .append(std::to_string(profile::adjustedRandIndex(truth, km->assignment)).substr(0, 5));
+    }
+    return scan;
+}
+
+} // namespace
+
 // Mean figures over several build seeds, for tuning (see the header comment).
 // STYLEDNA_TUNE_VARIANTS="A=1 B=2|A=3" runs each '|'-separated variant in turn
 // (its NAME=VALUE pairs override the STYLEDNA_TUNE_NAME variables) on the same
 // draw, after the backbone-only figures.
 TEST_CASE("style DNA: tuning harness", "[.tuning]") {
     {
-        const auto backbone = build(false, false);
-        WARN("backbone P@5 " << trackPrecisionAt5(backbone) << " seg "
-                             << segmentPrecisionAt5(backbone) << " k=" << backbone.clusters.size()
-                             << " ARI " << clusterAri(backbone));
+        const char* seeds_env = std::getenv("STYLEDNA_TUNE_SEEDS");
+        const int seeds = seeds_env && *seeds_env ? std::stoi(seeds_env) : 3;
+        const char* kscan_env = std::getenv("STYLEDNA_TUNE_KSCAN");
+        double ari_sum = 0;
+        for (int s = 0; s < seeds; ++s) {
+            // The backbone's figures depend on the seed through the clusters only.
+            const auto seed = 3 + static_cast<std::uint64_t>(s);
+            const auto backbone = build(false, false, seed);
+            ari_sum += clusterAri(backbone);
+            WARN("backbone seed " << seed << " P@5 " << trackPrecisionAt5(backbone) << " seg "
+                                  << segmentPrecisionAt5(backbone) << " k="
+                                  << backbone.clusters.size() << " ARI " << clusterAri(backbone)
+                                  << (kscan_env && std::string(kscan_env) == "1"
+                                          ? " KSCAN" + kScan(backbone, seed)
+                                          : std::string()));
+        }
+        WARN("MEAN backbone ARI " << ari_sum / seeds);
     }
     const char* variants_env = std::getenv("STYLEDNA_TUNE_VARIANTS");
     std::vector<std::string> variants{""};
@@ -446,31 +495,8 @@ TEST_CASE("style DNA: tuning harness", "[.tuning]") {
                          << " ARI " << ari << " epochs " << p->head_training.best_epoch << "/"
                          << p->head_training.epochs << " " << p->head_training.seconds << " s");
                 if (envd("KSCAN", 0) != 0) {
-                    // Silhouette and ARI of spherical k-means at each k (the build's k
-                    // is the highest silhouette, clustering.hpp).
-                    profile::UnitRows rows;
-                    std::map<std::string, int> style_id;
-                    std::vector<int> truth;
-                    for (const auto& m : p->members) {
-                        rows.push_back(m.embedding);
-                        const auto style = styleOfHash(m.content_hash);
-                        truth.push_back(style_id.emplace(style, static_cast<int>(style_id.size()))
-                                            .first->second);
-                    }
-                    std::string scan;
-                    for (int k = 2; k <= 8; ++k) {
-                        auto km = profile::sphericalKMeans(rows, {k, 10, 100, 17});
-                        REQUIRE(km.isOk());
-                        scan.append(" k" + std::to_string(k) + " s ")
-                            .append(std::to_string(profile::meanSilhouette(rows, km->assignment, k))
-                                        .substr(0, 5))
-                            .append(" ari ")
-                            .append(
-                                std::to_string(profile::adjustedRandIndex(truth, km->assignment))
-                                    .substr(0, 5));
-                    }
                     WARN("[" << variant << "] seed " << options.seed << " labelled " << labelled
-                             << " KSCAN" << scan);
+                             << " KSCAN" << kScan(*p, options.seed));
                 }
                 sum[labelled * 3 + 0] += p5;
                 sum[labelled * 3 + 1] += seg;
