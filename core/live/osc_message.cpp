@@ -48,12 +48,24 @@ core::Status appendMessage(const osc::ReceivedMessage& in, std::vector<OscMessag
 // StyleDNA never receives are refused before oscpack sees them.
 
 // Length of the padded OSC string starting at data (terminator within size),
-// or 0 when it runs past the end.
+// or 0 when it runs past the end or its padding is not all NUL bytes. The OSC
+// spec requires NUL padding, and oscpack finds a string's end by the last
+// byte of each 4-byte word alone: "/lie\0\0\0S" ends at byte 4 here but not
+// for oscpack, which then reads the type tags from the wrong place (a SEGV
+// the fuzzer found).
 size_t paddedStringSize(const char* data, size_t size) {
     for (size_t i = 0; i < size; ++i) {
         if (data[i] == '\0') {
             const size_t padded = (i + 4) & ~size_t{3};
-            return padded <= size ? padded : 0;
+            if (padded > size) {
+                return 0;
+            }
+            for (size_t j = i + 1; j < padded; ++j) {
+                if (data[j] != '\0') {
+                    return 0;
+                }
+            }
+            return padded;
         }
     }
     return 0;

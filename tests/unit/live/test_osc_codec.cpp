@@ -70,6 +70,21 @@ TEST_CASE("datagrams oscpack would walk out of bounds are refused before it pars
     // An unterminated string argument.
     const char string_past_end[] = {'/', 'x', 0, 0, ',', 's', 0, 0, 'a', 'b', 'c', 'd'};
     CHECK_FALSE(decodeOscPacket(string_past_end, sizeof string_past_end).isOk());
+    // Found by fuzz_osc_reply (seed regress_padding.osc): an address padded
+    // with a non-NUL byte; oscpack looks only at each word's last byte for the
+    // terminator, so it read the type tags from elsewhere and crashed.
+    const char bad_padding[] = {'/', 'l', 'i', 'e', 0, 0, 0, 'S', ',', 'S', 0, 'S'};
+    auto padded = decodeOscPacket(bad_padding, sizeof bad_padding);
+    REQUIRE_FALSE(padded.isOk());
+    CHECK(padded.status().message().find("address") != std::string::npos);
+    const char tag_padding[] = {'/', 'x', 0, 0, ',', 'i', 0, 'i', 0, 0, 0, 1};
+    CHECK_FALSE(decodeOscPacket(tag_padding, sizeof tag_padding).isOk());
+    // Correct NUL padding still decodes.
+    const char good[] = {'/', 'x', 0, 0, ',', 'i', 0, 0, 0, 0, 0, 7};
+    auto ok = decodeOscPacket(good, sizeof good);
+    REQUIRE(ok.isOk());
+    REQUIRE(ok->size() == 1);
+    CHECK((*ok)[0].args.at(0).int_value == 7);
 }
 
 TEST_CASE("LiveSet JSON errors name the path into the document", "[live][json]") {
