@@ -1,6 +1,7 @@
 #include "server/daemon.hpp"
 
 #include <fcntl.h>
+#include <malloc.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -135,13 +136,15 @@ core::Status Daemon::start() {
     m_store = std::move(store).value();
     reportInterruptedJournals(*m_store);
     // A minute without analyses: give back the large-buffer pool beyond what
-    // one analysis starts on (core/common/large_buffers.hpp).
+    // one analysis starts on (core/common/large_buffers.hpp), and the free
+    // heap that stylednad's main() keeps from being trimmed while it works.
     m_pool = std::make_unique<JobPool>(
         static_cast<std::size_t>(m_options.worker_threads),
         static_cast<std::size_t>(m_options.max_queued_jobs), [log] {
             if (const std::size_t freed = core::trimLargePool(core::kPoolIdleKeepBytes)) {
                 log->info("idle: released {} MB of pooled analysis buffers", freed >> 20);
             }
+            malloc_trim(0);
         });
     core::AnalyzeOptions analyze;
     analyze.decode.max_duration_s = m_options.max_duration_s;

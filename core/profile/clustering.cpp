@@ -7,6 +7,8 @@
 #include <string>
 #include <utility>
 
+#include <Eigen/Dense>
+
 #include "core/profile/profile_random.hpp"
 #include "core/profile/two_workers.hpp"
 
@@ -15,6 +17,29 @@ namespace styledna::profile {
 namespace {
 
 using Matrix = std::vector<double>; // n x n, row-major
+// The rows as one n x dim matrix (float products are exact in double): the
+// distances to k centres, to one centre and between all rows are matrix
+// products (vectorised, blocked) instead of n x k separate dot products.
+using RowMatrix = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+
+RowMatrix toMatrix(const UnitRows& rows) {
+    const std::size_t dim = rows.empty() ? 0 : rows.front().size();
+    RowMatrix m(static_cast<Eigen::Index>(rows.size()), static_cast<Eigen::Index>(dim));
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        for (std::size_t j = 0; j < dim; ++j) {
+            m(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) = rows[i][j];
+        }
+    }
+    return m;
+}
+
+Eigen::VectorXd toVector(const std::vector<float>& v) {
+    Eigen::VectorXd out(static_cast<Eigen::Index>(v.size()));
+    for (std::size_t j = 0; j < v.size(); ++j) {
+        out(static_cast<Eigen::Index>(j)) = v[j];
+    }
+    return out;
+}
 
 // Rows from which the distance matrix and the k-means runs of chooseClusters()
 // use two workers (below, a thread costs more than the work).
@@ -28,18 +53,17 @@ double dot(const std::vector<float>& a, const std::vector<float>& b) {
     return acc;
 }
 
-Matrix distanceMatrix(const UnitRows& rows) {
-    const std::size_t n = rows.size();
+Matrix distanceMatrix(const RowMatrix& m) {
+    const auto n = static_cast<std::size_t>(m.rows());
+    const RowMatrix gram = m * m.transpose();
     Matrix d(n * n, 0.0);
-    // Row i writes d[i][j] and d[j][i] for j > i only: no two rows share a cell.
-    forEachOnTwoWorkers(
-        n,
-        [&](std::size_t i) {
-            for (std::size_t j = i + 1; j < n; ++j) {
-                d[i * n + j] = d[j * n + i] = cosineDistance(rows[i], rows[j]);
-            }
-        },
-        n >= kParallelRows);
+    // The upper triangle, mirrored (exactly symmetric, zero diagonal).
+    for (std::size_t i = 0; i < n; ++i) {
+        for (std::size_t j = i + 1; j < n; ++j) {
+            d[i * n + j] = d[j * n + i] =
+                1.0 - gram(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j));
+        }
+    }
     return d;
 }
 
@@ -100,15 +124,16 @@ double standardError(const std::vector<double>& values) {
     return std::sqrt(acc / static_cast<double>(n - 1) / static_cast<double>(n));
 }
 
-UnitRows plusPlusInit(const UnitRows& rows, int k, SplitMix64& rng) {
+UnitRows plusPlusInit(const UnitRows& rows, const RowMatrix& m, int k, SplitMix64& rng) {
     const std::size_t n = rows.size();
     UnitRows centres;
     centres.push_back(rows[rng.index(n)]);
     std::vector<double> nearest(n, INFINITY);
     while (static_cast<int>(centres.size()) < k) {
         double total = 0.0;
+        const Eigen::VectorXd sim = m * toVector(centres.back());
         for (std::size_t i = 0; i < n; ++i) {
-            const double d = cosineDistance(rows[i], centres.back());
+            const double d = 1.0 - sim(static_cast<Eigen::Index>(i));
             nearest[i] = std::min(nearest[i], std::max(0.0, d));
             total += nearest[i] * nearest[i];
         }
@@ -130,19 +155,25 @@ UnitRows plusPlusInit(const UnitRows& rows, int k, SplitMix64& rng) {
     return centres;
 }
 
-KMeansResult lloyd(const UnitRows& rows, UnitRows centres, int max_iterations) {
+KMeansResult lloyd(const UnitRows& rows, const RowMatrix& m, UnitRows centres, int max_iterations) {
     const std::size_t n = rows.size();
     const auto k = centres.size();
     KMeansResult r;
     r.assignment.assign(n, -1);
     std::vector<double> dist(n, 0.0);
+    RowMatrix c_mat(static_cast<Eigen::Index>(k), m.cols());
     for (int iteration = 0; iteration < std::max(1, max_iterations); ++iteration) {
         bool changed = false;
+        for (std::size_t c = 0; c < k; ++c) {
+            c_mat.row(static_cast<Eigen::Index>(c)) = toVector(centres[c]).transpose();
+        }
+        const RowMatrix sim = m * c_mat.transpose(); // n x k
         for (std::size_t i = 0; i < n; ++i) {
             int best = 0;
             double best_d = INFINITY;
             for (std::size_t c = 0; c < k; ++c) {
-                const double d = cosineDistance(rows[i], centres[c]);
+                const double d =
+                    1.0 - sim(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(c));
                 if (d < best_d) {
                     best_d = d;
                     best = static_cast<int>(c);
@@ -178,10 +209,18 @@ KMeansResult lloyd(const UnitRows& rows, UnitRows centres, int max_iterations) {
                 dist[far] = 0.0;
             }
         }
+        // Centre = L2(mean of its rows), as normalisedMean() (row sums in double).
+        Eigen::RowVectorXd acc(m.cols());
         for (std::size_t c = 0; c < k; ++c) {
-            auto mean = normalisedMean(rows, members[c]);
-            if (dot(mean, mean) > 0.0) {
-                centres[c] = std::move(mean);
+            acc.setZero();
+            for (const int i : members[c]) {
+                acc += m.row(i);
+            }
+            const double norm = acc.norm();
+            if (norm > 0.0) {
+                for (Eigen::Index j = 0; j < m.cols(); ++j) {
+                    centres[c][static_cast<std::size_t>(j)] = static_cast<float>(acc(j) / norm);
+                }
             }
         }
     }
@@ -239,12 +278,19 @@ double meanSquaredDistance(const UnitRows& rows, const std::vector<int>& members
     return acc / static_cast<double>(members.size());
 }
 
-core::Result<KMeansResult> sphericalKMeans(const UnitRows& rows, const KMeansOptions& options,
-                                           const core::CancellationToken& cancel) {
+namespace {
+
+// sphericalKMeans on rows whose matrix m the caller already has.
+core::Result<KMeansResult> kMeansOn(const UnitRows& rows, const RowMatrix& m,
+                                    const KMeansOptions& options,
+                                    const core::CancellationToken& cancel) {
     if (options.k < 1 || rows.size() < static_cast<std::size_t>(options.k)) {
-        return core::invalidArgument("k-means: need 1 <= k <= rows (k " +
-                                     std::to_string(options.k) + ", rows " +
-                                     std::to_string(rows.size()) + ")");
+        std::string message = "k-means: need 1 <= k <= rows (k ";
+        message.append(std::to_string(options.k))
+            .append(", rows ")
+            .append(std::to_string(rows.size()))
+            .append(")");
+        return core::invalidArgument(message);
     }
     KMeansResult best;
     bool have = false;
@@ -254,7 +300,7 @@ core::Result<KMeansResult> sphericalKMeans(const UnitRows& rows, const KMeansOpt
         }
         SplitMix64 rng(deriveSeed(options.seed,
                                   "kmeans:" + std::to_string(options.k) + ":" + std::to_string(r)));
-        auto run = lloyd(rows, plusPlusInit(rows, options.k, rng), options.max_iterations);
+        auto run = lloyd(rows, m, plusPlusInit(rows, m, options.k, rng), options.max_iterations);
         if (!have || run.total_distance < best.total_distance) {
             best = std::move(run);
             have = true;
@@ -263,11 +309,18 @@ core::Result<KMeansResult> sphericalKMeans(const UnitRows& rows, const KMeansOpt
     return best;
 }
 
+} // namespace
+
+core::Result<KMeansResult> sphericalKMeans(const UnitRows& rows, const KMeansOptions& options,
+                                           const core::CancellationToken& cancel) {
+    return kMeansOn(rows, toMatrix(rows), options, cancel);
+}
+
 double meanSilhouette(const UnitRows& rows, const std::vector<int>& assignment, int k) {
     if (k < 2 || rows.size() < 2) {
         return 0.0;
     }
-    return mean(silhouettesFromMatrix(distanceMatrix(rows), rows.size(), assignment, k));
+    return mean(silhouettesFromMatrix(distanceMatrix(toMatrix(rows)), rows.size(), assignment, k));
 }
 
 core::Result<ClusterChoice> chooseClusters(const UnitRows& rows, int max_clusters,
@@ -287,7 +340,8 @@ core::Result<ClusterChoice> chooseClusters(const UnitRows& rows, int max_cluster
     if (n < kMinRowsForClusters || k_max < 2) {
         return choice;
     }
-    const Matrix d = distanceMatrix(rows);
+    const RowMatrix m = toMatrix(rows);
+    const Matrix d = distanceMatrix(m);
     // Each k is independent (its own seeds): two workers run them, and the
     // choice below reads the results in k order, as a serial loop would.
     const auto n_k = static_cast<std::size_t>(k_max - 1);
@@ -297,7 +351,7 @@ core::Result<ClusterChoice> chooseClusters(const UnitRows& rows, int max_cluster
         n_k,
         [&](std::size_t i) {
             const int k = static_cast<int>(i) + 2;
-            runs[i] = sphericalKMeans(rows, KMeansOptions{k, 10, 100, seed}, cancel);
+            runs[i] = kMeansOn(rows, m, KMeansOptions{k, 10, 100, seed}, cancel);
             if (runs[i]->isOk()) {
                 const auto values =
                     silhouettesFromMatrix(d, rows.size(), (*runs[i])->assignment, k);

@@ -49,9 +49,13 @@
 // silhouette favours the coarsest well-separated level (and the parsimony
 // rule leans the same way): two sub-styles ~50 degrees apart next to a third
 // far from both can read as k = 2.
-// Threads: pure functions; chooseClusters() runs its k values and the distance
-// matrix on two workers (forEachOnTwoWorkers: same result as one). Cancellation
-// checked per k-means run.
+// Cost: the distances of a Lloyd step, of k-means++ and the silhouettes' n x n
+// matrix are products of the rows' n x dim matrix (Eigen, double); at 1,000
+// rows of 256 dims chooseClusters() takes ~0.1 s where one dot product per
+// pair took 0.87 s (an --append to a 1,000-member profile re-clusters).
+// Threads: pure functions; chooseClusters() runs its k values on two workers
+// (forEachOnTwoWorkers: same result as one). Cancellation checked per k-means
+// run.
 
 #include <cstdint>
 #include <vector>

@@ -46,9 +46,11 @@ core::Status checkSpace(const EmbeddingSpace& space) {
 // Standardises `rows` (n x dim) in place, then head or row L2: n x space.dim().
 core::Result<std::vector<float>> finalRows(const EmbeddingSpace& space, std::vector<float> rows) {
     const auto dim = static_cast<std::size_t>(space.backbone_dim);
-    for (std::size_t i = 0; i < rows.size(); ++i) {
-        const std::size_t j = i % dim;
-        rows[i] = (rows[i] - space.mean[j]) / space.std[j] * space.weight[j];
+    for (std::size_t r = 0; r + dim <= rows.size(); r += dim) {
+        float* row = rows.data() + r;
+        for (std::size_t j = 0; j < dim; ++j) {
+            row[j] = (row[j] - space.mean[j]) / space.std[j] * space.weight[j];
+        }
     }
     if (space.hasHeadWeights()) {
         return embed::applyHead(space.head, rows);
@@ -73,6 +75,21 @@ core::Status appendVector(const std::vector<float>& v, std::size_t dim, const st
 }
 
 } // namespace
+
+std::vector<std::size_t> evenlySpaced(std::size_t m, int wanted) {
+    std::vector<std::size_t> idx;
+    const auto s = static_cast<std::size_t>(std::max(0, wanted));
+    if (m <= s) {
+        for (std::size_t i = 0; i < m; ++i) {
+            idx.push_back(i);
+        }
+        return idx;
+    }
+    for (std::size_t i = 0; i < s; ++i) {
+        idx.push_back(static_cast<std::size_t>((double(i) + 0.5) * double(m) / double(s)));
+    }
+    return idx;
+}
 
 std::vector<float> blockBalanceWeights(const std::string& backbone, int backbone_dim) {
     std::vector<float> weight(static_cast<std::size_t>(std::max(0, backbone_dim)), 1.0f);
@@ -109,9 +126,10 @@ core::Result<std::vector<float>> embedTrackInSpace(const EmbeddingSpace& space,
         return core::invalidArgument("track embedding has no segments");
     }
     const auto dim = static_cast<std::size_t>(space.backbone_dim);
+    const auto pooled = evenlySpaced(embedding.segments.size(), kMaxPooledSegments);
     std::vector<float> rows;
-    rows.reserve(embedding.segments.size() * dim);
-    for (std::size_t s = 0; s < embedding.segments.size(); ++s) {
+    rows.reserve(pooled.size() * dim);
+    for (const std::size_t s : pooled) {
         if (auto st = appendVector(embedding.segments[s].values, dim,
                                    "segment " + std::to_string(s), rows);
             !st.isOk()) {
@@ -123,18 +141,21 @@ core::Result<std::vector<float>> embedTrackInSpace(const EmbeddingSpace& space,
         return final_rows.status();
     }
     const auto out_dim = static_cast<std::size_t>(space.dim());
-    if (out_dim == 0 || final_rows->size() != embedding.segments.size() * out_dim) {
+    if (out_dim == 0 || final_rows->size() != pooled.size() * out_dim) {
         return core::internalError("projection head returned " +
                                    std::to_string(final_rows->size()) + " values for " +
-                                   std::to_string(embedding.segments.size()) + " segments");
+                                   std::to_string(pooled.size()) + " segments");
     }
     std::vector<double> acc(out_dim, 0.0);
-    for (std::size_t i = 0; i < final_rows->size(); ++i) {
-        acc[i % out_dim] += (*final_rows)[i];
+    for (std::size_t r = 0; r < pooled.size(); ++r) {
+        const float* row = final_rows->data() + r * out_dim;
+        for (std::size_t j = 0; j < out_dim; ++j) {
+            acc[j] += row[j];
+        }
     }
     std::vector<float> mean(out_dim);
     for (std::size_t j = 0; j < out_dim; ++j) {
-        mean[j] = static_cast<float>(acc[j] / static_cast<double>(embedding.segments.size()));
+        mean[j] = static_cast<float>(acc[j] / static_cast<double>(pooled.size()));
     }
     normaliseRows(mean, out_dim);
     return mean;

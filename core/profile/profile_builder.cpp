@@ -90,21 +90,6 @@ core::Status checkInputs(const std::string& name, const std::vector<Reference>& 
     return core::Status::ok();
 }
 
-std::vector<std::size_t> evenlySpaced(std::size_t m, int wanted) {
-    std::vector<std::size_t> idx;
-    const auto s = static_cast<std::size_t>(wanted);
-    if (m <= s) {
-        for (std::size_t i = 0; i < m; ++i) {
-            idx.push_back(i);
-        }
-        return idx;
-    }
-    for (std::size_t i = 0; i < s; ++i) {
-        idx.push_back(static_cast<std::size_t>((double(i) + 0.5) * double(m) / double(s)));
-    }
-    return idx;
-}
-
 // Classes are the user's labels when every reference has one and there are at
 // least two; else each track is its own class (an unlabelled library trains).
 bool labelledClasses(const std::vector<const Reference*>& refs) {
@@ -188,6 +173,13 @@ TrainingSet makeTrainingSet(const std::vector<const Reference*>& refs, const Bui
     }
     std::set<int> appended;
     std::vector<double> sum(dim, 0.0), sum_sq(dim, 0.0);
+    std::size_t rows_wanted = 0;
+    for (const Reference* r : refs) {
+        rows_wanted +=
+            evenlySpaced(r->embedding.segments.size(), options.segments_per_track).size();
+    }
+    set.x.reserve(rows_wanted * dim);
+    set.x_augmented.reserve(rows_wanted * dim);
     for (std::size_t t = 0; t < refs.size(); ++t) {
         const int cls = classes.class_of_track[t];
         if (cls < 0) {
@@ -204,7 +196,7 @@ TrainingSet makeTrainingSet(const std::vector<const Reference*>& refs, const Bui
             set.x_augmented.insert(set.x_augmented.end(), aug.begin(), aug.end());
             set.class_id.push_back(cls);
             set.track_index.push_back(static_cast<int>(t));
-            for (std::size_t j = 0; j < dim; ++j) {
+            for (std::size_t j = 0; !prev && j < dim; ++j) { // an append keeps mean/std
                 sum[j] += seg.values[j];
                 sum_sq[j] += static_cast<double>(seg.values[j]) * seg.values[j];
             }
@@ -231,9 +223,11 @@ TrainingSet makeTrainingSet(const std::vector<const Reference*>& refs, const Bui
         }
     }
     for (auto* rows : {&set.x, &set.x_augmented}) {
-        for (std::size_t i = 0; i < rows->size(); ++i) {
-            (*rows)[i] =
-                ((*rows)[i] - space.mean[i % dim]) / space.std[i % dim] * space.weight[i % dim];
+        for (std::size_t r = 0; r + dim <= rows->size(); r += dim) {
+            float* row = rows->data() + r;
+            for (std::size_t j = 0; j < dim; ++j) {
+                row[j] = (row[j] - space.mean[j]) / space.std[j] * space.weight[j];
+            }
         }
     }
     return set;
