@@ -302,7 +302,7 @@ ProfileManager::build(const ProfileBuildRequest& request,
     }
 
     // Existing members first (append), then the new files.
-    std::vector<profile::Reference> refs;
+    std::vector<std::shared_ptr<const profile::Reference>> refs;
     std::vector<profile::ValidationIssue> extra_issues;
     std::set<std::string> hashes;
     const int total = static_cast<int>(files->size()) +
@@ -319,7 +319,7 @@ ProfileManager::build(const ProfileBuildRequest& request,
     if (refs_cached) {
         refs = *previous->member_refs;
         for (const auto& r : refs) {
-            hashes.insert(r.analysis.content_hash);
+            hashes.insert(r->analysis.content_hash);
         }
         done = static_cast<int>(refs.size());
     } else if (previous) {
@@ -346,7 +346,7 @@ ProfileManager::build(const ProfileBuildRequest& request,
             ref.analysis = std::move(*stored);
             ref.analysis.path = m.path;
             ref.embedding = std::move(ref.analysis.embedding);
-            refs.push_back(std::move(ref));
+            refs.push_back(std::make_shared<const profile::Reference>(std::move(ref)));
             ++done;
         }
     }
@@ -410,7 +410,7 @@ ProfileManager::build(const ProfileBuildRequest& request,
         ref.analysis = std::move(outcome->analysis);
         ref.analysis.path = file.path;
         ref.embedding = std::move(ref.analysis.embedding); // buildProfile reads this copy only
-        refs.push_back(std::move(ref));
+        refs.push_back(std::make_shared<const profile::Reference>(std::move(ref)));
     }
     if (refs.empty()) {
         return core::invalidArgument(
@@ -453,8 +453,13 @@ ProfileManager::build(const ProfileBuildRequest& request,
     if (previous) {
         options.previous = &previous->profile;
     }
+    std::vector<const profile::Reference*> ref_pointers;
+    ref_pointers.reserve(refs.size());
+    for (const auto& r : refs) {
+        ref_pointers.push_back(r.get());
+    }
     auto built = profile::buildProfile(
-        request.name, refs, options, token, [&](double fraction, std::string_view stage) {
+        request.name, ref_pointers, options, token, [&](double fraction, std::string_view stage) {
             report({0.6 + 0.35 * fraction, std::string(stage), "", done, total, 0.0});
         });
     if (!built) {
@@ -478,7 +483,8 @@ ProfileManager::build(const ProfileBuildRequest& request,
     loaded->head_reused = head_reused;
     if (refs.size() == loaded->profile.members.size()) {
         loaded->member_refs =
-            std::make_shared<const std::vector<profile::Reference>>(std::move(refs));
+            std::make_shared<const std::vector<std::shared_ptr<const profile::Reference>>>(
+                std::move(refs));
     }
     // An append whose earlier members kept their embeddings grows the stored
     // index; otherwise it is built from all members (profile_index.hpp).

@@ -77,7 +77,9 @@ struct LoadedProfile {
     // for a profile loaded at start-up or imported: its first append reads the
     // store, and the profile it publishes carries them. Costs memory (the
     // analyses and segment vectors of every member: ~25 kB a one-minute track).
-    std::shared_ptr<const std::vector<profile::Reference>> member_refs;
+    // Each reference is shared with the profile an --append replaces (copying
+    // them took ~0.9 s at 1,000 five-minute members).
+    std::shared_ptr<const std::vector<std::shared_ptr<const profile::Reference>>> member_refs;
 };
 
 struct SimilarHit {

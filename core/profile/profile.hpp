@@ -230,6 +230,14 @@ core::Result<Profile> buildProfile(const std::string& name, const std::vector<Re
                                    const BuildOptions& options,
                                    const core::CancellationToken& cancel = {},
                                    const core::ProgressFn& progress = {});
+// The same over references the caller owns elsewhere (the daemon shares an
+// append's existing members with the profile it replaces instead of copying
+// them: ~0.9 s for 1,000 five-minute references). No pointer may be null.
+core::Result<Profile> buildProfile(const std::string& name,
+                                   const std::vector<const Reference*>& refs,
+                                   const BuildOptions& options,
+                                   const core::CancellationToken& cancel = {},
+                                   const core::ProgressFn& progress = {});
 
 // Final embedding of one backbone vector (dim floats) in the profile's space.
 // Per-dimension weights of a backbone's block layout (see EmbeddingSpace):

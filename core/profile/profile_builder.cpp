@@ -43,7 +43,7 @@ core::Status checkVector(const std::vector<float>& v, std::size_t dim, const std
     return core::Status::ok();
 }
 
-core::Status checkInputs(const std::string& name, const std::vector<Reference>& refs,
+core::Status checkInputs(const std::string& name, const std::vector<const Reference*>& refs,
                          const BuildOptions& options) {
     if (!isValidProfileName(name)) {
         return core::invalidArgument("profile name \"" + name +
@@ -57,8 +57,9 @@ core::Status checkInputs(const std::string& name, const std::vector<Reference>& 
         return core::invalidArgument("build options: need bootstrap_resamples >= 0, "
                                      "max_clusters >= 1, segments_per_track >= 1");
     }
-    const auto& first = refs.front().embedding;
-    for (const auto& r : refs) {
+    const auto& first = refs.front()->embedding;
+    for (const Reference* ref : refs) {
+        const Reference& r = *ref;
         const std::string where = refName(r);
         if (r.analysis.content_hash.empty()) {
             return core::invalidArgument(where + ": reference has no content hash");
@@ -385,6 +386,19 @@ core::Result<Profile> buildProfile(const std::string& name, const std::vector<Re
                                    const BuildOptions& options,
                                    const core::CancellationToken& cancel,
                                    const core::ProgressFn& progress) {
+    std::vector<const Reference*> pointers;
+    pointers.reserve(refs.size());
+    for (const auto& r : refs) {
+        pointers.push_back(&r);
+    }
+    return buildProfile(name, pointers, options, cancel, progress);
+}
+
+core::Result<Profile> buildProfile(const std::string& name,
+                                   const std::vector<const Reference*>& refs,
+                                   const BuildOptions& options,
+                                   const core::CancellationToken& cancel,
+                                   const core::ProgressFn& progress) {
     StageClock clock;
     if (auto st = checkInputs(name, refs, options); !st.isOk()) {
         return st;
@@ -393,9 +407,9 @@ core::Result<Profile> buildProfile(const std::string& name, const std::vector<Re
     core::reportProgress(progress, 0.0, "training_set");
     std::vector<const Reference*> distinct;
     std::set<std::string> seen;
-    for (const auto& r : refs) {
-        if (seen.insert(r.analysis.content_hash).second) {
-            distinct.push_back(&r);
+    for (const Reference* r : refs) {
+        if (seen.insert(r->analysis.content_hash).second) {
+            distinct.push_back(r);
         }
     }
     Profile profile;

@@ -106,11 +106,22 @@ std::vector<double> outlierThresholds(const std::vector<Member>& members,
 std::vector<ValidationIssue> validateReferences(const std::vector<Reference>& refs,
                                                 const std::vector<Member>& members,
                                                 const std::vector<Cluster>& clusters) {
+    std::vector<const Reference*> pointers;
+    pointers.reserve(refs.size());
+    for (const auto& r : refs) {
+        pointers.push_back(&r);
+    }
+    return validateReferences(pointers, members, clusters);
+}
+
+std::vector<ValidationIssue> validateReferences(const std::vector<const Reference*>& refs,
+                                                const std::vector<Member>& members,
+                                                const std::vector<Cluster>& clusters) {
     std::vector<ValidationIssue> out;
     std::map<std::string, const Reference*> first_by_hash;
     std::map<double, int> rate_counts;
-    for (const auto& ref : refs) {
-        first_by_hash.emplace(ref.analysis.content_hash, &ref);
+    for (const Reference* ref : refs) {
+        first_by_hash.emplace(ref->analysis.content_hash, ref);
     }
     for (const auto& [hash, ref] : first_by_hash) {
         if (ref->analysis.format.sample_rate_hz > 0) {
@@ -134,17 +145,17 @@ std::vector<ValidationIssue> validateReferences(const std::vector<Reference>& re
             common_count = n;
         }
     }
-    for (const auto& ref : refs) {
-        const auto& a = ref.analysis;
+    for (const Reference* ref : refs) {
+        const auto& a = ref->analysis;
         const Reference* first = first_by_hash.at(a.content_hash);
-        if (first != &ref) {
+        if (first != ref) {
             out.push_back({"warning", "duplicate",
                            a.path + ": same content (hash " + a.content_hash.substr(0, 12) +
                                ") as " + first->analysis.path + "; counted once",
                            a.path});
             continue;
         }
-        checkLevels(ref, out);
+        checkLevels(*ref, out);
         const double rate = a.format.sample_rate_hz;
         if (rate_counts.size() > 1 && rate > 0 && rate != common_rate) {
             out.push_back({"info", "mixed_sample_rates",

@@ -53,6 +53,9 @@ inline constexpr double kSilentRmsDbfs = -60.0;
 std::vector<ValidationIssue> validateReferences(const std::vector<Reference>& refs,
                                                 const std::vector<Member>& members,
                                                 const std::vector<Cluster>& clusters);
+std::vector<ValidationIssue> validateReferences(const std::vector<const Reference*>& refs,
+                                                const std::vector<Member>& members,
+                                                const std::vector<Cluster>& clusters);
 
 // The distance threshold of each cluster (see above), indexed like clusters;
 // empty when there are fewer than kOutlierMinMembers members.

@@ -252,7 +252,7 @@ TEST_CASE("buildProfile rejects bad inputs, naming the reference", "[profile][bu
         INFO(r.status().message());
         CHECK(r.status().message().find(needle) != std::string::npos);
     };
-    expectInvalid(buildProfile("ok", {}, {}), "at least one reference");
+    expectInvalid(buildProfile("ok", std::vector<Reference>{}, {}), "at least one reference");
     expectInvalid(buildProfile("bad/name", refs, {}), "profile name");
     expectInvalid(buildProfile(std::string(65, 'x'), refs, {}), "profile name");
     auto no_hash = refs;
