@@ -126,10 +126,10 @@ core::Result<std::vector<float>> embedTrackInSpace(const EmbeddingSpace& space,
         return core::invalidArgument("track embedding has no segments");
     }
     const auto dim = static_cast<std::size_t>(space.backbone_dim);
-    const auto pooled = evenlySpaced(embedding.segments.size(), kMaxPooledSegments);
+    const std::size_t pooled = embedding.segments.size();
     std::vector<float> rows;
-    rows.reserve(pooled.size() * dim);
-    for (const std::size_t s : pooled) {
+    rows.reserve(pooled * dim);
+    for (std::size_t s = 0; s < pooled; ++s) {
         if (auto st = appendVector(embedding.segments[s].values, dim,
                                    "segment " + std::to_string(s), rows);
             !st.isOk()) {
@@ -141,13 +141,13 @@ core::Result<std::vector<float>> embedTrackInSpace(const EmbeddingSpace& space,
         return final_rows.status();
     }
     const auto out_dim = static_cast<std::size_t>(space.dim());
-    if (out_dim == 0 || final_rows->size() != pooled.size() * out_dim) {
+    if (out_dim == 0 || final_rows->size() != pooled * out_dim) {
         return core::internalError("projection head returned " +
                                    std::to_string(final_rows->size()) + " values for " +
-                                   std::to_string(pooled.size()) + " segments");
+                                   std::to_string(pooled) + " segments");
     }
     std::vector<double> acc(out_dim, 0.0);
-    for (std::size_t r = 0; r < pooled.size(); ++r) {
+    for (std::size_t r = 0; r < pooled; ++r) {
         const float* row = final_rows->data() + r * out_dim;
         for (std::size_t j = 0; j < out_dim; ++j) {
             acc[j] += row[j];
@@ -155,7 +155,7 @@ core::Result<std::vector<float>> embedTrackInSpace(const EmbeddingSpace& space,
     }
     std::vector<float> mean(out_dim);
     for (std::size_t j = 0; j < out_dim; ++j) {
-        mean[j] = static_cast<float>(acc[j] / static_cast<double>(pooled.size()));
+        mean[j] = static_cast<float>(acc[j] / static_cast<double>(pooled));
     }
     normaliseRows(mean, out_dim);
     return mean;

@@ -191,8 +191,7 @@ struct BuildOptions {
 //     whose head then warm-starts the trainer; see Append). class_id = index of the user label in
 //     the sorted label set when every reference has a label, else the track index.
 //  3. trainer (when set) -> head; its dims must match (input_dim = backbone dim).
-//  4. member embedding = embedTrackInSpace() over the track's segments (at most
-//     kMaxPooledSegments, evenly spaced)
+//  4. member embedding = embedTrackInSpace() over ALL the track's segments
 //     (tracks on two threads; each is independent, so the result is the same).
 //  5. clusters (clustering.hpp: k = 2..8 by the silhouette with a parsimony
 //     tolerance, or 1), statistics and weights (feature_stats.hpp,
@@ -252,20 +251,13 @@ core::Result<std::vector<float>> embedInSpace(const EmbeddingSpace& space,
 // for i < wanted; all of 0..m-1 when m <= wanted.
 std::vector<std::size_t> evenlySpaced(std::size_t m, int wanted);
 
-// Segments a track's final embedding pools at most (evenly spaced): a
-// 5-minute track has ~150 (4 s windows, 2 s hop) and an unlabelled --append
-// re-embeds every member through the fine-tuned head, so the cost of an
-// append to 1,000 members is bounded by 32 rows a track, not its length
-// (~0.4 s at 1,000 members on 2 cores where 150 rows a track took ~2 s).
-// 32 windows of 4 s still cover 128 s of a 5-minute track; a track of up to
-// ~66 s (the quality suites' 1-minute references) pools all of its segments.
-inline constexpr int kMaxPooledSegments = 32;
-
 // A track's final embedding, as buildProfile() computes each member's:
-// L2(mean over its segments, at most kMaxPooledSegments evenly spaced, of the
-// final per-segment vectors), where a final per-segment vector is head(z) with
-// a head, else L2(z). Fails on an empty embedding or a segment whose size is
-// not backbone_dim.
+// L2(mean over ALL segments of the final per-segment vectors), where a final
+// per-segment vector is head(z) with a head, else L2(z). Fails on an empty
+// embedding or a segment whose size is not backbone_dim. (Pooling at most 32
+// evenly spaced segments was tried to bound an unlabelled --append's
+// re-embedding of every member on five-minute tracks, ~150 segments each:
+// the gap quality suite's muddy_bass WIPs then fell from 4/4 to 2/4 found.)
 core::Result<std::vector<float>> embedTrackInSpace(const EmbeddingSpace& space,
                                                    const embed::TrackEmbedding& embedding);
 
