@@ -380,7 +380,17 @@ void addKickCancelledLowBand(TranceSidechainEnvelope& env, const std::vector<flo
     }
     seg.clear();
     // Residual power of every beat of `beats` per block, at the beat's
-    // aligned time.
+    // aligned time, over the samples the clip gate keeps (as on the side
+    // bands): where |mid| is more than low_clip_margin_db under its peak,
+    // below a master clipper's knee, the clipper's slope does not scale the
+    // bass riding on the kick.
+    float peak = 0.0f;
+    for (float v : mid) {
+        peak = std::max(peak, std::abs(v));
+    }
+    const double lcm = params.low_clip_margin_db;
+    const float hot = lcm > 0 && peak > 0 ? peak * static_cast<float>(std::pow(10.0, -lcm / 20.0))
+                                          : std::numeric_limits<float>::infinity();
     std::vector<double> acc(blocks, 0.0);
     std::vector<int> cnt(blocks, 0);
     const long block = std::max(1L, std::lround(env.block_s * rate)); // samples per block
@@ -392,25 +402,31 @@ void addKickCancelledLowBand(TranceSidechainEnvelope& env, const std::vector<flo
         }
         const long l = alignLag(y);
         const float* yl = y.data() + max_lag + l;
+        const float* ml = mid.data() + s0 + l;
         for (long i = 0; i < len;) {
             const auto b = static_cast<std::size_t>((s0 + i) / block);
             if (b >= blocks) {
                 break;
             }
             const long end = std::min(len, (static_cast<long>(b) + 1) * block - s0);
-            const long from = i;
             double e = 0.0;
+            int kept = 0;
             for (; i < end; ++i) {
-                const double r = yl[i] - tmpl[static_cast<std::size_t>(i)];
-                e += r * r;
+                if (std::abs(ml[i]) <= hot) {
+                    const double r = yl[i] - tmpl[static_cast<std::size_t>(i)];
+                    e += r * r;
+                    ++kept;
+                }
             }
             acc[b] += e;
-            cnt[b] += static_cast<int>(end - from);
+            cnt[b] += kept;
         }
     }
     env.power_low.assign(blocks, 0.0f);
+    env.kept_low.assign(blocks, 0);
     for (std::size_t b = 0; b < blocks; ++b) {
         env.power_low[b] = cnt[b] > 0 ? static_cast<float>(acc[b] / cnt[b]) : 0.0f;
+        env.kept_low[b] = static_cast<std::uint16_t>(std::min(cnt[b], 65535));
     }
 }
 
@@ -448,6 +464,7 @@ TranceSidechainResult fitFold(const TranceSidechainEnvelope& env, const std::vec
     std::vector<double> sum(static_cast<std::size_t>(len), 0.0);
     std::vector<double> count(static_cast<std::size_t>(len), 0.0);
     int used = 0;
+    const std::vector<std::uint16_t>& kept = band.kick_guard ? env.kept_low : env.kept;
     for (double t : beats) {
         const double first = (t - pre * 1e-3) / env.block_s - 0.5; // block centres
         const double last = first + (len - 1) * 1e-3 / env.block_s;
@@ -456,7 +473,7 @@ TranceSidechainResult fitFold(const TranceSidechainEnvelope& env, const std::vec
         }
         for (int j = 0; j < len; ++j) {
             const auto bi = static_cast<std::size_t>(std::lround(first + j * 1e-3 / env.block_s));
-            const double k = env.kept.empty() || !band.gated ? 1.0 : env.kept[bi];
+            const double k = kept.empty() || !(band.gated || band.kick_guard) ? 1.0 : kept[bi];
             sum[static_cast<std::size_t>(j)] += k * power[bi];
             count[static_cast<std::size_t>(j)] += k;
         }

@@ -101,19 +101,18 @@ TEST_CASE("wide sidechain: depth within 1.5 dB and release within 30 %, none mis
           "invented",
           "[generalization][sidechain]") {
     auto f = score(test::wideSet(core::SynthVariety::kWideSidechain), "WIDE SIDECHAIN");
-    // Measured: depth 26/30, release 26/30 (tuning draws, seeds 70000-,
-    // 71000-, 72000-72039: 32/33 32/33, 29/30 27/30, 29/32 29/32; held out:
-    // 26/30, 24/30), below the issue's 90 % here. A duck on the bass alone is
-    // read from the low band of the thin kick bars with the kick removed
-    // (kick template subtracted; trance_sidechain.hpp) when it recovers in
-    // 55 ms or more: 2 of 4 here (a 52 ms and a 120 ms duck read 0), 18 of 23
-    // on the tuning draws, 4 of 7 held out. Thresholds: what holds, less one
-    // track.
+    // Measured: depth 27/30, release 28/30 (tuning draws, seeds 70000-,
+    // 71000-, 72000-72039: 31/34 32/34, 30/31 26/31, 29/35 29/35; held out:
+    // 26/29, 24/29). A duck on the bass alone is read from the low band of the
+    // thin kick bars with the kick removed and the master clipper's hot
+    // samples left out (trance_sidechain.hpp) when it recovers in over 40 ms:
+    // 5 of 6 here (tech/10034, 4.5 dB over 119 ms, reads 0). Thresholds: what
+    // holds, less one track.
     REQUIRE(f.all.n >= 25);
-    CHECK(f.all.depth_ok >= 0.83 * f.all.n);
-    CHECK(f.all.release_ok >= 0.83 * f.all.n);
+    CHECK(f.all.depth_ok >= 0.86 * f.all.n);
+    CHECK(f.all.release_ok >= 0.9 * f.all.n);
     CHECK(f.strong_zero == f.strong_zero_bass_only); // only a bass-only duck may be missed
-    CHECK(f.strong_zero_bass_only <= f.by_bus["bass_only"].n / 2 + 1);
+    CHECK(f.strong_zero_bass_only <= 1);
     CHECK(f.clean_ok == f.clean);
 }
 
