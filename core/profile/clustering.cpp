@@ -41,8 +41,8 @@ Eigen::VectorXd toVector(const std::vector<float>& v) {
     return out;
 }
 
-// Rows from which the distance matrix and the k-means runs of chooseClusters()
-// use two workers (below, a thread costs more than the work).
+// Rows from which the k-means runs of chooseClusters() use two workers (below,
+// a thread costs more than the work).
 constexpr std::size_t kParallelRows = 64;
 
 double dot(const std::vector<float>& a, const std::vector<float>& b) {
