@@ -7,6 +7,8 @@
 
 #include <Eigen/Core>
 
+#include "core/embed/head_kernels.hpp"
+
 namespace styledna::embed {
 
 namespace {
@@ -61,18 +63,26 @@ core::Status HeadWeights::validate() const {
     return core::Status::ok();
 }
 
-core::Result<std::vector<float>> applyHead(const HeadWeights& head,
-                                           const std::vector<float>& input) {
-    if (auto status = head.validate(); !status.isOk()) {
+namespace {
+
+core::Status checkInput(const HeadWeights& head, const std::vector<float>& input) {
+    if (input.size() % static_cast<std::size_t>(head.input_dim) != 0) {
+        return core::invalidArgument("projection head: input of " + std::to_string(input.size()) +
+                                     " values is not a multiple of " +
+                                     std::to_string(head.input_dim));
+    }
+    return core::Status::ok();
+}
+
+// Eigen (SSE2 in a portable build). `head` is validated.
+core::Result<std::vector<float>> applyEigen(const HeadWeights& head,
+                                            const std::vector<float>& input) {
+    if (auto status = checkInput(head, input); !status.isOk()) {
         return status;
     }
     const auto in = static_cast<Eigen::Index>(head.input_dim);
     const auto hidden = static_cast<Eigen::Index>(head.hidden_dim);
     const auto out = static_cast<Eigen::Index>(head.output_dim);
-    if (input.size() % static_cast<std::size_t>(in) != 0) {
-        return core::invalidArgument("projection head: input of " + std::to_string(input.size()) +
-                                     " values is not a multiple of " + std::to_string(in));
-    }
     const auto rows = static_cast<Eigen::Index>(input.size()) / in;
     std::vector<float> result(static_cast<std::size_t>(rows * out));
     if (rows == 0) {
@@ -119,6 +129,126 @@ core::Result<std::vector<float>> applyHead(const HeadWeights& head,
         y.row(r) /= static_cast<float>(std::max(norm, kNormaliseEps));
     }
     return result;
+}
+
+void normaliseRowsL2(float* y, std::size_t rows, std::size_t out) {
+    for (std::size_t r = 0; r < rows; ++r) {
+        float* row = y + r * out;
+        double norm = 0.0;
+        for (std::size_t j = 0; j < out; ++j) {
+            norm += static_cast<double>(row[j]) * row[j];
+        }
+        const auto inv = static_cast<float>(1.0 / std::max(std::sqrt(norm), kNormaliseEps));
+        for (std::size_t j = 0; j < out; ++j) {
+            row[j] *= inv;
+        }
+    }
+}
+
+} // namespace
+
+struct PreparedHead::State {
+    HeadWeights head;                    // the Eigen path
+    bool kernels = false;                // AVX2 + FMA: the packed path
+    detail::PackedLinear layer1, layer2; // packed w1/b1, w2/b2
+};
+
+core::Result<PreparedHead> PreparedHead::prepare(const HeadWeights& head) {
+    if (auto status = head.validate(); !status.isOk()) {
+        return status;
+    }
+    auto state = std::make_shared<State>();
+    state->kernels = detail::headKernelsAvailable();
+    if (state->kernels) {
+        state->head.input_dim = head.input_dim;
+        state->head.hidden_dim = head.hidden_dim;
+        state->head.output_dim = head.output_dim;
+        state->head.ln_gamma = head.ln_gamma;
+        state->head.ln_beta = head.ln_beta;
+        state->layer1 =
+            detail::packLinear(head.w1.data(), head.b1.data(), head.hidden_dim, head.input_dim);
+        state->layer2 =
+            detail::packLinear(head.w2.data(), head.b2.data(), head.output_dim, head.hidden_dim);
+    } else {
+        state->head = head;
+    }
+    PreparedHead prepared;
+    prepared.m_state = std::move(state);
+    return prepared;
+}
+
+int PreparedHead::inputDim() const {
+    return m_state ? m_state->head.input_dim : 0;
+}
+
+int PreparedHead::outputDim() const {
+    return m_state ? m_state->head.output_dim : 0;
+}
+
+core::Result<std::vector<float>> PreparedHead::apply(const std::vector<float>& input) const {
+    if (!m_state) {
+        return core::failedPrecondition("projection head: not prepared");
+    }
+    const State& s = *m_state;
+    if (!s.kernels) {
+        return applyEigen(s.head, input);
+    }
+    if (auto status = checkInput(s.head, input); !status.isOk()) {
+        return status;
+    }
+    const auto in = static_cast<std::size_t>(s.head.input_dim);
+    const auto hidden = static_cast<std::size_t>(s.head.hidden_dim);
+    const auto out = static_cast<std::size_t>(s.head.output_dim);
+    const std::size_t rows = input.size() / in;
+    std::vector<float> result(rows * out);
+    if (rows == 0) {
+        return result;
+    }
+    std::vector<float> h(rows * hidden);
+    detail::linearAvx2(s.layer1, input.data(), rows, h.data());
+    for (std::size_t r = 0; r < rows; ++r) {
+        float* row = h.data() + r * hidden;
+        // Mean and biased variance in double, as the Eigen path.
+        double mean = 0.0;
+        for (std::size_t k = 0; k < hidden; ++k) {
+            mean += row[k];
+        }
+        mean /= static_cast<double>(hidden);
+        double variance = 0.0;
+        for (std::size_t k = 0; k < hidden; ++k) {
+            const double d = row[k] - mean;
+            variance += d * d;
+        }
+        variance /= static_cast<double>(hidden);
+        const auto mean_f = static_cast<float>(mean);
+        const auto inv_std = static_cast<float>(1.0 / std::sqrt(variance + kLayerNormEps));
+        const float* gamma = s.head.ln_gamma.data();
+        const float* beta = s.head.ln_beta.data();
+        for (std::size_t k = 0; k < hidden; ++k) {
+            row[k] = (row[k] - mean_f) * inv_std * gamma[k] + beta[k];
+        }
+    }
+    detail::geluAvx2(h.data(), h.size());
+    detail::linearAvx2(s.layer2, h.data(), rows, result.data());
+    normaliseRowsL2(result.data(), rows, out);
+    return result;
+}
+
+core::Result<std::vector<float>> applyHead(const HeadWeights& head,
+                                           const std::vector<float>& input) {
+    auto prepared = PreparedHead::prepare(head);
+    if (!prepared.isOk()) {
+        return prepared.status();
+    }
+    return prepared->apply(input);
+}
+
+core::Result<std::vector<float>> applyHeadPortable(const HeadWeights& head,
+                                                   const std::vector<float>& input) {
+    if (auto status = head.validate(); !status.isOk()) {
+        return status;
+    }
+    return applyEigen(head, input);
 }
 
 } // namespace styledna::embed

@@ -13,6 +13,7 @@
 // caller (the profile keeps the per-dimension mean and std it trained with).
 // Threads: applyHead() is const and may run concurrently.
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -33,7 +34,30 @@ struct HeadWeights {
 
 // rows x input_dim in, rows x output_dim out (each row unit L2 norm; an
 // all-zero row stays zero). Fails on a size that is not rows * input_dim.
+// On a CPU with AVX2 and FMA the linear layers and GELU run in the kernels of
+// head_kernels.hpp; elsewhere (and in applyHeadPortable) through Eigen.
 core::Result<std::vector<float>> applyHead(const HeadWeights& head,
                                            const std::vector<float>& input);
+
+// A head validated once and, on AVX2 machines, its layers packed once: for
+// callers that run many batches through one head (a profile build embeds
+// every member's segments). apply() is what applyHead() returns; it is const
+// and may run concurrently. Copies share the prepared state.
+class PreparedHead {
+public:
+    static core::Result<PreparedHead> prepare(const HeadWeights& head);
+    core::Result<std::vector<float>> apply(const std::vector<float>& input) const;
+    int inputDim() const;
+    int outputDim() const;
+
+    struct State;
+
+private:
+    std::shared_ptr<const State> m_state;
+};
+
+// The Eigen path whatever the CPU (tests compare the two paths).
+core::Result<std::vector<float>> applyHeadPortable(const HeadWeights& head,
+                                                   const std::vector<float>& input);
 
 } // namespace styledna::embed

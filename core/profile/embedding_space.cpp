@@ -43,8 +43,10 @@ core::Status checkSpace(const EmbeddingSpace& space) {
     return core::Status::ok();
 }
 
-// Standardises `rows` (n x dim) in place, then head or row L2: n x space.dim().
-core::Result<std::vector<float>> finalRows(const EmbeddingSpace& space, std::vector<float> rows) {
+// Standardises `rows` (n x dim) in place, then head (`prepared` when given, else
+// space.head) or row L2: n x space.dim().
+core::Result<std::vector<float>> finalRows(const EmbeddingSpace& space, std::vector<float> rows,
+                                           const embed::PreparedHead* prepared = nullptr) {
     const auto dim = static_cast<std::size_t>(space.backbone_dim);
     for (std::size_t r = 0; r + dim <= rows.size(); r += dim) {
         float* row = rows.data() + r;
@@ -53,7 +55,7 @@ core::Result<std::vector<float>> finalRows(const EmbeddingSpace& space, std::vec
         }
     }
     if (space.hasHeadWeights()) {
-        return embed::applyHead(space.head, rows);
+        return prepared ? prepared->apply(rows) : embed::applyHead(space.head, rows);
     }
     normaliseRows(rows, dim);
     return rows;
@@ -118,9 +120,14 @@ core::Result<std::vector<float>> embedInSpace(const EmbeddingSpace& space,
 }
 
 core::Result<std::vector<float>> embedTrackInSpace(const EmbeddingSpace& space,
-                                                   const embed::TrackEmbedding& embedding) {
+                                                   const embed::TrackEmbedding& embedding,
+                                                   const embed::PreparedHead* prepared) {
     if (auto st = checkSpace(space); !st.isOk()) {
         return st;
+    }
+    if (prepared && (!space.hasHeadWeights() || prepared->inputDim() != space.backbone_dim ||
+                     prepared->outputDim() != space.dim())) {
+        return core::internalError("prepared projection head does not match the profile's head");
     }
     if (embedding.segments.empty()) {
         return core::invalidArgument("track embedding has no segments");
@@ -136,7 +143,7 @@ core::Result<std::vector<float>> embedTrackInSpace(const EmbeddingSpace& space,
             return st;
         }
     }
-    auto final_rows = finalRows(space, std::move(rows));
+    auto final_rows = finalRows(space, std::move(rows), prepared);
     if (!final_rows.isOk()) {
         return final_rows.status();
     }

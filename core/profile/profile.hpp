@@ -258,8 +258,11 @@ std::vector<std::size_t> evenlySpaced(std::size_t m, int wanted);
 // evenly spaced segments was tried to bound an unlabelled --append's
 // re-embedding of every member on five-minute tracks, ~150 segments each:
 // the gap quality suite's muddy_bass WIPs then fell from 4/4 to 2/4 found.)
+// `prepared`: space.head prepared once by a caller embedding many tracks (null:
+// prepared per call); it must be that head (dims checked, else internalError).
 core::Result<std::vector<float>> embedTrackInSpace(const EmbeddingSpace& space,
-                                                   const embed::TrackEmbedding& embedding);
+                                                   const embed::TrackEmbedding& embedding,
+                                                   const embed::PreparedHead* prepared = nullptr);
 
 // Profile names: 1-64 characters of [A-Za-z0-9_.-], not starting with '.' or
 // '-' (the one rule for builds, imports and every RPC); the Status says which

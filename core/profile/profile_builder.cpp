@@ -474,9 +474,19 @@ core::Result<Profile> buildProfile(const std::string& name,
             ++reused;
         }
     }
+    // The head validated and packed once for every member (not once per track).
+    std::optional<embed::PreparedHead> prepared;
+    if (profile.space.hasHeadWeights() && reused < distinct.size()) {
+        auto p = embed::PreparedHead::prepare(profile.space.head);
+        if (!p.isOk()) {
+            return p.status();
+        }
+        prepared = std::move(p).value();
+    }
     forEachOnTwoWorkers(distinct.size(), [&](std::size_t t) {
         if (!embedded[t] && !cancel.isCancelled()) {
-            embedded[t] = embedTrackInSpace(profile.space, distinct[t]->embedding);
+            embedded[t] = embedTrackInSpace(profile.space, distinct[t]->embedding,
+                                            prepared ? &*prepared : nullptr);
         }
     });
     if (prev) {

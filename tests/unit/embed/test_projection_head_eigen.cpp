@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <random>
@@ -136,4 +137,57 @@ TEST_CASE("Eigen head: sizes and values are validated", "[embed][head][edge]") {
     auto empty = embed::applyHead(good, {});
     REQUIRE(empty.isOk());
     CHECK(empty->empty());
+}
+
+TEST_CASE("Head kernels: the AVX2 path and the portable Eigen path agree on every shape",
+          "[embed][head][kernels]") {
+    // Row counts cover the 6-row blocks and every tail; output dims that are not
+    // multiples of the 16-column panels; input scales from 0.01 to 30 push the
+    // GELU's argument from near zero far into both tails.
+    struct Shape {
+        int in, hidden, out;
+    };
+    for (const Shape shape : {Shape{37, 50, 21}, Shape{311, 512, 256}, Shape{5, 16, 3}}) {
+        const auto head = randomHead(shape.in, shape.hidden, shape.out, 21);
+        for (const int rows : {1, 2, 5, 6, 7, 13}) {
+            for (const float scale : {0.01f, 1.0f, 30.0f}) {
+                CAPTURE(shape.in, shape.hidden, shape.out, rows, scale);
+                std::mt19937 rng(static_cast<unsigned>(rows * 97 + shape.in));
+                std::normal_distribution<float> normal;
+                std::vector<float> input(static_cast<std::size_t>(rows * shape.in));
+                for (auto& v : input) {
+                    v = scale * normal(rng);
+                }
+                auto fast = embed::applyHead(head, input);
+                auto portable = embed::applyHeadPortable(head, input);
+                REQUIRE(fast.isOk());
+                REQUIRE(portable.isOk());
+                REQUIRE(fast->size() == portable->size());
+                double diff = 0.0;
+                for (std::size_t i = 0; i < fast->size(); ++i) {
+                    diff =
+                        std::max(diff, static_cast<double>(std::fabs((*fast)[i] - (*portable)[i])));
+                }
+                // Unit rows; float32 products summed in other orders, erf to 1.5e-7.
+                CHECK(diff <= 2e-6);
+            }
+        }
+    }
+}
+
+TEST_CASE("Prepared head: same rows as applyHead, and its errors", "[embed][head][edge]") {
+    const auto head = randomHead(40, 32, 16, 9);
+    auto prepared = embed::PreparedHead::prepare(head);
+    REQUIRE(prepared.isOk());
+    CHECK(prepared->inputDim() == 40);
+    CHECK(prepared->outputDim() == 16);
+    std::vector<float> input(3 * 40);
+    for (std::size_t i = 0; i < input.size(); ++i) {
+        input[i] = std::sin(0.37f * static_cast<float>(i));
+    }
+    CHECK(*prepared->apply(input) == *embed::applyHead(head, input));
+    CHECK_FALSE(prepared->apply(std::vector<float>(41)).isOk());
+    CHECK(prepared->apply({})->empty());
+    CHECK_FALSE(embed::PreparedHead::prepare(embed::HeadWeights{}).isOk());
+    CHECK_FALSE(embed::PreparedHead{}.apply(input).isOk());
 }

@@ -62,12 +62,18 @@ TEST_CASE("Eigen head and LibTorch head agree on random weights", "[models][head
         REQUIRE((*torch_head)->importWeights(weights).isOk());
         const auto input = normalRows(24, input_dim, 7, 1.0f);
         auto from_torch = (*torch_head)->embed(input);
+        // applyHead: the AVX2 kernels where the CPU has them; the portable Eigen
+        // path whatever the CPU. Both against LibTorch.
         auto from_eigen = embed::applyHead(weights, input);
+        auto from_portable = embed::applyHeadPortable(weights, input);
         REQUIRE(from_torch.isOk());
         REQUIRE(from_eigen.isOk());
+        REQUIRE(from_portable.isOk());
         const double diff = maxAbsDiff(*from_torch, *from_eigen);
-        INFO("max abs diff " << diff);
+        const double diff_portable = maxAbsDiff(*from_torch, *from_portable);
+        INFO("max abs diff " << diff << ", portable " << diff_portable);
         CHECK(diff <= 1e-5);
+        CHECK(diff_portable <= 1e-5);
     }
 }
 
