@@ -1,4 +1,4 @@
-// AVX2 + FMA kernels of the projection head (head_kernels.hpp).
+// AVX-512 and AVX2 + FMA kernels of the projection head (head_kernels.hpp).
 #include "core/embed/head_kernels.hpp"
 
 #include <algorithm>
@@ -88,6 +88,70 @@ template <int Rows>
     }
 }
 
+// AVX-512: blocks of `Rows` rows x (16 Panels) columns, one zmm per row and panel,
+// the row's x[k] broadcast from memory into each fused multiply-add.
+template <int Rows, int Panels>
+[[gnu::target("avx512f")]] void blockAvx512(const float* x, std::size_t in, const float* panel,
+                                            const float* bias, float* y, std::size_t y_stride,
+                                            int cols) {
+    const std::size_t panel_size = in * kPanelWidth;
+    __m512 acc[Rows][Panels];
+#pragma GCC unroll 16
+    for (int r = 0; r < Rows; ++r) {
+#pragma GCC unroll 2
+        for (int p = 0; p < Panels; ++p) {
+            acc[r][p] = _mm512_loadu_ps(bias + p * kPanelWidth);
+        }
+    }
+    for (std::size_t k = 0; k < in; ++k) {
+        __m512 w[Panels];
+#pragma GCC unroll 2
+        for (int p = 0; p < Panels; ++p) {
+            w[p] =
+                _mm512_loadu_ps(panel + static_cast<std::size_t>(p) * panel_size + k * kPanelWidth);
+        }
+#pragma GCC unroll 16
+        for (int r = 0; r < Rows; ++r) {
+            const __m512 a = _mm512_set1_ps(x[static_cast<std::size_t>(r) * in + k]);
+#pragma GCC unroll 2
+            for (int p = 0; p < Panels; ++p) {
+                acc[r][p] = _mm512_fmadd_ps(a, w[p], acc[r][p]);
+            }
+        }
+    }
+    // Columns of the last panel past `cols` are not stored.
+    const int last_cols = cols - (Panels - 1) * kPanelWidth;
+    const auto last_mask = static_cast<__mmask16>(
+        last_cols >= kPanelWidth ? 0xFFFFu : ((1u << static_cast<unsigned>(last_cols)) - 1u));
+#pragma GCC unroll 16
+    for (int r = 0; r < Rows; ++r) {
+        float* out = y + static_cast<std::size_t>(r) * y_stride;
+#pragma GCC unroll 2
+        for (int p = 0; p + 1 < Panels; ++p) {
+            _mm512_storeu_ps(out + p * kPanelWidth, acc[r][p]);
+        }
+        _mm512_mask_storeu_ps(out + (Panels - 1) * kPanelWidth, last_mask, acc[r][Panels - 1]);
+    }
+}
+
+template <int Rows>
+[[gnu::target("avx512f")]] void rowsAvx512(const PackedLinear& layer, const float* x, float* y) {
+    const auto in = static_cast<std::size_t>(layer.in);
+    const auto out = static_cast<std::size_t>(layer.out);
+    const auto width = static_cast<std::size_t>(kPanelWidth);
+    std::size_t c0 = 0;
+    for (; c0 + width < out; c0 += 2 * width) { // two panels, the second maybe partial
+        const float* panel = layer.panels.data() + (c0 / width) * in * width;
+        const int cols = static_cast<int>(std::min(2 * width, out - c0));
+        blockAvx512<Rows, 2>(x, in, panel, layer.bias.data() + c0, y + c0, out, cols);
+    }
+    if (c0 < out) { // one last panel
+        const float* panel = layer.panels.data() + (c0 / width) * in * width;
+        blockAvx512<Rows, 1>(x, in, panel, layer.bias.data() + c0, y + c0, out,
+                             static_cast<int>(out - c0));
+    }
+}
+
 // exp(x) for x in [-87, 0]: x = n ln2 + r, |r| <= ln2 / 2, exp(r) by its Taylor
 // polynomial to r^6 (truncation < 2e-7 relative), times 2^n built in the exponent.
 [[gnu::target("avx2,fma")]] __m256 expNonPositive(__m256 x) {
@@ -137,8 +201,44 @@ bool headKernelsAvailable() {
     return available;
 }
 
-[[gnu::target("avx2,fma")]] void linearAvx2(const PackedLinear& layer, const float* x,
-                                            std::size_t rows, float* y) {
+[[gnu::target("avx512f")]] void linearAvx512(const PackedLinear& layer, const float* x,
+                                             std::size_t rows, float* y) {
+    constexpr std::size_t kBlock = 8; // 8 x 2 accumulators + 2 weights of 32 zmm
+    const auto in = static_cast<std::size_t>(layer.in);
+    const auto out = static_cast<std::size_t>(layer.out);
+    std::size_t r = 0;
+    for (; r + kBlock <= rows; r += kBlock) {
+        rowsAvx512<8>(layer, x + r * in, y + r * out);
+    }
+    switch (rows - r) {
+    case 7:
+        rowsAvx512<7>(layer, x + r * in, y + r * out);
+        break;
+    case 6:
+        rowsAvx512<6>(layer, x + r * in, y + r * out);
+        break;
+    case 5:
+        rowsAvx512<5>(layer, x + r * in, y + r * out);
+        break;
+    case 4:
+        rowsAvx512<4>(layer, x + r * in, y + r * out);
+        break;
+    case 3:
+        rowsAvx512<3>(layer, x + r * in, y + r * out);
+        break;
+    case 2:
+        rowsAvx512<2>(layer, x + r * in, y + r * out);
+        break;
+    case 1:
+        rowsAvx512<1>(layer, x + r * in, y + r * out);
+        break;
+    default:
+        break;
+    }
+}
+
+[[gnu::target("avx2,fma")]] void linearAvx2Only(const PackedLinear& layer, const float* x,
+                                                std::size_t rows, float* y) {
     constexpr std::size_t kBlock = 6; // 6 x 2 accumulators + 2 weights + 1 broadcast <= 16
     const auto in = static_cast<std::size_t>(layer.in);
     const auto out = static_cast<std::size_t>(layer.out);
@@ -167,7 +267,21 @@ bool headKernelsAvailable() {
     }
 }
 
-[[gnu::target("avx2,fma")]] void geluAvx2(float* v, std::size_t n) {
+bool headKernelsAvx512() {
+    static const bool available = headKernelsAvailable() && __builtin_cpu_supports("avx512f");
+    return available;
+}
+
+void linearPacked(const PackedLinear& layer, const float* x, std::size_t rows, float* y,
+                  LinearIsa isa) {
+    if (isa == LinearIsa::kBest && headKernelsAvx512()) {
+        linearAvx512(layer, x, rows, y);
+    } else {
+        linearAvx2Only(layer, x, rows, y);
+    }
+}
+
+[[gnu::target("avx2,fma")]] void geluPacked(float* v, std::size_t n) {
     std::size_t i = 0;
     for (; i + 8 <= n; i += 8) {
         _mm256_storeu_ps(v + i, gelu8(_mm256_loadu_ps(v + i)));
@@ -186,7 +300,12 @@ bool headKernelsAvailable() {
     return false;
 }
 
-void linearAvx2(const PackedLinear& layer, const float* x, std::size_t rows, float* y) {
+bool headKernelsAvx512() {
+    return false;
+}
+
+void linearPacked(const PackedLinear& layer, const float* x, std::size_t rows, float* y,
+                  LinearIsa /*isa*/) {
     const auto in = static_cast<std::size_t>(layer.in);
     const auto out = static_cast<std::size_t>(layer.out);
     const auto width = static_cast<std::size_t>(kPanelWidth);
@@ -202,7 +321,7 @@ void linearAvx2(const PackedLinear& layer, const float* x, std::size_t rows, flo
     }
 }
 
-void geluAvx2(float* v, std::size_t n) {
+void geluPacked(float* v, std::size_t n) {
     for (std::size_t i = 0; i < n; ++i) {
         const double x = v[i];
         v[i] = static_cast<float>(0.5 * x * (1.0 + std::erf(x * M_SQRT1_2)));

@@ -205,7 +205,7 @@ core::Result<std::vector<float>> PreparedHead::apply(const std::vector<float>& i
         return result;
     }
     std::vector<float> h(rows * hidden);
-    detail::linearAvx2(s.layer1, input.data(), rows, h.data());
+    detail::linearPacked(s.layer1, input.data(), rows, h.data());
     for (std::size_t r = 0; r < rows; ++r) {
         float* row = h.data() + r * hidden;
         // Mean and biased variance in double, as the Eigen path.
@@ -228,8 +228,8 @@ core::Result<std::vector<float>> PreparedHead::apply(const std::vector<float>& i
             row[k] = (row[k] - mean_f) * inv_std * gamma[k] + beta[k];
         }
     }
-    detail::geluAvx2(h.data(), h.size());
-    detail::linearAvx2(s.layer2, h.data(), rows, result.data());
+    detail::geluPacked(h.data(), h.size());
+    detail::linearPacked(s.layer2, h.data(), rows, result.data());
     normaliseRowsL2(result.data(), rows, out);
     return result;
 }

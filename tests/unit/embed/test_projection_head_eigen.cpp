@@ -5,6 +5,7 @@
 #include <limits>
 #include <random>
 
+#include "core/embed/head_kernels.hpp"
 #include "core/embed/projection_head.hpp"
 
 using namespace styledna;
@@ -190,4 +191,67 @@ TEST_CASE("Prepared head: same rows as applyHead, and its errors", "[embed][head
     CHECK(prepared->apply({})->empty());
     CHECK_FALSE(embed::PreparedHead::prepare(embed::HeadWeights{}).isOk());
     CHECK_FALSE(embed::PreparedHead{}.apply(input).isOk());
+}
+
+TEST_CASE("Head kernels: packed linear layers (AVX-512 and AVX2) against a double sum, and "
+          "the vector GELU against std::erf",
+          "[embed][head][kernels]") {
+    if (!embed::detail::headKernelsAvailable()) {
+        SUCCEED("no AVX2 + FMA on this CPU: the portable path is the only one");
+        return;
+    }
+    std::mt19937 rng(5);
+    std::normal_distribution<float> normal;
+    // Output dims: one partial panel, an odd number of panels with a partial
+    // last one, and exact panel pairs; rows across every block tail.
+    for (const int out : {3, 21, 50, 64}) {
+        for (const int rows : {1, 7, 8, 9, 17}) {
+            const int in = 29;
+            std::vector<float> w(static_cast<std::size_t>(out * in)), b(out),
+                x(static_cast<std::size_t>(rows * in));
+            for (auto* v : {&w, &b, &x}) {
+                for (auto& e : *v) {
+                    e = normal(rng);
+                }
+            }
+            const auto packed = embed::detail::packLinear(w.data(), b.data(), out, in);
+            // Sentinels past the end: nothing is written beyond rows x out.
+            std::vector<float> best(static_cast<std::size_t>(rows * out) + 16, 7.0f);
+            std::vector<float> avx2 = best;
+            embed::detail::linearPacked(packed, x.data(), rows, best.data());
+            embed::detail::linearPacked(packed, x.data(), rows, avx2.data(),
+                                        embed::detail::LinearIsa::kAvx2);
+            for (int r = 0; r < rows; ++r) {
+                for (int c = 0; c < out; ++c) {
+                    double ref = b[c];
+                    for (int k = 0; k < in; ++k) {
+                        ref += static_cast<double>(x[r * in + k]) * w[c * in + k];
+                    }
+                    CAPTURE(out, rows, r, c);
+                    CHECK(best[r * out + c] == Approx(ref).margin(1e-5));
+                    CHECK(avx2[r * out + c] == Approx(ref).margin(1e-5));
+                }
+            }
+            for (std::size_t i = static_cast<std::size_t>(rows * out); i < best.size(); ++i) {
+                CHECK(best[i] == 7.0f);
+                CHECK(avx2[i] == 7.0f);
+            }
+        }
+    }
+    std::vector<float> v;
+    for (int i = -2000; i <= 2000; ++i) {
+        v.push_back(0.005f * static_cast<float>(i) + 1e-4f);
+    }
+    v.push_back(-90.0f);
+    v.push_back(90.0f);
+    auto g = v;
+    embed::detail::geluPacked(g.data(), g.size() - 3); // the tail path too
+    embed::detail::geluPacked(g.data() + g.size() - 3, 3);
+    double worst = 0.0;
+    for (std::size_t i = 0; i < v.size(); ++i) {
+        const double ref = gelu(v[i]);
+        worst = std::max(worst, std::fabs(g[i] - ref) / std::max(1.0, std::fabs(ref)));
+    }
+    INFO("worst relative GELU error " << worst);
+    CHECK(worst <= 5e-7);
 }
