@@ -10,16 +10,16 @@ constexpr int kAppendStepsPerClass = 25;
 } // namespace
 
 profile::HeadTrainer makeProfileHeadTrainer(const HeadTrainingParams& params) {
-    return [params](const profile::TrainingSet& set, const core::CancellationToken& cancel,
+    return [params](profile::TrainingSet set, const core::CancellationToken& cancel,
                     const core::ProgressFn& progress) -> core::Result<profile::TrainedHead> {
         HeadTrainingData data;
         data.dim = set.dim;
-        data.x = set.x;
-        data.x_augmented = set.x_augmented;
-        data.class_id = set.class_id;
-        data.track_index = set.track_index;
+        data.x = std::move(set.x);
+        data.x_augmented = std::move(set.x_augmented);
+        data.class_id = std::move(set.class_id);
+        data.track_index = std::move(set.track_index);
         data.seed = set.seed;
-        data.initial = set.initial_head;
+        data.initial = std::move(set.initial_head);
         HeadTrainingParams run = params;
         if (!data.initial.empty()) {
             // Append: fine-tune the existing head briefly instead of retraining.

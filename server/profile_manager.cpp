@@ -428,7 +428,7 @@ ProfileManager::build(const ProfileBuildRequest& request,
     if (request.train_head && m_trainer) {
         options.trainer =
             [this,
-             &head_reused](const profile::TrainingSet& set, const core::CancellationToken& cancel,
+             &head_reused](profile::TrainingSet set, const core::CancellationToken& cancel,
                            const core::ProgressFn& progress) -> core::Result<profile::TrainedHead> {
             const std::string digest = trainingDigest(set);
             for (const auto& [key, head] : m_trained_heads) {
@@ -440,7 +440,7 @@ ProfileManager::build(const ProfileBuildRequest& request,
                     return head;
                 }
             }
-            auto trained = m_trainer(set, cancel, progress);
+            auto trained = m_trainer(std::move(set), cancel, progress);
             if (trained) {
                 m_trained_heads.emplace_front(digest, *trained);
                 if (m_trained_heads.size() > kTrainedHeadMemo) {

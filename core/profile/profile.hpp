@@ -161,8 +161,10 @@ struct TrainedHead {
     embed::HeadWeights weights;
     HeadTrainingInfo info;
 };
+// The set is passed by value: buildProfile() moves its rows in (tens of MB at
+// 1,000 members), so a trainer can keep them without a copy.
 using HeadTrainer = std::function<core::Result<TrainedHead>(
-    const TrainingSet&, const core::CancellationToken&, const core::ProgressFn&)>;
+    TrainingSet, const core::CancellationToken&, const core::ProgressFn&)>;
 
 struct BuildOptions {
     std::uint64_t seed = 0;

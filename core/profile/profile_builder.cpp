@@ -419,7 +419,7 @@ core::Result<Profile> buildProfile(const std::string& name,
     profile.space.backbone_dim = distinct.front()->embedding.dim;
     const Profile* prev = compatiblePrevious(options, profile.space);
     const RowClasses classes = rowClasses(distinct, prev);
-    const TrainingSet training = makeTrainingSet(distinct, options, prev, classes, profile.space);
+    TrainingSet training = makeTrainingSet(distinct, options, prev, classes, profile.space);
     clock.mark("training set");
 
     // An append that brings no training row (see Append in profile.hpp) keeps the
@@ -440,7 +440,7 @@ core::Result<Profile> buildProfile(const std::string& name,
         const core::ProgressFn sub = [&progress](double f, std::string_view) {
             core::reportProgress(progress, 0.05 + 0.5 * std::clamp(f, 0.0, 1.0), "training");
         };
-        auto head = options.trainer(training, cancel, sub);
+        auto head = options.trainer(std::move(training), cancel, sub); // not read after
         if (!head.isOk()) {
             return head.status();
         }
