@@ -74,6 +74,27 @@ core::Status checkInput(const HeadWeights& head, const std::vector<float>& input
     return core::Status::ok();
 }
 
+struct Moments {
+    double mean, inv_std;
+};
+
+// LayerNorm's mean and 1 / sqrt(biased variance + eps) of one row, in double:
+// float sums over 512 values drift ~1e-6.
+Moments layerNormMoments(const float* row, std::size_t n) {
+    double mean = 0.0;
+    for (std::size_t k = 0; k < n; ++k) {
+        mean += row[k];
+    }
+    mean /= static_cast<double>(n);
+    double variance = 0.0;
+    for (std::size_t k = 0; k < n; ++k) {
+        const double d = row[k] - mean;
+        variance += d * d;
+    }
+    variance /= static_cast<double>(n);
+    return {mean, 1.0 / std::sqrt(variance + kLayerNormEps)};
+}
+
 // Eigen (SSE2 in a portable build). `head` is validated.
 core::Result<std::vector<float>> applyEigen(const HeadWeights& head,
                                             const std::vector<float>& input) {
@@ -101,19 +122,7 @@ core::Result<std::vector<float>> applyEigen(const HeadWeights& head,
     h.rowwise() += b1;
     for (Eigen::Index r = 0; r < rows; ++r) {
         auto row = h.row(r);
-        // Mean and biased variance in double: float sums over 512 values drift ~1e-6.
-        double mean = 0.0;
-        for (Eigen::Index k = 0; k < hidden; ++k) {
-            mean += row[k];
-        }
-        mean /= static_cast<double>(hidden);
-        double variance = 0.0;
-        for (Eigen::Index k = 0; k < hidden; ++k) {
-            const double d = row[k] - mean;
-            variance += d * d;
-        }
-        variance /= static_cast<double>(hidden);
-        const double inv_std = 1.0 / std::sqrt(variance + kLayerNormEps);
+        const auto [mean, inv_std] = layerNormMoments(row.data(), static_cast<std::size_t>(hidden));
         for (Eigen::Index k = 0; k < hidden; ++k) {
             const double normed = (row[k] - mean) * inv_std * gamma[k] + beta[k];
             const double gelu = 0.5 * normed * (1.0 + std::erf(normed * M_SQRT1_2));
@@ -208,20 +217,9 @@ core::Result<std::vector<float>> PreparedHead::apply(const std::vector<float>& i
     detail::linearPacked(s.layer1, input.data(), rows, h.data());
     for (std::size_t r = 0; r < rows; ++r) {
         float* row = h.data() + r * hidden;
-        // Mean and biased variance in double, as the Eigen path.
-        double mean = 0.0;
-        for (std::size_t k = 0; k < hidden; ++k) {
-            mean += row[k];
-        }
-        mean /= static_cast<double>(hidden);
-        double variance = 0.0;
-        for (std::size_t k = 0; k < hidden; ++k) {
-            const double d = row[k] - mean;
-            variance += d * d;
-        }
-        variance /= static_cast<double>(hidden);
-        const auto mean_f = static_cast<float>(mean);
-        const auto inv_std = static_cast<float>(1.0 / std::sqrt(variance + kLayerNormEps));
+        const auto moments = layerNormMoments(row, hidden);
+        const auto mean_f = static_cast<float>(moments.mean);
+        const auto inv_std = static_cast<float>(moments.inv_std);
         const float* gamma = s.head.ln_gamma.data();
         const float* beta = s.head.ln_beta.data();
         for (std::size_t k = 0; k < hidden; ++k) {
