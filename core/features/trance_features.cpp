@@ -308,16 +308,18 @@ Status TranceFamily::process(const AnalysisContext& ctx, TrackFeatures& out) {
         }
     }
     // The side (or mono) bands first; the low band with the kick removed
-    // (trance_sidechain.hpp) only where they read no duck, on the exposed
-    // beats, and where it is taken, on every kick beat for the sections.
+    // (trance_sidechain.hpp) only where they read no duck or a shallow one
+    // (under min_significant_db: the unducked chords over a duck on the bass
+    // alone), on the exposed beats, taken when it reads deeper; where it is
+    // taken, on every kick beat for the sections.
     auto sc = analyseSidechain(m_last.envelope, beats, m_last.beat_period_s, m_params.sidechain,
                                nullptr, &exposed);
-    if (!(sc.depth_db > 0.0)) {
+    if (!(sc.depth_db >= m_params.sidechain.min_significant_db)) {
         addKickCancelledLowBand(m_last.envelope, ctx.mono(), ctx.sampleRateHz(), exposed, exposed,
                                 m_last.beat_period_s, m_params.sidechain);
         if (auto low =
                 analyseLowBand(m_last.envelope, m_last.beat_period_s, m_params.sidechain, exposed);
-            low.depth_db > 0.0) {
+            low.depth_db > 0.0 && !(low.depth_db <= sc.depth_db)) {
             sc = low;
         }
         if (sc.band == 2) {
