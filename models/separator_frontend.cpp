@@ -9,8 +9,8 @@
 
 #include "core/common/large_buffers.hpp"
 #include "core/common/logging.hpp"
+#include "core/dsp/batch_fft.hpp"
 #include "core/stems/real_fft.hpp"
-#include "models/batched_real_fft.hpp"
 
 namespace styledna::models {
 
@@ -142,19 +142,30 @@ public:
                 }
             }
         }
-        m_fft.forward(m_frames.data(), channels * count, m_spectra.data());
+        const std::size_t rows = channels * count;
+        for (std::size_t r = 0; r < rows; r += core::BatchRealFft::kBatch) {
+            m_fft.forward(m_frames.data() + r * m_size,
+                          std::min(core::BatchRealFft::kBatch, rows - r),
+                          m_spectra.data() + r * m_bins);
+        }
     }
 
     // Frame first + j of channel c, m_bins bins.
     const std::complex<float>* spectrum(std::size_t c, std::size_t j) const {
         return m_spectra.data() + (c * m_count + j) * m_bins;
     }
-    const BatchedRealFft& fft() const { return m_fft; }
+    // rows spectra of m_bins bins -> rows frames of m_size samples (unnormalised).
+    void inverse(const std::complex<float>* spectra, std::size_t rows, float* frames) {
+        for (std::size_t r = 0; r < rows; r += core::BatchRealFft::kBatch) {
+            m_fft.inverse(spectra + r * m_bins, std::min(core::BatchRealFft::kBatch, rows - r),
+                          frames + r * m_size);
+        }
+    }
 
 private:
     std::size_t m_size, m_hop, m_bins;
     const std::vector<float>& m_window;
-    BatchedRealFft m_fft;
+    core::BatchRealFft m_fft;
     std::vector<float> m_frames;
     std::vector<std::complex<float>> m_spectra;
     std::size_t m_count = 0;
@@ -461,7 +472,7 @@ core::Status SeparatorFrontend::applyMasks(const core::AudioBuffer& mix,
                         }
                     }
                 }
-                analyser.fft().inverse(masked.data(), 2 * channels * count, time.data());
+                analyser.inverse(masked.data(), 2 * channels * count, time.data());
                 for (std::size_t j = 0; j < count; ++j) {
                     const std::size_t i = block_first + j;
                     if (i < first || i >= last) {

@@ -30,8 +30,9 @@
 // magnitude is the sum of M over its bins (the training loss's unit).
 //
 // Transforms: features() and applyMasks() run the STFT and ISTFT through
-// batched_real_fft.hpp on aligned blocks of 32 frames (bandMagnitudes(), the
-// trainer's, per frame through KissFFT); the two agree to float rounding.
+// core/dsp/batch_fft.hpp on aligned blocks of 32 frames, 8 per SIMD batch
+// (bandMagnitudes(), the trainer's, per frame through KissFFT); the two agree
+// to float rounding. (LibTorch's batched pocketfft did this before.)
 // Threads: frames are split over `threads` workers (the caller is one); the
 // results do not depend on the thread count. Cancellation is checked every
 // block of 32 frames in features() and applyMasks(), every 256 frames in

@@ -5,20 +5,10 @@
 #include <memory>
 #include <thread>
 
-#include <kissfft/kiss_fftr.h>
-
 #include "core/common/large_buffers.hpp"
+#include "core/dsp/batch_fft.hpp"
 
 namespace styledna::core {
-namespace {
-
-struct KissFftrFree {
-    void operator()(kiss_fftr_cfg c) const { kiss_fftr_free(c); }
-};
-using KissFftrHandle = std::unique_ptr<std::remove_pointer_t<kiss_fftr_cfg>, KissFftrFree>;
-
-} // namespace
-
 std::size_t Spectrogram::binForHz(double hz) const {
     if (num_bins == 0) {
         return 0;
@@ -45,21 +35,17 @@ std::vector<float> makeWindow(WindowType type, std::size_t size) {
 }
 
 struct StftFrameWorker::State {
+    explicit State(const StftParams& p)
+        : params(p), fft(p.frame_size), window(makeWindow(p.window, p.frame_size)),
+          frames(BatchRealFft::kBatch * p.frame_size) {}
     StftParams params;
-    KissFftrHandle cfg;
+    BatchRealFft fft;
     std::vector<float> window;
-    std::vector<kiss_fft_scalar> frame;
-    std::vector<kiss_fft_cpx> spectrum;
+    std::vector<float> frames; // kBatch windowed frames
 };
 
-StftFrameWorker::StftFrameWorker(const StftParams& params) : m_state(std::make_unique<State>()) {
-    State& s = *m_state;
-    s.params = params;
-    s.cfg.reset(kiss_fftr_alloc(static_cast<int>(params.frame_size), 0, nullptr, nullptr));
-    s.window = makeWindow(params.window, params.frame_size);
-    s.frame.resize(params.frame_size);
-    s.spectrum.resize(params.frame_size / 2 + 1);
-}
+StftFrameWorker::StftFrameWorker(const StftParams& params)
+    : m_state(std::make_unique<State>(params)) {}
 
 StftFrameWorker::~StftFrameWorker() = default;
 
@@ -70,28 +56,27 @@ void StftFrameWorker::compute(const float* x, std::size_t n, std::size_t first, 
     const auto half = static_cast<std::ptrdiff_t>(size / 2);
     const auto total = static_cast<std::ptrdiff_t>(n);
     const float* window = st.window.data();
-    float* frame = st.frame.data();
-    const kiss_fft_cpx* spectrum = st.spectrum.data();
-    for (std::size_t i = first; i < std::min(last, out.num_frames); ++i) {
-        const std::ptrdiff_t start = static_cast<std::ptrdiff_t>(i * st.params.hop) - half;
-        if (start >= 0 && start + static_cast<std::ptrdiff_t>(size) <= total) {
-            const float* src = x + start;
-            for (std::size_t j = 0; j < size; ++j) {
-                frame[j] = src[j] * window[j];
-            }
-        } else {
-            for (std::size_t j = 0; j < size; ++j) {
-                const std::ptrdiff_t s = start + static_cast<std::ptrdiff_t>(j);
-                frame[j] = (s >= 0 && s < total) ? x[s] * window[j] : 0.0f;
+    last = std::min(last, out.num_frames);
+    for (std::size_t i0 = first; i0 < last; i0 += BatchRealFft::kBatch) {
+        const std::size_t count = std::min(BatchRealFft::kBatch, last - i0);
+        for (std::size_t l = 0; l < count; ++l) {
+            float* frame = st.frames.data() + l * size;
+            const std::ptrdiff_t start =
+                static_cast<std::ptrdiff_t>((i0 + l) * st.params.hop) - half;
+            if (start >= 0 && start + static_cast<std::ptrdiff_t>(size) <= total) {
+                const float* src = x + start;
+                for (std::size_t j = 0; j < size; ++j) {
+                    frame[j] = src[j] * window[j];
+                }
+            } else {
+                for (std::size_t j = 0; j < size; ++j) {
+                    const std::ptrdiff_t s = start + static_cast<std::ptrdiff_t>(j);
+                    frame[j] = (s >= 0 && s < total) ? x[s] * window[j] : 0.0f;
+                }
             }
         }
-        kiss_fftr(st.cfg.get(), frame, st.spectrum.data());
-        // Vectorised: this file is built with -fno-math-errno (sqrtps rounds
-        // exactly like sqrtss, so the values are the same as a scalar loop's).
-        float* dst = out.magnitude.data() + i * out.num_bins;
-        for (std::size_t k = 0; k < out.num_bins; ++k) {
-            dst[k] = std::sqrt(spectrum[k].r * spectrum[k].r + spectrum[k].i * spectrum[k].i);
-        }
+        // Rows i0 .. i0 + count - 1 are contiguous in the frame-major output.
+        st.fft.forwardMagnitude(st.frames.data(), count, out.magnitude.data() + i0 * out.num_bins);
     }
 }
 

@@ -1,6 +1,7 @@
 #pragma once
-// Short-time Fourier transform (KissFFT real FFT), computed once per channel
-// layout and shared by every feature.
+// Short-time Fourier transform (BatchRealFft: 8 frames per AVX2 batch, KissFFT
+// on CPUs without AVX2), computed once per channel layout and shared by every
+// feature.
 //
 // Conventions (librosa "center=True"):
 //   frame i is centred on sample i * hop; samples outside [0, n) are zero;

@@ -58,21 +58,19 @@
 // ms, and only with exposed_beats; the trance family also consults it when they read a shallow
 // duck, under min_significant_db, and takes it when it reads deeper): a duck on the bass alone
 // reaches neither the side nor the mono band above band_lo_hz, where unducked chords dominate
-// (the chords' residue can pass the ratio test at 1-2 dB over a 10 dB bass duck). The mid's low_band_lo_hz..low_band_hi_hz
-// band (the held bass's 2nd/3rd harmonics) is folded over the kick bars where the bass is exposed
-// (no chords: intro, outro; the trance family passes the kick bars whose 150 Hz-4 kHz level is 4 dB
-// or more under the drops', since chord bars left in fill the duck). The kick's pitch sweep and
-// body own that band for the first 50-100 ms, and they are the same waveform on every beat: the
-// band is taken with the kick removed (addKickCancelledLowBand: each beat's
-// span aligned on the mean of the exposed beats' spans, then that mean, the
-// kick, subtracted; what is left is the bass, ducked, and the bass's own
-// beat-to-beat difference from its mean, ducked alike). Before, the kick's
-// masking left a bass duck that recovers before the kick leaves the band
-// read 0 and the rest extrapolated through 50-100 ms (2-6 dB deep or
-// shallow). The fold pools +-low_smooth_ms / 2 lattice points (a held note's
-// harmonics ripple the band power, coherently over the bars of one chord).
-// The fit still starts at the fold's minimum (kick guard: the kick's residue,
-// a master clipper's slope on the kick), the depth is capped at what the fold
+// (the chords' residue can pass the ratio test at 1-2 dB over a 10 dB bass duck). The mid's
+// low_band_lo_hz..low_band_hi_hz band (the held bass's 2nd/3rd harmonics) is folded over the kick
+// bars where the bass is exposed (no chords: intro, outro; the trance family passes the kick bars
+// whose 150 Hz-4 kHz level is 4 dB or more under the drops', since chord bars left in fill the
+// duck). The kick's pitch sweep and body own that band for the first 50-100 ms, and they are the
+// same waveform on every beat: the band is taken with the kick removed (addKickCancelledLowBand:
+// each beat's span aligned on the mean of the exposed beats' spans, then that mean, the kick,
+// subtracted; what is left is the bass, ducked, and the bass's own beat-to-beat difference from its
+// mean, ducked alike). Before, the kick's masking left a bass duck that recovers before the kick
+// leaves the band read 0 and the rest extrapolated through 50-100 ms (2-6 dB deep or shallow). The
+// fold pools +-low_smooth_ms / 2 lattice points (a held note's harmonics ripple the band power,
+// coherently over the bars of one chord). The fit still starts at the fold's minimum (kick guard:
+// the kick's residue, a master clipper's slope on the kick), the depth is capped at what the fold
 // shows as on the side band (covered points alike), only templates whose release is at
 // least kMinVisibleRelease x the guard are tried, with one attack
 // (kHiddenAttackMs, 3 ms: behind the guard attack and depth trade off), and

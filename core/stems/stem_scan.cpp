@@ -4,6 +4,7 @@
 #include <cmath>
 #include <complex>
 
+#include "core/dsp/batch_fft.hpp"
 #include "core/dsp/biquad_cascade.hpp"
 #include "core/dsp/spectral_bands.hpp"
 #include "core/dsp/stft.hpp"
@@ -137,58 +138,71 @@ bool scanMainSpectrum(const AudioBuffer& stem, const std::vector<TimeRange>& sec
     for (std::size_t k = 0; k < bins; ++k) {
         scale[k] = static_cast<float>(hannPowerScale(size, k, bins));
     }
-    RealFft fft(size);
-    std::vector<float> mid_frame(size), side_frame(size), power(bins);
-    std::vector<std::complex<float>> mid_spec(bins), side_spec(bins);
+    // Frames in batches of BatchRealFft::kBatch (one per SIMD lane), then
+    // each frame's bookkeeping in order.
+    constexpr std::size_t kB = BatchRealFft::kBatch;
+    BatchRealFft fft(size);
+    std::vector<float> mid_frames(kB * size), side_frames(side ? kB * size : 0);
+    std::vector<float> mid_power(kB * bins), side_power(side ? kB * bins : 0);
     std::vector<std::vector<double>> seg_power(segments.count(), std::vector<double>(bins, 0.0));
     std::size_t seg = 0;
     const auto half = static_cast<std::ptrdiff_t>(size / 2);
-    for (std::size_t i = 0; i < frames; ++i) {
-        if ((i & 255) == 0 && cancel.isCancelled()) {
+    for (std::size_t i0 = 0; i0 < frames; i0 += kB) {
+        if ((i0 & 255) == 0 && cancel.isCancelled()) {
             return false;
         }
-        while (i >= segments.cuts[seg + 1]) {
-            ++seg;
-        }
-        const std::ptrdiff_t start = static_cast<std::ptrdiff_t>(i * params.hop) - half;
-        const bool inside = start >= 0 && static_cast<std::size_t>(start) + size <= n;
-        for (std::size_t j = 0; j < size; ++j) {
-            const std::ptrdiff_t t = start + static_cast<std::ptrdiff_t>(j);
-            float l = 0.0f, r = 0.0f;
-            if (inside || (t >= 0 && static_cast<std::size_t>(t) < n)) {
-                l = left[t];
-                r = right[t];
+        const std::size_t count = std::min(kB, frames - i0);
+        for (std::size_t l = 0; l < count; ++l) {
+            const std::ptrdiff_t start = static_cast<std::ptrdiff_t>((i0 + l) * params.hop) - half;
+            const bool inside = start >= 0 && static_cast<std::size_t>(start) + size <= n;
+            float* mid_frame = mid_frames.data() + l * size;
+            float* side_frame = side ? side_frames.data() + l * size : nullptr;
+            for (std::size_t j = 0; j < size; ++j) {
+                const std::ptrdiff_t t = start + static_cast<std::ptrdiff_t>(j);
+                float lv = 0.0f, rv = 0.0f;
+                if (inside || (t >= 0 && static_cast<std::size_t>(t) < n)) {
+                    lv = left[t];
+                    rv = right[t];
+                }
+                mid_frame[j] = 0.5f * (lv + rv) * window[j];
+                if (side) {
+                    side_frame[j] = 0.5f * (lv - rv) * window[j];
+                }
             }
-            mid_frame[j] = 0.5f * (l + r) * window[j];
-            if (side) {
-                side_frame[j] = 0.5f * (l - r) * window[j];
-            }
         }
-        fft.forward(mid_frame.data(), mid_spec.data());
-        for (std::size_t k = 0; k < bins; ++k) {
-            power[k] = std::norm(mid_spec[k]);
-        }
-        double* acc = seg_power[seg].data();
-        for (std::size_t k = 0; k < bins; ++k) {
-            acc[k] += static_cast<double>(scale[k] * power[k]);
-        }
-        if (out.cell_count > 0) {
-            std::copy_n(power.begin() + static_cast<std::ptrdiff_t>(out.cell_lo), out.cell_count,
-                        out.low_cells.begin() + static_cast<std::ptrdiff_t>(i * out.cell_count));
-        }
+        fft.forwardPower(mid_frames.data(), count, mid_power.data());
         if (side) {
-            fft.forward(side_frame.data(), side_spec.data());
-            double m = 0.0, s = 0.0;
-            for (std::size_t k = saw0; k < saw1; ++k) {
-                m += static_cast<double>(power[k]);
-                s += static_cast<double>(std::norm(side_spec[k]));
+            fft.forwardPower(side_frames.data(), count, side_power.data());
+        }
+        for (std::size_t l = 0; l < count; ++l) {
+            const std::size_t i = i0 + l;
+            while (i >= segments.cuts[seg + 1]) {
+                ++seg;
             }
-            out.saw_mid[i] = m;
-            out.saw_side[i] = s;
-            if ((i * params.hop) % kDecisionStride == 0) {
-                for (std::size_t k = dec0; k < dec1; ++k) {
-                    out.decision_mid += static_cast<double>(power[k]);
-                    out.decision_side += static_cast<double>(std::norm(side_spec[k]));
+            const float* power = mid_power.data() + l * bins;
+            double* acc = seg_power[seg].data();
+            for (std::size_t k = 0; k < bins; ++k) {
+                acc[k] += static_cast<double>(scale[k] * power[k]);
+            }
+            if (out.cell_count > 0) {
+                std::copy_n(power + out.cell_lo, out.cell_count,
+                            out.low_cells.begin() +
+                                static_cast<std::ptrdiff_t>(i * out.cell_count));
+            }
+            if (side) {
+                const float* side_pw = side_power.data() + l * bins;
+                double m = 0.0, sd = 0.0;
+                for (std::size_t k = saw0; k < saw1; ++k) {
+                    m += static_cast<double>(power[k]);
+                    sd += static_cast<double>(side_pw[k]);
+                }
+                out.saw_mid[i] = m;
+                out.saw_side[i] = sd;
+                if ((i * params.hop) % kDecisionStride == 0) {
+                    for (std::size_t k = dec0; k < dec1; ++k) {
+                        out.decision_mid += static_cast<double>(power[k]);
+                        out.decision_side += static_cast<double>(side_pw[k]);
+                    }
                 }
             }
         }
