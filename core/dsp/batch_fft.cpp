@@ -124,6 +124,44 @@ namespace {
     r[7] = _mm256_permute2f128_ps(u3, u7, 0x31);
 }
 
+// Lanes <-> frames for 8 complex values (16 interleaved floats) per frame.
+// splitToLanes: row[l] + offset holds re0 im0 re1 im1 ... of frame l; writes
+// vectors re[j], im[j] (lane l = frame l) for j < 8 at dst_re / dst_im + j * 8.
+[[gnu::target("avx2,fma"), gnu::always_inline]] inline void
+splitToLanes(const float* const* row, std::size_t offset, float* dst_re, float* dst_im) {
+    constexpr std::size_t L = BatchRealFft::kBatch;
+    const __m256i order = _mm256_setr_epi32(0, 1, 4, 5, 2, 3, 6, 7);
+    __m256 re[L], im[L];
+    for (std::size_t l = 0; l < L; ++l) {
+        const __m256 lo = _mm256_loadu_ps(row[l] + offset);
+        const __m256 hi = _mm256_loadu_ps(row[l] + offset + 8);
+        // [lo0 lo2 hi0 hi2 | lo4 lo6 hi4 hi6] -> [lo0 lo2 lo4 lo6 hi0 hi2 hi4 hi6]
+        re[l] = _mm256_permutevar8x32_ps(_mm256_shuffle_ps(lo, hi, 0x88), order);
+        im[l] = _mm256_permutevar8x32_ps(_mm256_shuffle_ps(lo, hi, 0xDD), order);
+    }
+    transpose8(re);
+    transpose8(im);
+    for (std::size_t j = 0; j < 8; ++j) {
+        _mm256_store_ps(dst_re + j * L, re[j]);
+        _mm256_store_ps(dst_im + j * L, im[j]);
+    }
+}
+
+// The reverse: re[j], im[j] (j < 8, lane l = frame l; both transposed in
+// place) -> 16 interleaved floats at out + l * stride for l < count.
+[[gnu::target("avx2,fma"), gnu::always_inline]] inline void
+joinFromLanes(__m256* re, __m256* im, std::size_t count, float* out, std::size_t stride) {
+    transpose8(re);
+    transpose8(im);
+    for (std::size_t l = 0; l < count; ++l) {
+        const __m256 a = _mm256_unpacklo_ps(re[l], im[l]);
+        const __m256 b = _mm256_unpackhi_ps(re[l], im[l]);
+        float* dst = out + l * stride;
+        _mm256_storeu_ps(dst, _mm256_permute2f128_ps(a, b, 0x20));
+        _mm256_storeu_ps(dst + 8, _mm256_permute2f128_ps(a, b, 0x31));
+    }
+}
+
 // y = x w (complex, split re / im vectors).
 [[gnu::target("avx2,fma"), gnu::always_inline]] inline void
 cmul(__m256 xr, __m256 xi, __m256 wr, __m256 wi, __m256& yr, __m256& yi) {
@@ -242,22 +280,8 @@ batchForwardAvx2(BatchRealFft::Output what, const float* frames, std::size_t cou
     for (std::size_t l = 0; l < L; ++l) {
         row[l] = frames + (l < count ? l : 0) * n;
     }
-    const __m256i order = _mm256_setr_epi32(0, 1, 4, 5, 2, 3, 6, 7);
     for (std::size_t j0 = 0; j0 < m; j0 += 8) {
-        __m256 ev[L], od[L];
-        for (std::size_t l = 0; l < L; ++l) {
-            const __m256 lo = _mm256_loadu_ps(row[l] + 2 * j0);
-            const __m256 hi = _mm256_loadu_ps(row[l] + 2 * j0 + 8);
-            // [lo0 lo2 hi0 hi2 | lo4 lo6 hi4 hi6] -> [lo0 lo2 lo4 lo6 hi0 hi2 hi4 hi6]
-            ev[l] = _mm256_permutevar8x32_ps(_mm256_shuffle_ps(lo, hi, 0x88), order);
-            od[l] = _mm256_permutevar8x32_ps(_mm256_shuffle_ps(lo, hi, 0xDD), order);
-        }
-        transpose8(ev);
-        transpose8(od);
-        for (std::size_t j = 0; j < 8; ++j) {
-            _mm256_store_ps(a_re + (j0 + j) * L, ev[j]);
-            _mm256_store_ps(a_im + (j0 + j) * L, od[j]);
-        }
+        splitToLanes(row, 2 * j0, a_re + j0 * L, a_im + j0 * L);
     }
     float* src_re = a_re;
     float* src_im = a_im;
@@ -297,16 +321,7 @@ batchForwardAvx2(BatchRealFft::Output what, const float* frames, std::size_t cou
                 tile[k % 8] = xr;
                 tile_im[k % 8] = xi;
                 if (k % 8 == 7) {
-                    transpose8(tile);
-                    transpose8(tile_im);
-                    for (std::size_t l = 0; l < count; ++l) {
-                        // re / im of 8 bins -> 8 interleaved complex values
-                        const __m256 a = _mm256_unpacklo_ps(tile[l], tile_im[l]);
-                        const __m256 b = _mm256_unpackhi_ps(tile[l], tile_im[l]);
-                        float* dst = out + 2 * (l * bins + k - 7);
-                        _mm256_storeu_ps(dst, _mm256_permute2f128_ps(a, b, 0x20));
-                        _mm256_storeu_ps(dst + 8, _mm256_permute2f128_ps(a, b, 0x31));
-                    }
+                    joinFromLanes(tile, tile_im, count, out + 2 * (k - 7), 2 * bins);
                 }
             }
         } else {
@@ -347,21 +362,8 @@ batchInverseAvx2(const float* in, std::size_t count, std::size_t n, const std::v
     }
     // Bins to split vectors c (m + 1 of them): 8 complex values per lane,
     // re / im split, then 8 x 8 transposes.
-    const __m256i order = _mm256_setr_epi32(0, 1, 4, 5, 2, 3, 6, 7);
     for (std::size_t k0 = 0; k0 < m; k0 += 8) {
-        __m256 re[L], im[L];
-        for (std::size_t l = 0; l < L; ++l) {
-            const __m256 lo = _mm256_loadu_ps(row[l] + 2 * k0);
-            const __m256 hi = _mm256_loadu_ps(row[l] + 2 * k0 + 8);
-            re[l] = _mm256_permutevar8x32_ps(_mm256_shuffle_ps(lo, hi, 0x88), order);
-            im[l] = _mm256_permutevar8x32_ps(_mm256_shuffle_ps(lo, hi, 0xDD), order);
-        }
-        transpose8(re);
-        transpose8(im);
-        for (std::size_t k = 0; k < 8; ++k) {
-            _mm256_store_ps(c_re + (k0 + k) * L, re[k]);
-            _mm256_store_ps(c_im + (k0 + k) * L, im[k]);
-        }
+        splitToLanes(row, 2 * k0, c_re + k0 * L, c_im + k0 * L);
     }
     alignas(32) float last_re[L];
     for (std::size_t l = 0; l < L; ++l) {
@@ -400,26 +402,23 @@ batchInverseAvx2(const float* in, std::size_t count, std::size_t n, const std::v
             re[j] = _mm256_load_ps(src_re + (j0 + j) * L);
             im[j] = _mm256_sub_ps(zero, _mm256_load_ps(src_im + (j0 + j) * L));
         }
-        transpose8(re);
-        transpose8(im);
-        for (std::size_t l = 0; l < count; ++l) {
-            const __m256 a = _mm256_unpacklo_ps(re[l], im[l]);
-            const __m256 b = _mm256_unpackhi_ps(re[l], im[l]);
-            float* dst = out + l * n + 2 * j0;
-            _mm256_storeu_ps(dst, _mm256_permute2f128_ps(a, b, 0x20));
-            _mm256_storeu_ps(dst + 8, _mm256_permute2f128_ps(a, b, 0x31));
-        }
+        joinFromLanes(re, im, count, out + 2 * j0, n);
     }
+}
+
+// False for an empty batch; throws for one over kBatch.
+bool batchToDo(std::size_t count) {
+    if (count > BatchRealFft::kBatch) {
+        throw std::invalid_argument("BatchRealFft: more frames than kBatch");
+    }
+    return count > 0;
 }
 
 } // namespace
 
 void BatchRealFft::run(const float* frames, std::size_t count, Output what, float* out) {
-    if (count == 0) {
+    if (!batchToDo(count)) {
         return;
-    }
-    if (count > kBatch) {
-        throw std::invalid_argument("BatchRealFft: more frames than kBatch");
     }
     Plan& p = *m_plan;
     const std::size_t nb = bins();
@@ -451,11 +450,8 @@ void BatchRealFft::run(const float* frames, std::size_t count, Output what, floa
 }
 
 void BatchRealFft::inverse(const std::complex<float>* spectra, std::size_t count, float* frames) {
-    if (count == 0) {
+    if (!batchToDo(count)) {
         return;
-    }
-    if (count > kBatch) {
-        throw std::invalid_argument("BatchRealFft: more frames than kBatch");
     }
     Plan& p = *m_plan;
     const std::size_t nb = bins();
