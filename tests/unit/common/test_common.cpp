@@ -78,6 +78,26 @@ TEST_CASE("large-buffer pool trims to what it is asked to keep", "[common][pool]
     CHECK(pooledBytes() == 0);
 }
 
+TEST_CASE("a fresh large buffer has headroom for a slightly longer next track", "[common][pool]") {
+    using namespace styledna::core;
+    trimLargePool(0);
+    const std::size_t n = (std::size_t{8} << 20) / sizeof(float);
+    std::vector<float> a;
+    reserveLarge(a, n);
+    CHECK(a.capacity() >= n + n / kLargeBufferHeadroomDivisor);
+    a.resize(n, 1.0f);
+    const float* storage = a.data();
+    recycleLarge(a);
+    std::vector<float> b;
+    reserveLarge(b, n + n / 20); // 5 % longer: the same storage
+    CHECK(b.data() == storage);
+    std::vector<float> small;
+    reserveLarge(small, 1000); // under the pool's minimum: exactly what was asked
+    CHECK(small.capacity() == 1000);
+    recycleLarge(b);
+    trimLargePool(0);
+}
+
 TEST_CASE("large-buffer pool reuses released storage and respects its cap", "[common][pool]") {
     using namespace styledna::core;
     const std::size_t n = kLargeBufferMinBytes / sizeof(float) + 1000;
