@@ -307,20 +307,32 @@ Status TranceFamily::process(const AnalysisContext& ctx, TrackFeatures& out) {
             }
         }
     }
-    // The side (or mono) bands first; the low band with the kick removed
-    // (trance_sidechain.hpp) only where they read no duck or a shallow one
-    // (under min_significant_db: the unducked chords over a duck on the bass
-    // alone), on the exposed beats, taken when it reads deeper; where it is
-    // taken, on every kick beat for the sections.
-    auto sc = analyseSidechain(m_last.envelope, beats, m_last.beat_period_s, m_params.sidechain,
-                               nullptr, &exposed);
-    if (!(sc.depth_db >= m_params.sidechain.min_significant_db)) {
+    // The side (or mono) bands first, then the low band with the kick removed
+    // (trance_sidechain.hpp) on the exposed beats. Where the first read no duck
+    // or a shallow one (under min_significant_db: the unducked chords over a
+    // duck on the bass alone) the low band is taken when it reads deeper; over a
+    // significant reading, when it reads low_band_override_ratio times as deep;
+    // where the two agree on the depth (low_band_agree_db) the release is their
+    // geometric mean. Where the low band is taken, it is also laid on every
+    // kick beat for the sections.
+    const auto& scp = m_params.sidechain;
+    auto sc =
+        analyseSidechain(m_last.envelope, beats, m_last.beat_period_s, scp, nullptr, &exposed);
+    {
+        const bool shallow = !(sc.depth_db >= scp.min_significant_db);
         addKickCancelledLowBand(m_last.envelope, ctx.mono(), ctx.sampleRateHz(), exposed, exposed,
-                                m_last.beat_period_s, m_params.sidechain);
-        if (auto low =
-                analyseLowBand(m_last.envelope, m_last.beat_period_s, m_params.sidechain, exposed);
-            low.depth_db > 0.0 && !(low.depth_db <= sc.depth_db)) {
-            sc = low;
+                                m_last.beat_period_s, scp);
+        const auto low = analyseLowBand(m_last.envelope, m_last.beat_period_s, scp, exposed);
+        if (low.depth_db > 0.0) {
+            const double take_over =
+                shallow ? sc.depth_db : scp.low_band_override_ratio * sc.depth_db;
+            if (!(low.depth_db <= take_over)) {
+                sc = low;
+            } else if (!shallow && std::abs(low.depth_db - sc.depth_db) <= scp.low_band_agree_db &&
+                       low.release_ms > 0.0 && sc.release_ms > 0.0) {
+                sc.release_ms = std::sqrt(sc.release_ms * low.release_ms);
+                sc.law.release_ms = sc.release_ms;
+            }
         }
         if (sc.band == 2) {
             std::vector<double> kick_beats;
