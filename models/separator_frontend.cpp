@@ -73,20 +73,9 @@ public:
         const auto n = static_cast<std::ptrdiff_t>(audio.frames());
         const std::ptrdiff_t start =
             static_cast<std::ptrdiff_t>(i * m_hop) - static_cast<std::ptrdiff_t>(m_size - m_hop);
-        const bool inside = start >= 0 && start + static_cast<std::ptrdiff_t>(m_size) <= n;
         for (std::size_t c = 0; c < audio.numChannels(); ++c) {
             const float* x = audio.channels[c].data();
-            if (inside) {
-                const float* src = x + start;
-                for (std::size_t j = 0; j < m_size; ++j) {
-                    m_frame[j] = src[j] * m_window[j];
-                }
-            } else {
-                for (std::size_t j = 0; j < m_size; ++j) {
-                    const std::ptrdiff_t t = start + static_cast<std::ptrdiff_t>(j);
-                    m_frame[j] = t >= 0 && t < n ? x[t] * m_window[j] : 0.0f;
-                }
-            }
+            core::windowedFrame(x, n, start, m_window.data(), m_size, m_frame.data());
             m_fft.forward(m_frame.data(), m_spectra[c].data());
         }
     }
@@ -126,20 +115,10 @@ public:
         for (std::size_t c = 0; c < channels; ++c) {
             const float* x = audio.channels[c].data();
             for (std::size_t j = 0; j < count; ++j) {
-                float* frame = m_frames.data() + (c * count + j) * m_size;
                 const std::ptrdiff_t start = static_cast<std::ptrdiff_t>((first + j) * m_hop) -
                                              static_cast<std::ptrdiff_t>(m_size - m_hop);
-                if (start >= 0 && start + static_cast<std::ptrdiff_t>(m_size) <= n) {
-                    const float* src = x + start;
-                    for (std::size_t k = 0; k < m_size; ++k) {
-                        frame[k] = src[k] * m_window[k];
-                    }
-                } else {
-                    for (std::size_t k = 0; k < m_size; ++k) {
-                        const std::ptrdiff_t t = start + static_cast<std::ptrdiff_t>(k);
-                        frame[k] = t >= 0 && t < n ? x[t] * m_window[k] : 0.0f;
-                    }
-                }
+                core::windowedFrame(x, n, start, m_window.data(), m_size,
+                                    m_frames.data() + (c * count + j) * m_size);
             }
         }
         const std::size_t rows = channels * count;

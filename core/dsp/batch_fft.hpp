@@ -77,4 +77,22 @@ private:
     std::unique_ptr<Plan> m_plan;
 };
 
+// frame[0 .. size) = x[start + j] * window[j], zero where start + j falls
+// outside x[0 .. n): the windowed frames a batch transforms (the shared STFT,
+// the learned separator's STFT).
+inline void windowedFrame(const float* x, std::ptrdiff_t n, std::ptrdiff_t start,
+                          const float* window, std::size_t size, float* frame) {
+    if (start >= 0 && start + static_cast<std::ptrdiff_t>(size) <= n) {
+        const float* src = x + start;
+        for (std::size_t j = 0; j < size; ++j) {
+            frame[j] = src[j] * window[j];
+        }
+    } else {
+        for (std::size_t j = 0; j < size; ++j) {
+            const std::ptrdiff_t t = start + static_cast<std::ptrdiff_t>(j);
+            frame[j] = t >= 0 && t < n ? x[t] * window[j] : 0.0f;
+        }
+    }
+}
+
 } // namespace styledna::core

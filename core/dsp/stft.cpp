@@ -60,20 +60,9 @@ void StftFrameWorker::compute(const float* x, std::size_t n, std::size_t first, 
     for (std::size_t i0 = first; i0 < last; i0 += BatchRealFft::kBatch) {
         const std::size_t count = std::min(BatchRealFft::kBatch, last - i0);
         for (std::size_t l = 0; l < count; ++l) {
-            float* frame = st.frames.data() + l * size;
             const std::ptrdiff_t start =
                 static_cast<std::ptrdiff_t>((i0 + l) * st.params.hop) - half;
-            if (start >= 0 && start + static_cast<std::ptrdiff_t>(size) <= total) {
-                const float* src = x + start;
-                for (std::size_t j = 0; j < size; ++j) {
-                    frame[j] = src[j] * window[j];
-                }
-            } else {
-                for (std::size_t j = 0; j < size; ++j) {
-                    const std::ptrdiff_t s = start + static_cast<std::ptrdiff_t>(j);
-                    frame[j] = (s >= 0 && s < total) ? x[s] * window[j] : 0.0f;
-                }
-            }
+            windowedFrame(x, total, start, window, size, st.frames.data() + l * size);
         }
         // Rows i0 .. i0 + count - 1 are contiguous in the frame-major output.
         st.fft.forwardMagnitude(st.frames.data(), count, out.magnitude.data() + i0 * out.num_bins);
