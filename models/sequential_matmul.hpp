@@ -5,8 +5,8 @@
 // each product rounded to float, then each addition, no fused multiply-add. So
 // the result is bit-identical to torch::mm() on this build, which is what keeps the
 // head trainer's weights unchanged while it skips that slow, unvectorised sgemm
-// (the loop here runs over k, so the compiler vectorises it without reordering
-// any element's sum). The file is compiled with -ffp-contract=off (CMakeLists).
+// (the loops here vectorise over the columns k, AVX2 when the CPU has it, so no
+// element's sum is reordered). The file is compiled with -ffp-contract=off (CMakeLists).
 //
 // Layout: row-major. X is rows x inner with row stride x_stride (>= inner), Y is
 // inner x cols with row stride y_stride (>= cols), C is rows x cols, contiguous.
