@@ -34,7 +34,7 @@ namespace styledna::core {
 
 class AnalysisContext;
 
-inline constexpr const char* kAnalyzerVersion = "0.7.7";
+inline constexpr const char* kAnalyzerVersion = "0.7.8";
 inline constexpr double kSilenceFloorDbfs = -120.0;
 
 // Features measured on separated (or producer-supplied) stems, see

@@ -546,12 +546,23 @@ TranceSidechainResult fitFold(const TranceSidechainEnvelope& env, const std::vec
         guard = std::max(guard, kickGuardMs(fold, pre, period_ms));
     }
     std::vector<double> weights(coverage);
-    std::vector<double> basis(fold.size());
     const DuckTemplateTable& table = duckTemplateTable();
     Fit best;
     auto grAt = [&](const DuckTemplate& tpl, double u_ms) { return table.unitGr(tpl, u_ms); };
     int stride = 1;
-    // Least-squares fit of one template at one onset shift (sse 1e300 when
+    // The template's unit gain reduction at every lattice offset d = j - onset the
+    // shifts reach (d = -(pre + max_shift) .. len - 1 - pre + max_shift), filled once
+    // per template (with the same arguments, so the same values, as a per-point
+    // call): the shifts then only index it.
+    const int lo_d = -(pre + max_shift);
+    std::vector<double> gr(static_cast<std::size_t>(len + 2 * max_shift));
+    auto fillGr = [&](const DuckTemplate& tpl) {
+        for (std::size_t i = 0; i < gr.size(); ++i) {
+            const int d = lo_d + static_cast<int>(i);
+            gr[i] = grAt(tpl, d >= 0 ? static_cast<double>(d) : d + period_ms);
+        }
+    };
+    // Least-squares fit of the template in `gr` at one onset shift (sse 1e300 when
     // the template is degenerate over the fitted points).
     auto evaluate = [&](const DuckTemplate& tpl, int shift) -> Fit {
         const int onset = pre + shift;
@@ -562,12 +573,10 @@ TranceSidechainResult fitFold(const TranceSidechainEnvelope& env, const std::vec
             const double u = d >= 0 ? d : d + period_ms;
             const double w = weights[ju];
             if (u < guard || u > period_ms - 2.0 || w <= 0.0) {
-                basis[ju] = 0.0;
                 continue;
             }
             // The previous kick's tail before the onset, this kick's law after.
-            const double x = -grAt(tpl, d >= 0 ? static_cast<double>(d) : d + period_ms);
-            basis[ju] = x;
+            const double x = -gr[static_cast<std::size_t>(d - lo_d)];
             s_w += w;
             s_x += w * x;
             s_xx += w * x * x;
@@ -623,6 +632,7 @@ TranceSidechainResult fitFold(const TranceSidechainEnvelope& env, const std::vec
                 continue;
             }
             const bool is_plain = tpl.shape == DuckLaw::kExponential && tpl.attack_ms == 0.0;
+            fillGr(tpl);
             for (int shift = lo_shift; shift <= hi_shift; ++shift) {
                 const Fit fit = evaluate(tpl, shift);
                 if (fit.sse < best.sse) {
@@ -831,7 +841,11 @@ TranceSidechainResult analyseSidechain(const TranceSidechainEnvelope& env,
     if (res.measurable && env.power_alt.size() == env.power.size()) {
         double resid_alt = 0.0;
         TranceSidechainResult alt = fitBand(1, nullptr, resid_alt);
-        if (alt.measurable && resid_alt < resid && alt.release_ms > kMinPlausibleReleaseMs) {
+        // A better-fitting alt band that reads no duck at all (depth 0) is taken too:
+        // pads and leads that do not dip in 1-6 kHz, under a main band whose dip
+        // recovers in tens of ms, are a clean track with clipper residue below 1 kHz.
+        if (alt.measurable && resid_alt < resid &&
+            (alt.release_ms > kMinPlausibleReleaseMs || !(alt.depth_db > 0.0))) {
             res = alt;
             resid = resid_alt;
         }

