@@ -82,6 +82,9 @@ core::Status validateInputs(const HeadTrainingData& d, const HeadTrainingParams&
     if (p.max_epochs < 1 || p.steps_per_epoch < 1 || p.patience < 1 || p.precision_k < 1) {
         return bad("max_epochs, steps_per_epoch, patience and precision_k must be >= 1");
     }
+    if (!(p.converged_loss >= 0)) {
+        return bad("converged_loss must be >= 0");
+    }
     if (!(p.validation_fraction >= 0 && p.validation_fraction <= 0.9)) {
         return bad("validation_fraction must be in [0, 0.9]");
     }
@@ -681,6 +684,11 @@ core::Result<embed::HeadWeights> train(const HeadTrainingData& data, const HeadT
             report.validation_precision = score.precision;
             epochs_without_improvement = 0;
         } else if (++epochs_without_improvement >= p.patience) {
+            report.stopped_early = epoch < p.max_epochs;
+            break;
+        }
+        if (p.converged_loss > 0.0 && loss_count > 0 && train_loss < p.converged_loss) {
+            // Converged (header): the best epoch so far is returned.
             report.stopped_early = epoch < p.max_epochs;
             break;
         }

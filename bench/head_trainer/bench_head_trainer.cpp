@@ -5,12 +5,14 @@
 // unlabelled reference set (class = track, as buildProfile() passes it): 12
 // sub-styles whose signal lives in 16 of the dimensions, a per-track offset,
 // per-segment noise, one augmented view per segment; standardised per dimension.
+// With --labels N the class is the track's sub-style modulo N instead (as a build
+// with --labels-from-folders passes it: N folders).
 // Prints wall time, epochs, steps, ms per step and the validation figures with
 // the trainer's defaults (or the overrides given). Never asserts on time.
 //
 // Usage: bench_head_trainer [--tracks N] [--segments N] [--dim D] [--threads T]
 //                           [--epochs E] [--steps S] [--patience P] [--lr X]
-//                           [--neighbours N] [--seed S]
+//                           [--neighbours N] [--seed S] [--labels N] [--converged X]
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -26,7 +28,8 @@ namespace {
 
 using namespace styledna;
 
-models::HeadTrainingData makeData(int tracks, int segments, int dim, std::uint64_t seed) {
+models::HeadTrainingData makeData(int tracks, int segments, int dim, std::uint64_t seed,
+                                  int labels) {
     constexpr int kStyles = 12;
     constexpr int kSignalDims = 16;
     std::mt19937_64 rng(seed);
@@ -51,7 +54,7 @@ models::HeadTrainingData makeData(int tracks, int segments, int dim, std::uint64
                 d.x.push_back(v);
                 d.x_augmented.push_back(v + 0.3f * normal(rng));
             }
-            d.class_id.push_back(t);
+            d.class_id.push_back(labels > 0 ? style % labels : t);
             d.track_index.push_back(t);
         }
     }
@@ -78,6 +81,7 @@ models::HeadTrainingData makeData(int tracks, int segments, int dim, std::uint64
 int main(int argc, char** argv) {
     int tracks = 215, segments = 20, dim = 400;
     std::uint64_t seed = 1;
+    int labels = 0;
     models::HeadTrainingParams params;
     for (int i = 1; i + 1 < argc; i += 2) {
         const std::string flag = argv[i];
@@ -100,6 +104,10 @@ int main(int argc, char** argv) {
             params.learning_rate = std::atof(value);
         } else if (flag == "--neighbours") {
             params.neighbour_tracks = std::atoi(value);
+        } else if (flag == "--labels") {
+            labels = std::atoi(value);
+        } else if (flag == "--converged") {
+            params.converged_loss = std::atof(value);
         } else if (flag == "--seed") {
             seed = std::strtoull(value, nullptr, 10);
         } else {
@@ -107,7 +115,7 @@ int main(int argc, char** argv) {
             return 2;
         }
     }
-    const auto data = makeData(tracks, segments, dim, seed);
+    const auto data = makeData(tracks, segments, dim, seed, labels);
     models::HeadTrainingReport report;
     auto head = models::trainProjectionHead(data, params, &report);
     if (!head.isOk()) {
@@ -115,8 +123,11 @@ int main(int argc, char** argv) {
         return 1;
     }
     std::printf("head training: %d tracks x %d segments x %d dims (+ augmented views), "
-                "%d threads\n",
-                tracks, segments, dim, params.threads);
+                "%s, %d threads\n",
+                tracks, segments, dim,
+                labels > 0 ? (std::to_string(labels) + " labelled classes").c_str()
+                           : "classes = tracks",
+                params.threads);
     std::printf("  %.1f s wall (budget 60 s): %d epochs of %d steps, %ld steps, %.1f ms/step "
                 "(validation included)\n",
                 report.seconds, report.epochs, params.steps_per_epoch, report.steps,

@@ -254,6 +254,9 @@ TEST_CASE("Head training rejects unusable data and params", "[models][trainer][e
     p.margin = 0;
     expectInvalid(good, p);
     p = params;
+    p.converged_loss = -0.1;
+    expectInvalid(good, p);
+    p = params;
     p.p_classes = 1;
     expectInvalid(good, p);
     p = params;
@@ -381,4 +384,27 @@ TEST_CASE("Neighbour cancellation keeps same-class tracks together under identit
     WARN("held-out class precision@5, identity classes: raw "
          << raw << ", head " << plain << ", head with 6 neighbours " << cancelled);
     CHECK(cancelled > plain);
+}
+
+TEST_CASE("Head training stops once its training loss has converged", "[models][trainer]") {
+    // Four well-separated classes (as a labelled build's styles): the triplets are
+    // all past the margin within a few epochs.
+    const auto data = makeSynthetic(4, 4, 0, 10, 40, 91, 0.0f, 6.0f).train;
+    auto params = quickParams();
+    params.max_epochs = 30;
+    params.steps_per_epoch = 25;
+    params.learning_rate = 1e-3;
+    params.patience = 30; // only the convergence rule can stop it before max_epochs
+    params.converged_loss = 0.001;
+    models::HeadTrainingReport on;
+    REQUIRE(models::trainProjectionHead(data, params, &on).isOk());
+    INFO("train loss " << on.train_loss << " after " << on.epochs << " epochs");
+    CHECK(on.stopped_early);
+    CHECK(on.epochs < params.max_epochs);
+    CHECK(on.best_epoch <= on.epochs);
+    params.converged_loss = 0.0; // off: runs every epoch
+    models::HeadTrainingReport off;
+    REQUIRE(models::trainProjectionHead(data, params, &off).isOk());
+    CHECK(off.epochs == params.max_epochs);
+    CHECK_FALSE(off.stopped_early);
 }

@@ -469,6 +469,7 @@ TEST_CASE("style DNA: tuning harness", "[.tuning]") {
         params.k_per_class = static_cast<int>(envd("K", params.k_per_class));
         params.p_classes = static_cast<int>(envd("P", params.p_classes));
         params.patience = static_cast<int>(envd("PATIENCE", params.patience));
+        params.converged_loss = envd("CONVERGED", params.converged_loss);
         params.learning_rate = envd("LR", params.learning_rate);
         params.steps_per_epoch = static_cast<int>(envd("STEPS", params.steps_per_epoch));
         params.neighbour_tracks = static_cast<int>(envd("NEIGHBOURS", params.neighbour_tracks));
