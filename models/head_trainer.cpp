@@ -86,6 +86,9 @@ core::Status validateInputs(const HeadTrainingData& d, const HeadTrainingParams&
     if (!(p.converged_loss >= 0)) {
         return bad("converged_loss must be >= 0");
     }
+    if (!(p.min_gain_se >= 0)) {
+        return bad("min_gain_se must be >= 0");
+    }
     if (!(p.validation_fraction >= 0 && p.validation_fraction <= 0.9)) {
         return bad("validation_fraction must be in [0, 0.9]");
     }
@@ -651,6 +654,7 @@ core::Result<embed::HeadWeights> train(const HeadTrainingData& data, const HeadT
     HeadNet best = net.clone();
     ValidationScore best_score;
     int epochs_without_improvement = 0;
+    double reset_precision = 0.0; // validation precision of the last epoch that reset patience
     for (int epoch = 1; epoch <= p.max_epochs; ++epoch) {
         double loss_sum = 0;
         int loss_count = 0;
@@ -694,13 +698,27 @@ core::Result<embed::HeadWeights> train(const HeadTrainingData& data, const HeadT
         log->debug("head training: epoch {} train loss {:.4f} validation loss {:.4f} "
                    "precision@{} {:.3f}",
                    epoch, train_loss, score.loss, p.precision_k, score.precision);
-        if (epoch == 1 || improves(score, best_score, p.stop_on)) {
+        const bool better = epoch == 1 || improves(score, best_score, p.stop_on);
+        if (better) {
             best.copyFrom(net);
             best_score = score;
             report.best_epoch = epoch;
             report.train_loss = train_loss;
             report.validation_loss = score.loss;
             report.validation_precision = score.precision;
+        }
+        // Patience (header, min_gain_se): on the precision metric only a gain of
+        // min_gain_se standard errors over the precision of the last epoch that reset it
+        // resets it; otherwise any better epoch does.
+        bool reset = better;
+        if (p.stop_on == HeadStopMetric::kValidationPrecision && p.min_gain_se > 0.0) {
+            const double rows = std::max(1.0, static_cast<double>(validation->rows.size()));
+            const double se =
+                std::sqrt(std::max(score.precision * (1.0 - score.precision), 1e-6) / rows);
+            reset = epoch == 1 || score.precision > reset_precision + p.min_gain_se * se;
+        }
+        if (reset) {
+            reset_precision = std::max(reset_precision, score.precision);
             epochs_without_improvement = 0;
         } else if (++epochs_without_improvement >= p.patience) {
             report.stopped_early = epoch < p.max_epochs;

@@ -13,6 +13,7 @@
 // Usage: bench_head_trainer [--tracks N] [--segments N] [--dim D] [--threads T]
 //                           [--epochs E] [--steps S] [--patience P] [--lr X]
 //                           [--neighbours N] [--seed S] [--labels N] [--converged X]
+//                           [--min-gain-se Z]
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -108,6 +109,8 @@ int main(int argc, char** argv) {
             labels = std::atoi(value);
         } else if (flag == "--converged") {
             params.converged_loss = std::atof(value);
+        } else if (flag == "--min-gain-se") {
+            params.min_gain_se = std::atof(value);
         } else if (flag == "--seed") {
             seed = std::strtoull(value, nullptr, 10);
         } else {

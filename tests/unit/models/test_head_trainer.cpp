@@ -257,6 +257,9 @@ TEST_CASE("Head training rejects unusable data and params", "[models][trainer][e
     p.converged_loss = -0.1;
     expectInvalid(good, p);
     p = params;
+    p.min_gain_se = -1;
+    expectInvalid(good, p);
+    p = params;
     p.p_classes = 1;
     expectInvalid(good, p);
     p = params;
@@ -407,4 +410,33 @@ TEST_CASE("Head training stops once its training loss has converged", "[models][
     REQUIRE(models::trainProjectionHead(data, params, &off).isOk());
     CHECK(off.epochs == params.max_epochs);
     CHECK_FALSE(off.stopped_early);
+}
+
+TEST_CASE("Patience restarts only on a precision gain of min_gain_se standard errors",
+          "[models][trainer]") {
+    // Classes that a few epochs separate better and better (lr 1e-3): validation precision
+    // climbs for several epochs, so with any gain resetting the patience training runs on
+    // past epoch 1 + patience; when no gain is large enough (min_gain_se huge) only epoch 1
+    // sets the level and training stops at exactly 1 + patience epochs.
+    const auto data = makeSynthetic(6, 5, 0, 12, 120, 4242, 0.0f, 1.0f).train;
+    auto params = quickParams();
+    params.max_epochs = 40;
+    params.steps_per_epoch = 10;
+    params.learning_rate = 1e-3;
+    params.patience = 2;
+    params.converged_loss = 0.0;
+    params.min_gain_se = 0.0;
+    models::HeadTrainingReport any_gain;
+    REQUIRE(models::trainProjectionHead(data, params, &any_gain).isOk());
+    params.min_gain_se = 1e6;
+    models::HeadTrainingReport no_gain;
+    REQUIRE(models::trainProjectionHead(data, params, &no_gain).isOk());
+    INFO("any gain: " << any_gain.epochs << " epochs (best " << any_gain.best_epoch
+                      << "); no gain counts: " << no_gain.epochs << " (best " << no_gain.best_epoch
+                      << ")");
+    CHECK(no_gain.epochs == 1 + params.patience);
+    CHECK(no_gain.stopped_early);
+    CHECK(any_gain.epochs > no_gain.epochs);
+    // The best epoch is chosen as before: the same weights up to the shorter run's end.
+    CHECK(no_gain.best_epoch <= no_gain.epochs);
 }

@@ -19,14 +19,12 @@
 // by +-0.05 and more: 16 queries, 38 training tracks); its env variables:
 // STYLEDNA_TUNE_SEEDS (3), STYLEDNA_TUNE_AUGMENTED (0/1: the trainer's
 // augmented_positives), STYLEDNA_TUNE_MARGIN, STYLEDNA_TUNE_P, STYLEDNA_TUNE_K,
-// STYLEDNA_TUNE_PATIENCE, STYLEDNA_TUNE_LR, STYLEDNA_TUNE_STEPS (steps per
-// epoch), STYLEDNA_TUNE_NEIGHBOURS and STYLEDNA_TUNE_ATTRACT (0/1: the
-// trainer's neighbour_tracks, attract_neighbours) (trainer defaults);
-// STYLEDNA_TUNE_LABELLED (0: skip the labelled builds); STYLEDNA_TUNE_KSCAN
-// (1: print the mean silhouette, its standard error and the ARI of the
-// build's own k-means runs at k = 2..8 for each build, the backbone-only
-// builds of each seed included);
-// STYLEDNA_TUNE_VARIANTS (see the case). "[.debug]" dumps the draw's embeddings.
+// STYLEDNA_TUNE_PATIENCE, STYLEDNA_TUNE_MIN_GAIN_SE, STYLEDNA_TUNE_LR, STYLEDNA_TUNE_STEPS (steps
+// per epoch), STYLEDNA_TUNE_NEIGHBOURS and STYLEDNA_TUNE_ATTRACT (0/1: the trainer's
+// neighbour_tracks, attract_neighbours) (trainer defaults); STYLEDNA_TUNE_LABELLED (0: skip the
+// labelled builds); STYLEDNA_TUNE_KSCAN (1: print the mean silhouette, its standard error and the
+// ARI of the build's own k-means runs at k = 2..8 for each build, the backbone-only builds of each
+// seed included); STYLEDNA_TUNE_VARIANTS (see the case). "[.debug]" dumps the draw's embeddings.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -470,6 +468,7 @@ TEST_CASE("style DNA: tuning harness", "[.tuning]") {
         params.p_classes = static_cast<int>(envd("P", params.p_classes));
         params.patience = static_cast<int>(envd("PATIENCE", params.patience));
         params.converged_loss = envd("CONVERGED", params.converged_loss);
+        params.min_gain_se = envd("MIN_GAIN_SE", params.min_gain_se);
         params.learning_rate = envd("LR", params.learning_rate);
         params.steps_per_epoch = static_cast<int>(envd("STEPS", params.steps_per_epoch));
         params.neighbour_tracks = static_cast<int>(envd("NEIGHBOURS", params.neighbour_tracks));
