@@ -117,10 +117,11 @@ struct HeadTrainingParams {
     // alone, and each such step, or a validation-loss tie-break, restarted the patience (a
     // 216-reference labelled build, 1-minute references: precision 0.987 at epoch 4, then
     // steps of 0.001-0.002 to 0.997 at epoch 31, stopped at 39; at 1 it stops at 17-23 with
-    // 0.994-0.995). Measured on the style DNA quality suite (build seeds 3-5, 0 -> 1): draw
-    // 31000 (the suite's) identical figures but one labelled segment P@5 (0.9585 -> 0.9576,
-    // 15 -> 9 epochs), unlabelled 54 -> 46 epochs in all; tuning draw 41000 unlabelled track
-    // P@5 0.942 -> 0.946, segment 0.910 -> 0.907, ARI 0.911 -> 0.911 (one seed 25 -> 14
+    // 0.994-0.995; bench/profile/run_bench.sh --tracks 215 --minutes 5: 28 -> 13 epochs,
+    // 8.4-11.5 s -> 3.1-3.2 s). Measured on the style DNA quality suite (build seeds 3-5,
+    // 0 -> 1): draw 31000 (the suite's) identical figures but one labelled segment P@5 (0.9585 ->
+    // 0.9576, 15 -> 9 epochs), unlabelled 54 -> 46 epochs in all; tuning draw 41000 unlabelled
+    // track P@5 0.942 -> 0.946, segment 0.910 -> 0.907, ARI 0.911 -> 0.911 (one seed 25 -> 14
     // epochs), labelled identical; unlabelled training 5.9 -> 4.7 s. bench_head_trainer's
     // identity-trained head: the same weights (digest unchanged), 14 epochs either way.
     double min_gain_se = 1.0;
