@@ -116,8 +116,8 @@ struct HeadTrainingParams {
     // precision@5 over ~860 validation rows moves by 0.001-0.002 from epoch to epoch by noise
     // alone, and each such step, or a validation-loss tie-break, restarted the patience (a
     // 216-reference labelled build, 1-minute references: precision 0.987 at epoch 4, then
-    // steps of 0.001-0.002 to 0.997 at epoch 31, stopped at 39; at 1 it stops at 17-23 with
-    // 0.994-0.995; bench/profile/run_bench.sh --tracks 215 --minutes 5: 28 -> 13 epochs,
+    // steps of 0.001-0.002 to 0.997 at epoch 31, stopped at 39; replayed at 1 it stops at 17,
+    // best 15, 0.994; bench/profile/run_bench.sh --tracks 215 --minutes 5: 28 -> 13 epochs,
     // 8.4-11.5 s -> 3.1-3.2 s). Measured on the style DNA quality suite (build seeds 3-5,
     // 0 -> 1): draw 31000 (the suite's) identical figures but one labelled segment P@5 (0.9585 ->
     // 0.9576, 15 -> 9 epochs), unlabelled 54 -> 46 epochs in all; tuning draw 41000 unlabelled
