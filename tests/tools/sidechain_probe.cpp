@@ -1,0 +1,177 @@
+// Diagnostic tool for the sidechain low band (issue 11): renders wide-sidechain
+// tracks of the synthesizer by seed and shows, on one section's beats (truth
+// grid), what the kick-cancelled low band of trance_sidechain.hpp reads on the
+// pre-master stems and on the master, beside the whole analyser's reading.
+// It answers "is the duck in the bass, lost to the kick's removal, or lost to
+// the master clipper?" for one track in seconds, where the generalization
+// suites take minutes.
+//
+// Usage: sidechain_probe [--section intro] [--minutes 1.5] SEED...
+//   style = styles[(seed % 1000) % 4] as in the generalization suites.
+// Prints, per seed: the truth (sidechain JSON, master gain); the stems' level
+// per section; the 100-300 Hz power of each stem folded over the section's
+// beats (4 ms bins from -20 ms); the low band's fit on the bass stem, drums +
+// bass, the master's mid and the drums alone; the analyser's reading of the
+// master. Exit status 0, 1 on a bad argument or a failed render.
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "core/audio/synth/trance_synth.hpp"
+#include "core/dsp/band_envelope.hpp"
+#include "core/features/extractor.hpp"
+#include "core/features/trance_sidechain.hpp"
+
+using namespace styledna;
+
+namespace {
+
+std::vector<float> midOf(const core::AudioBuffer& b) {
+    std::vector<float> m(b.frames());
+    for (std::size_t i = 0; i < m.size(); ++i) {
+        m[i] = 0.5f * (b.channels[0][i] + b.channels[1][i]);
+    }
+    return m;
+}
+
+// 100-300 Hz power of x folded over `beats`, 4 ms bins from -20 ms to +220 ms.
+void printFold(const char* what, const std::vector<float>& x, double rate,
+               const std::vector<double>& beats) {
+    core::BiquadSection h1 = core::BiquadSection::highpass(100.0, 0.54119610, rate);
+    core::BiquadSection h2 = core::BiquadSection::highpass(100.0, 1.30656296, rate);
+    core::BiquadSection lp = core::BiquadSection::lowpass(300.0, std::sqrt(0.5), rate);
+    std::vector<float> y(x.size());
+    for (std::size_t i = 0; i < x.size(); ++i) {
+        y[i] = lp.process(h2.process(h1.process(x[i])));
+    }
+    constexpr int kBins = 60;
+    const auto width = static_cast<long>(std::lround(4e-3 * rate));
+    std::vector<double> acc(kBins, 0.0);
+    long count = 0;
+    for (double t : beats) {
+        const long s0 = std::lround((t - 0.020) * rate);
+        if (s0 < 0 || s0 + kBins * width > static_cast<long>(y.size())) {
+            continue;
+        }
+        for (int m = 0; m < kBins; ++m) {
+            for (long i = s0 + m * width; i < s0 + (m + 1) * width; ++i) {
+                acc[static_cast<std::size_t>(m)] += static_cast<double>(y[i]) * y[i];
+            }
+        }
+        ++count;
+    }
+    std::printf("  fold %-12s", what);
+    for (double a : acc) {
+        const double mean = a / static_cast<double>(std::max(1L, count * width));
+        std::printf(" %.1f", 10.0 * std::log10(mean + 1e-30));
+    }
+    std::printf("\n");
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    std::string section = "intro";
+    double minutes = 1.5;
+    std::vector<std::uint64_t> seeds;
+    for (int a = 1; a < argc; ++a) {
+        const std::string arg = argv[a];
+        if (arg == "--section" && a + 1 < argc) {
+            section = argv[++a];
+        } else if (arg == "--minutes" && a + 1 < argc) {
+            minutes = std::atof(argv[++a]);
+        } else if (!arg.empty() && arg.find_first_not_of("0123456789") == std::string::npos) {
+            seeds.push_back(std::strtoull(arg.c_str(), nullptr, 10));
+        } else {
+            std::fprintf(stderr, "usage: sidechain_probe [--section NAME] [--minutes M] SEED...\n");
+            return 1;
+        }
+    }
+    if (seeds.empty()) {
+        std::fprintf(stderr, "usage: sidechain_probe [--section NAME] [--minutes M] SEED...\n");
+        return 1;
+    }
+    const core::TranceStyle styles[] = {core::TranceStyle::kUplifting,
+                                        core::TranceStyle::kProgressive, core::TranceStyle::kTech,
+                                        core::TranceStyle::kPsy};
+    for (const auto seed : seeds) {
+        const auto params = core::randomParams(styles[(seed % 1000) % 4], seed, minutes, {},
+                                               core::SynthVariety::kWideSidechain);
+        auto track = core::renderTrack(params);
+        if (!track.isOk()) {
+            std::fprintf(stderr, "seed %llu: %s\n", static_cast<unsigned long long>(seed),
+                         track.status().message().c_str());
+            return 1;
+        }
+        const auto& truth = track->truth;
+        const auto j = truth.toJson();
+        std::printf("=== seed %llu: truth depth %.2f dB, release %.1f ms, master gain %+.2f dB\n"
+                    "  sidechain %s\n",
+                    static_cast<unsigned long long>(seed), truth.sidechain_depth_db,
+                    truth.sidechain_release_ms, truth.master_gain_db,
+                    j["sidechain"].dump().c_str());
+        const double rate = track->mix.sample_rate_hz;
+        const double period = 60.0 / truth.params.tempo_bpm;
+        auto levelOf = [&](const core::AudioBuffer& b, double from, double to) {
+            double e = 0.0;
+            std::size_t n = 0;
+            for (auto i = static_cast<std::size_t>(from * rate);
+                 i < static_cast<std::size_t>(to * rate) && i < b.frames(); ++i, ++n) {
+                const double x = b.channels[0][i] + b.channels[1][i];
+                e += x * x;
+            }
+            return 10.0 * std::log10(e / static_cast<double>(std::max<std::size_t>(n, 1)) + 1e-30);
+        };
+        std::vector<double> beats;
+        for (const auto& sec : j["sections"]) {
+            const double from = sec["start_s"].get<double>();
+            const double to = sec["end_s"].get<double>();
+            const auto label = sec["label"].get<std::string>();
+            std::printf("  %-10s %6.2f-%6.2f s: drums %6.1f, bass %6.1f, other %6.1f dB\n",
+                        label.c_str(), from, to, levelOf(track->drums, from, to),
+                        levelOf(track->bass, from, to), levelOf(track->other, from, to));
+            if (label == section && beats.empty()) {
+                for (double t = from + period; t < to - period; t += period) {
+                    beats.push_back(t);
+                }
+            }
+        }
+        if (beats.empty()) {
+            std::printf("  no section '%s'\n", section.c_str());
+            continue;
+        }
+        const auto bass = midOf(track->bass);
+        const auto drums = midOf(track->drums);
+        const auto master = midOf(track->mix);
+        std::vector<float> both(bass.size());
+        for (std::size_t i = 0; i < both.size(); ++i) {
+            both[i] = drums[i] + bass[i];
+        }
+        std::printf("  %zu beats of the %s, 100-300 Hz power (dB), 4 ms bins from -20 ms:\n",
+                    beats.size(), section.c_str());
+        printFold("bass", bass, rate, beats);
+        printFold("drums", drums, rate, beats);
+        printFold("master", master, rate, beats);
+        const core::TranceSidechainParams scp;
+        const std::pair<const char*, const std::vector<float>*> signals[] = {
+            {"bass", &bass}, {"drums+bass", &both}, {"master", &master}, {"drums", &drums}};
+        for (const auto& [name, x] : signals) {
+            auto env = core::computeSidechainEnvelope(*x, nullptr, rate, scp);
+            core::addKickCancelledLowBand(env, *x, rate, beats, beats, period, scp);
+            const auto r = core::analyseLowBand(env, period, scp, beats);
+            std::printf("  low band on %-10s depth %5.2f dB, release %6.1f ms\n", name, r.depth_db,
+                        r.release_ms);
+        }
+        auto f = core::extractFeatures(track->mix, core::ExtractOptions{2});
+        if (!f.isOk()) {
+            std::fprintf(stderr, "seed %llu: %s\n", static_cast<unsigned long long>(seed),
+                         f.status().message().c_str());
+            return 1;
+        }
+        std::printf("  analyser on the master: depth %.2f dB, release %.1f ms\n",
+                    f->values.at("sidechain_depth_db"), f->values.at("sidechain_release_ms"));
+    }
+    return 0;
+}
