@@ -12,11 +12,13 @@
 // per section; the 100-300 Hz power of each stem folded over the section's
 // beats (4 ms bins from -20 ms); the low band's fit on the bass stem, drums +
 // bass, the master's mid and the drums alone; the analyser's reading of the
-// master. Exit status 0, 1 on a bad argument or a failed render.
+// master and of the same mix without the master clipper. Exit status 0, 1 on
+// a bad argument or a failed render.
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/audio/synth/trance_synth.hpp"
@@ -164,14 +166,30 @@ int main(int argc, char** argv) {
             std::printf("  low band on %-10s depth %5.2f dB, release %6.1f ms\n", name, r.depth_db,
                         r.release_ms);
         }
-        auto f = core::extractFeatures(track->mix, core::ExtractOptions{2});
-        if (!f.isOk()) {
-            std::fprintf(stderr, "seed %llu: %s\n", static_cast<unsigned long long>(seed),
-                         f.status().message().c_str());
-            return 1;
+        // The analyser on the master, and on the same mix without the master
+        // clipper (the stems' sum at the master gain, 6 dB down so nothing
+        // clips): a reading that the second loses is the clipper's.
+        core::AudioBuffer unclipped = track->mix;
+        const auto gain = static_cast<float>(0.5 * std::pow(10.0, truth.master_gain_db / 20.0));
+        for (std::size_t c = 0; c < unclipped.channels.size(); ++c) {
+            for (std::size_t i = 0; i < unclipped.frames(); ++i) {
+                unclipped.channels[c][i] =
+                    gain * (track->drums.channels[c][i] + track->bass.channels[c][i] +
+                            track->other.channels[c][i]);
+            }
         }
-        std::printf("  analyser on the master: depth %.2f dB, release %.1f ms\n",
-                    f->values.at("sidechain_depth_db"), f->values.at("sidechain_release_ms"));
+        const std::pair<const char*, const core::AudioBuffer*> mixes[] = {
+            {"master", &track->mix}, {"unclipped mix (-6 dB)", &unclipped}};
+        for (const auto& [name, audio] : mixes) {
+            auto f = core::extractFeatures(*audio, core::ExtractOptions{2});
+            if (!f.isOk()) {
+                std::fprintf(stderr, "seed %llu: %s\n", static_cast<unsigned long long>(seed),
+                             f.status().message().c_str());
+                return 1;
+            }
+            std::printf("  analyser on the %s: depth %.2f dB, release %.1f ms\n", name,
+                        f->values.at("sidechain_depth_db"), f->values.at("sidechain_release_ms"));
+        }
     }
     return 0;
 }
