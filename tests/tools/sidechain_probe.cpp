@@ -7,7 +7,8 @@
 // suites take minutes.
 //
 // Usage: sidechain_probe [--section intro] [--minutes 1.5] SEED...
-//   style = styles[(seed % 1000) % 4] as in the generalization suites.
+//   seed S is track S % 1000 of the wide-sidechain draw at S - S % 1000
+//   (test::wideTrackParams, as the generalization suites draw it).
 // Prints, per seed: the truth (sidechain JSON, master gain); the stems' level
 // per section; the 100-300 Hz power of each stem folded over the section's
 // beats (4 ms bins from -20 ms); the low band's fit on the bass stem, drums +
@@ -25,6 +26,7 @@
 #include "core/dsp/band_envelope.hpp"
 #include "core/features/extractor.hpp"
 #include "core/features/trance_sidechain.hpp"
+#include "unit/generalization/wide_set.hpp"
 
 using namespace styledna;
 
@@ -95,12 +97,10 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "usage: sidechain_probe [--section NAME] [--minutes M] SEED...\n");
         return 1;
     }
-    const core::TranceStyle styles[] = {core::TranceStyle::kUplifting,
-                                        core::TranceStyle::kProgressive, core::TranceStyle::kTech,
-                                        core::TranceStyle::kPsy};
     for (const auto seed : seeds) {
-        const auto params = core::randomParams(styles[(seed % 1000) % 4], seed, minutes, {},
-                                               core::SynthVariety::kWideSidechain);
+        const auto params =
+            test::wideTrackParams(core::SynthVariety::kWideSidechain, seed - seed % 1000,
+                                  static_cast<int>(seed % 1000), minutes);
         auto track = core::renderTrack(params);
         if (!track.isOk()) {
             std::fprintf(stderr, "seed %llu: %s\n", static_cast<unsigned long long>(seed),

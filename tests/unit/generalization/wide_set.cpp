@@ -22,17 +22,13 @@ const std::vector<WideTrack>& wideDraw(core::SynthVariety variety, std::uint64_t
     if (auto it = cache.find(key); it != cache.end()) {
         return it->second;
     }
-    const core::TranceStyle styles[] = {core::TranceStyle::kUplifting,
-                                        core::TranceStyle::kProgressive, core::TranceStyle::kTech,
-                                        core::TranceStyle::kPsy};
     std::vector<WideTrack> set;
     for (int i = 0; i < count; ++i) {
-        const auto style = styles[i % 4];
         const auto seed = first_seed + static_cast<std::uint64_t>(i);
-        const auto params = core::randomParams(style, seed, 1.5, {}, variety);
+        const auto params = wideTrackParams(variety, first_seed, i);
         WideTrack t;
         t.name = std::string(core::varietyName(variety)) + "/" +
-                 std::string(core::styleName(style)) + "/" + std::to_string(seed);
+                 std::string(core::styleName(params.style)) + "/" + std::to_string(seed);
         INFO(t.name);
         auto track = core::renderTrack(params);
         INFO(track.status().toString());

@@ -26,6 +26,19 @@ struct WideTrack {
 // 9000 + 1000 * variety + i).
 inline constexpr int kWideSetSize = 40;
 
+// The parameters of track `index` of the draw starting at first_seed: seed
+// first_seed + index, styles cycling with the index, `minutes` long (the sets:
+// 1.5). (Draws start at multiples
+// of 1000, so seed S is track S % 1000 of the draw at S - S % 1000.)
+inline core::SynthParams wideTrackParams(core::SynthVariety variety, std::uint64_t first_seed,
+                                         int index, double minutes = 1.5) {
+    constexpr core::TranceStyle kStyles[] = {core::TranceStyle::kUplifting,
+                                             core::TranceStyle::kProgressive,
+                                             core::TranceStyle::kTech, core::TranceStyle::kPsy};
+    return core::randomParams(kStyles[index % 4], first_seed + static_cast<std::uint64_t>(index),
+                              minutes, {}, variety);
+}
+
 const std::vector<WideTrack>& wideSet(core::SynthVariety variety);
 
 // Another draw of the same variety (seeds first_seed .. first_seed + count - 1),
