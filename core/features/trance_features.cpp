@@ -279,14 +279,21 @@ Status TranceFamily::process(const AnalysisContext& ctx, TrackFeatures& out) {
     // Where the bass is exposed: the thin kick bars; else kick bars outside
     // the drops (the segmentation's intro and outro, which may hold chord
     // bars), else every kick bar.
-    std::vector<double> exposed;
+    std::vector<std::size_t> exposed_bars;
+    auto beatsIn = [&](const std::vector<std::size_t>& which) {
+        std::size_t n = 0;
+        for (std::size_t b : which) {
+            n += bars.beats_s[b].size();
+        }
+        return static_cast<int>(n);
+    };
     for (std::size_t b = 0; b < bars.size(); ++b) {
         if (thin_bar[b]) {
-            exposed.insert(exposed.end(), bars.beats_s[b].begin(), bars.beats_s[b].end());
+            exposed_bars.push_back(b);
         }
     }
-    if (static_cast<int>(exposed.size()) < m_params.sidechain.min_beats) {
-        exposed.clear();
+    if (beatsIn(exposed_bars) < m_params.sidechain.min_beats) {
+        exposed_bars.clear();
         for (const Section& sec : out.sections) {
             if (sec.label == "drop") {
                 continue;
@@ -294,18 +301,35 @@ Status TranceFamily::process(const AnalysisContext& ctx, TrackFeatures& out) {
             for (int b = sec.start_bar; b < sec.start_bar + sec.bars && b < nb; ++b) {
                 const auto bi = static_cast<std::size_t>(b);
                 if (m_last.kick_bar[bi]) {
-                    exposed.insert(exposed.end(), bars.beats_s[bi].begin(), bars.beats_s[bi].end());
+                    exposed_bars.push_back(bi);
                 }
             }
         }
     }
-    if (static_cast<int>(exposed.size()) < m_params.sidechain.min_beats) {
-        exposed.clear();
+    if (beatsIn(exposed_bars) < m_params.sidechain.min_beats) {
+        exposed_bars.clear();
         for (std::size_t b = 0; b < bars.size(); ++b) {
             if (m_last.kick_bar[b]) {
-                exposed.insert(exposed.end(), bars.beats_s[b].begin(), bars.beats_s[b].end());
+                exposed_bars.push_back(b);
             }
         }
+    }
+    // The low band folds the beats after each bar's first: a bass note struck
+    // on the downbeat (a held note per bar) opens its filter under the kick,
+    // and that attack fills the duck on one beat in four.
+    auto beatsOf = [&](const std::vector<std::size_t>& which, bool downbeats) {
+        std::vector<double> out_beats;
+        for (std::size_t b : which) {
+            const auto& bb = bars.beats_s[b];
+            out_beats.insert(out_beats.end(), bb.begin() + (downbeats || bb.empty() ? 0 : 1),
+                             bb.end());
+        }
+        return out_beats;
+    };
+    const std::vector<double> exposed = beatsOf(exposed_bars, true);
+    std::vector<double> exposed_low = beatsOf(exposed_bars, false);
+    if (static_cast<int>(exposed_low.size()) < m_params.sidechain.min_beats) {
+        exposed_low = exposed;
     }
     // The side (or mono) bands first, then the low band with the kick removed
     // (trance_sidechain.hpp) on the exposed beats. Where the first read no duck
@@ -317,12 +341,12 @@ Status TranceFamily::process(const AnalysisContext& ctx, TrackFeatures& out) {
     // kick beat for the sections.
     const auto& scp = m_params.sidechain;
     auto sc =
-        analyseSidechain(m_last.envelope, beats, m_last.beat_period_s, scp, nullptr, &exposed);
+        analyseSidechain(m_last.envelope, beats, m_last.beat_period_s, scp, nullptr, &exposed_low);
     {
         const bool shallow = !(sc.depth_db >= scp.min_significant_db);
-        addKickCancelledLowBand(m_last.envelope, ctx.mono(), ctx.sampleRateHz(), exposed, exposed,
-                                m_last.beat_period_s, scp);
-        const auto low = analyseLowBand(m_last.envelope, m_last.beat_period_s, scp, exposed);
+        addKickCancelledLowBand(m_last.envelope, ctx.mono(), ctx.sampleRateHz(), exposed_low,
+                                exposed_low, m_last.beat_period_s, scp);
+        const auto low = analyseLowBand(m_last.envelope, m_last.beat_period_s, scp, exposed_low);
         if (low.depth_db > 0.0) {
             const double take_over =
                 shallow ? sc.depth_db : scp.low_band_override_ratio * sc.depth_db;
@@ -335,14 +359,14 @@ Status TranceFamily::process(const AnalysisContext& ctx, TrackFeatures& out) {
             }
         }
         if (sc.band == 2) {
-            std::vector<double> kick_beats;
+            std::vector<std::size_t> kick_bars;
             for (std::size_t b = 0; b < bars.size(); ++b) {
                 if (m_last.kick_bar[b]) {
-                    kick_beats.insert(kick_beats.end(), bars.beats_s[b].begin(),
-                                      bars.beats_s[b].end());
+                    kick_bars.push_back(b);
                 }
             }
-            addKickCancelledLowBand(m_last.envelope, ctx.mono(), ctx.sampleRateHz(), exposed,
+            const auto kick_beats = beatsOf(kick_bars, exposed_low.size() == exposed.size());
+            addKickCancelledLowBand(m_last.envelope, ctx.mono(), ctx.sampleRateHz(), exposed_low,
                                     kick_beats, m_last.beat_period_s, m_params.sidechain);
         }
     }

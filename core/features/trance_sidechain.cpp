@@ -394,6 +394,64 @@ void addKickCancelledLowBand(TranceSidechainEnvelope& env, const std::vector<flo
     std::vector<double> acc(blocks, 0.0);
     std::vector<int> cnt(blocks, 0);
     const long block = std::max(1L, std::lround(env.block_s * rate)); // samples per block
+    // A held note's band power ripples at the note's period (its harmonics
+    // beat at the fundamental), and on every beat that holds the note at the
+    // same phase the ripple is the same, so pooling does not remove it: each
+    // beat's residual power is first averaged over one period of its note.
+    const long min_period = std::max(2L, std::lround(rate / 130.0));
+    const long max_period = std::lround(rate / 28.0);
+    const long dec = std::max(1L, std::lround(rate / 4000.0)); // the period search's stride
+    const long ac_len = std::lround(0.15 * rate);
+    std::vector<double> res(static_cast<std::size_t>(len));
+    std::vector<double> r2(static_cast<std::size_t>(len));
+    std::vector<double> keep(static_cast<std::size_t>(len));
+    std::vector<double> csum(static_cast<std::size_t>(len) + 1, 0.0);
+    std::vector<double> ccnt(static_cast<std::size_t>(len) + 1, 0.0);
+    std::vector<double> ac;
+    // The note's period in samples (0: no clear period): the first lag of
+    // 1/130..1/28 s whose normalised autocorrelation of the residual, over the
+    // 150 ms after the kick window, is a local maximum within 90 % of the
+    // strongest (a period, not a multiple of it) and at least 0.5, refined by a
+    // parabola through its neighbours.
+    auto notePeriod = [&]() -> long {
+        const long from = win_end;
+        const long to = std::min(len, from + ac_len + max_period);
+        if (to - from < 3 * max_period) {
+            return 0;
+        }
+        ac.clear();
+        for (long d = min_period; d <= max_period; d += dec) {
+            double c = 0.0;
+            double e0 = 0.0;
+            double e1 = 0.0;
+            for (long i = from; i + d < to; i += dec) {
+                const double a = res[static_cast<std::size_t>(i)];
+                const double b = res[static_cast<std::size_t>(i + d)];
+                c += a * b;
+                e0 += a * a;
+                e1 += b * b;
+            }
+            ac.push_back(e0 > 0.0 && e1 > 0.0 ? c / std::sqrt(e0 * e1) : 0.0);
+        }
+        const double best = *std::max_element(ac.begin(), ac.end());
+        if (!(best >= 0.5)) {
+            return 0;
+        }
+        for (std::size_t q = 0; q < ac.size(); ++q) {
+            const double left = q > 0 ? ac[q - 1] : -1.0;
+            const double right = q + 1 < ac.size() ? ac[q + 1] : -1.0;
+            if (ac[q] >= 0.9 * best && ac[q] >= left && ac[q] >= right) {
+                double offset = 0.0;
+                const double curve = left - 2.0 * ac[q] + right;
+                if (q > 0 && q + 1 < ac.size() && curve < 0.0) {
+                    offset = std::clamp(0.5 * (left - right) / curve, -0.5, 0.5);
+                }
+                return std::lround(static_cast<double>(min_period) +
+                                   (static_cast<double>(q) + offset) * static_cast<double>(dec));
+            }
+        }
+        return 0;
+    };
     for (double t : beats) {
         long s0 = 0;
         const auto y = spanOf(t, s0);
@@ -403,6 +461,32 @@ void addKickCancelledLowBand(TranceSidechainEnvelope& env, const std::vector<flo
         const long l = alignLag(y);
         const float* yl = y.data() + max_lag + l;
         const float* ml = mid.data() + s0 + l;
+        for (long i = 0; i < len; ++i) {
+            const auto iu = static_cast<std::size_t>(i);
+            res[iu] = yl[i] - tmpl[iu];
+            keep[iu] = std::abs(ml[i]) <= hot ? 1.0 : 0.0;
+            r2[iu] = keep[iu] * res[iu] * res[iu];
+        }
+        const long period = notePeriod();
+        if (period > 1) {
+            // Centred mean of the kept samples' power over one period.
+            for (long i = 0; i < len; ++i) {
+                const auto iu = static_cast<std::size_t>(i);
+                csum[iu + 1] = csum[iu] + r2[iu];
+                ccnt[iu + 1] = ccnt[iu] + keep[iu];
+            }
+            for (long i = 0; i < len; ++i) {
+                const auto iu = static_cast<std::size_t>(i);
+                const auto b =
+                    static_cast<std::size_t>(std::min(len, std::max(0L, i - period / 2) + period));
+                const auto a =
+                    static_cast<std::size_t>(std::max(0L, static_cast<long>(b) - period));
+                const double c = ccnt[b] - ccnt[a];
+                if (keep[iu] > 0.0 && c > 0.0) {
+                    r2[iu] = (csum[b] - csum[a]) / c;
+                }
+            }
+        }
         for (long i = 0; i < len;) {
             const auto b = static_cast<std::size_t>((s0 + i) / block);
             if (b >= blocks) {
@@ -412,9 +496,8 @@ void addKickCancelledLowBand(TranceSidechainEnvelope& env, const std::vector<flo
             double e = 0.0;
             int kept = 0;
             for (; i < end; ++i) {
-                if (std::abs(ml[i]) <= hot) {
-                    const double r = yl[i] - tmpl[static_cast<std::size_t>(i)];
-                    e += r * r;
+                if (keep[static_cast<std::size_t>(i)] > 0.0) {
+                    e += r2[static_cast<std::size_t>(i)];
                     ++kept;
                 }
             }
@@ -543,7 +626,8 @@ TranceSidechainResult fitFold(const TranceSidechainEnvelope& env, const std::vec
     const int max_shift = static_cast<int>(std::lround(params.max_shift_ms));
     int guard = static_cast<int>(std::lround(params.guard_ms));
     if (band.kick_guard) {
-        guard = std::max(guard, kickGuardMs(fold, pre, period_ms));
+        guard = std::max({guard, kickGuardMs(fold, pre, period_ms),
+                          static_cast<int>(std::lround(params.low_min_guard_ms))});
     }
     std::vector<double> weights(coverage);
     const DuckTemplateTable& table = duckTemplateTable();

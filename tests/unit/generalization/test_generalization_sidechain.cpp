@@ -38,7 +38,7 @@ void print(const char* what, const std::map<std::string, Tally>& m) {
 struct Figures {
     Tally all;
     std::map<std::string, Tally> by_shape, by_source, by_bus;
-    int strong = 0, strong_zero = 0, strong_zero_bass_only = 0, clean = 0, clean_ok = 0;
+    int strong = 0, strong_zero = 0, clean = 0, clean_ok = 0;
 };
 
 // Scores every track of `set` (printing a line each and the summary).
@@ -61,7 +61,6 @@ Figures score(const std::vector<test::WideTrack>& set, const char* label) {
         if (truth_depth >= 2.0) {
             ++f.strong;
             f.strong_zero += depth <= 0.0;
-            f.strong_zero_bass_only += depth <= 0.0 && sc.bus == core::DuckBus::kBassOnly;
         }
         if (truth_depth < 1.0) {
             continue; // below 1 dB the issue scores only "not invented"
@@ -101,18 +100,21 @@ TEST_CASE("wide sidechain: depth within 1.5 dB and release within 30 %, none mis
           "invented",
           "[generalization][sidechain]") {
     auto f = score(test::wideSet(core::SynthVariety::kWideSidechain), "WIDE SIDECHAIN");
-    // Measured: depth 27/30, release 28/30 (tuning draws, seeds 70000-,
-    // 71000-, 72000-72039: 31/34 33/34, 30/31 27/31, 30/35 31/35; held out:
-    // 26/29, 25/29; five draws 144/159 and 144/159); clean tracks 7/7 (held out 9/9, tuning 4/5,
-    // 8/8, 3/3: 70008, +4.2 dB kick, reads 1.7 dB over 67 ms). A duck on the bass alone is read
-    // from the low band of the thin kick bars with the kick removed and the master clipper's hot
-    // samples left out (trance_sidechain.hpp) when it recovers in over 40 ms: 5 of 6 here
-    // (tech/10034, 4.5 dB over 119 ms, reads 0). Thresholds: what holds, less one track.
+    // Measured: depth 28/30, release 29/30 (tuning draws, seeds 70000-,
+    // 71000-, 72000-72039: 31/34 33/34, 29/31 27/31, 32/35 31/35; held out:
+    // 27/29, 25/29; five draws 147/159 and 145/159); no duck of 2 dB or more
+    // reads 0 on any of the five draws; clean tracks 7/7 (held out 9/9, tuning
+    // 4/5, 8/8, 3/3: 70008, +4.2 dB kick, reads 1.7 dB over 67 ms on the side
+    // band, the master clipper's residue). A duck on the bass alone is read
+    // from the low band of the thin kick bars with the kick removed, the bars'
+    // downbeats left out, each beat's power averaged over its note's period and
+    // the fit started 30 ms after the onset (trance_sidechain.hpp): 6 of 6 here
+    // (tech/10034, 4.5 dB over 119 ms, read 0 before). Thresholds: what holds,
+    // less one track.
     REQUIRE(f.all.n >= 25);
-    CHECK(f.all.depth_ok >= 0.86 * f.all.n);
+    CHECK(f.all.depth_ok >= 0.9 * f.all.n);
     CHECK(f.all.release_ok >= 0.9 * f.all.n);
-    CHECK(f.strong_zero == f.strong_zero_bass_only); // only a bass-only duck may be missed
-    CHECK(f.strong_zero_bass_only <= 1);
+    CHECK(f.strong_zero == 0);
     CHECK(f.clean_ok == f.clean);
 }
 
