@@ -326,10 +326,12 @@ Status TranceFamily::process(const AnalysisContext& ctx, TrackFeatures& out) {
         }
         return out_beats;
     };
-    const std::vector<double> exposed = beatsOf(exposed_bars, true);
-    std::vector<double> exposed_low = beatsOf(exposed_bars, false);
+    // (Fewer than min_beats beats left: the downbeats stay in.)
+    bool low_downbeats = false;
+    std::vector<double> exposed_low = beatsOf(exposed_bars, low_downbeats);
     if (static_cast<int>(exposed_low.size()) < m_params.sidechain.min_beats) {
-        exposed_low = exposed;
+        low_downbeats = true;
+        exposed_low = beatsOf(exposed_bars, low_downbeats);
     }
     // The side (or mono) bands first, then the low band with the kick removed
     // (trance_sidechain.hpp) on the exposed beats. Where the first read no duck
@@ -365,7 +367,7 @@ Status TranceFamily::process(const AnalysisContext& ctx, TrackFeatures& out) {
                     kick_bars.push_back(b);
                 }
             }
-            const auto kick_beats = beatsOf(kick_bars, exposed_low.size() == exposed.size());
+            const auto kick_beats = beatsOf(kick_bars, low_downbeats);
             addKickCancelledLowBand(m_last.envelope, ctx.mono(), ctx.sampleRateHz(), exposed_low,
                                     kick_beats, m_last.beat_period_s, m_params.sidechain);
         }
