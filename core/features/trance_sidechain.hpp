@@ -114,22 +114,20 @@
 // on the side band, the master clipper's residue). Downbeats left out, the
 // period-averaged power and the 30 ms guard took the five draws from 144/159
 // and 144/159 with two strong zeros (tech/10034, 4.5 dB over 119 ms, now 3.7
-// dB over 146 ms; progressive/72009, 2.35 dB over 97 ms, now 3.4 dB over 77
-// ms) to the figures above (guard 25/30/35/40/45 ms, with a first version of the period search:
-// depth 147/147/148/147/144, release 145/145/147/146/145, one strong zero from 40 ms). Known
-// misses: a bass-only duck that recovers within ~47 ms (under the low band's release floor),
-// kick-keyed compressors on the bass with a hot kick read 1.5-2.7 dB deep (the clipper dip adds to
-// the bottom of the fold), a bass-only duck under unducked chords in the exposed bars (read
-// shallow), linear laws still read as the plain exponential with a release ~30 % long where their
-// SSE is within kSmoothLawMargin, compressor ducks read ~0.4 dB deep on average (up to 1.4 dB on
-// the tuning draws; the truth is what the bus carries,
-// tests/unit/synth/test_synth_sidechain_truth.cpp: a kick-keyed compressor
-// peaks 6-25 ms after the onset and the plain law is extrapolated to the onset
-// through the guard; the attacks of 15/20 ms and the pooled cap took the worst
-// from 1.8 to 1.4 dB), a compressor with a long hold read
-// as a shorter cosine (1.5 dB shallow), a
-// hot kick (+4..6 dB) whose clip gate leaves few side samples at the onset
-// (1.5 dB shallow), and weak (1-2 dB) compressor ducks whose release is read
+// dB over 146 ms; progressive/72009, 2.35 dB over 97 ms, now 5.6 dB over 62
+// ms, read but still too deep: a hot kick's clipper dip) to the figures above (guard 25/30/35/40/45
+// ms, with a first version of the period search: depth 147/147/148/147/144, release
+// 145/145/147/146/145, one strong zero from 40 ms). Known misses: a bass-only duck that recovers
+// within ~47 ms (under the low band's release floor), kick-keyed compressors on the bass with a hot
+// kick read 1.5-2.7 dB deep (the clipper dip adds to the bottom of the fold), a bass-only duck
+// under unducked chords in the exposed bars (read shallow), linear laws still read as the plain
+// exponential with a release ~30 % long where their SSE is within kSmoothLawMargin, compressor
+// ducks read ~0.4 dB deep on average (up to 1.4 dB on the tuning draws; the truth is what the bus
+// carries, tests/unit/synth/test_synth_sidechain_truth.cpp: a kick-keyed compressor peaks 6-25 ms
+// after the onset and the plain law is extrapolated to the onset through the guard; the attacks of
+// 15/20 ms and the pooled cap took the worst from 1.8 to 1.4 dB), a compressor with a long hold
+// read as a shorter cosine (1.5 dB shallow), a hot kick (+4..6 dB) whose clip gate leaves few side
+// samples at the onset (1.5 dB shallow), and weak (1-2 dB) compressor ducks whose release is read
 // 30-40 % short or that read 0.
 //
 // Not measurable: a duck is a drop of the ducked band's level, which cannot
