@@ -823,6 +823,23 @@ TranceSidechainResult fitFold(const TranceSidechainEnvelope& env, const std::vec
             std::min(fold_max, best.c) - (env.reference_db + params.noise_floor_rel_db);
         res.depth_db = std::clamp(range, 0.0, res.depth_db);
     }
+    if (env.from_side && band.gated && !env.kept.empty()) {
+        const int onset = pre + best.shift;
+        double all = 0.0;
+        double gated = 0.0;
+        for (int j = 0; j < len; ++j) {
+            const auto ju = static_cast<std::size_t>(j);
+            const int d = j - onset;
+            const double u = d >= 0 ? d : d + period_ms;
+            if (coverage[ju] <= 0.0 || u < guard || u > period_ms - 2.0) {
+                continue;
+            }
+            const double g = grAt(best.tpl, u);
+            all += g;
+            gated += count[ju] < 0.5 * full ? g : 0.0;
+        }
+        res.gated_dip_share = all > 0.0 ? gated / all : 0.0;
+    }
     res.release_ms = res.depth_db > 0 ? best.tpl.release_ms : 0.0;
     res.law = best.tpl;
     res.onset_offset_ms = best.shift;
@@ -869,9 +886,9 @@ TranceSidechainResult fitBandOf(const TranceSidechainEnvelope& env, int band,
     r.band = band;
     logger("features")
         ->debug("sidechain band {}: {} beats, depth {:.2f} dB, release {:.1f} ms, "
-                "law {} attack {} ms hold {:.2f}, residual {:.2f} dB",
+                "law {} attack {} ms hold {:.2f}, residual {:.2f} dB, gated share {:.2f}",
                 band, r.beats_used, r.depth_db, r.release_ms, static_cast<int>(r.law.shape),
-                r.law.attack_ms, r.law.hold_fraction, resid);
+                r.law.attack_ms, r.law.hold_fraction, resid, r.gated_dip_share);
     return r;
 }
 
@@ -934,9 +951,12 @@ TranceSidechainResult analyseSidechain(const TranceSidechainEnvelope& env,
             resid = resid_alt;
         }
     }
+    // A shallow dip is significant by the ratio test only where the clip gate
+    // kept enough of it to tell it from the clipper's residue (header).
     bool significant = (res.depth_db >= params.min_significant_db ||
                         (res.depth_db >= params.significance_ratio * resid &&
-                         res.release_ms >= kMinShallowReleaseMs)) &&
+                         res.release_ms >= kMinShallowReleaseMs &&
+                         res.gated_dip_share <= params.max_shallow_gated_share)) &&
                        res.release_ms > kMinPlausibleReleaseMs;
     if (!significant && exposed_beats != nullptr) {
         if (auto low = lowBandCandidate(env, beat_period_s, params, *exposed_beats)) {

@@ -6,15 +6,18 @@
 // the master clipper?" for one track in seconds, where the generalization
 // suites take minutes.
 //
-// Usage: sidechain_probe [--section intro] [--minutes 1.5] SEED...
+// Usage: sidechain_probe [--section intro] [--minutes 1.5] [--side] SEED...
 //   seed S is track S % 1000 of the wide-sidechain draw at S - S % 1000
 //   (test::wideTrackParams, as the generalization suites draw it).
 // Prints, per seed: the truth (sidechain JSON, master gain); the stems' level
 // per section; the 100-300 Hz power of each stem folded over the section's
 // beats (4 ms bins from -20 ms); the low band's fit on the bass stem, drums +
 // bass, the master's mid and the drums alone; the analyser's reading of the
-// master and of the same mix without the master clipper. Exit status 0, 1 on
-// a bad argument or a failed render.
+// master and of the same mix without the master clipper. With --side, first
+// the share of samples the clip gate keeps (4 ms bins) and the two side bands'
+// folds and fits over the section's beats, on the master and on the unclipped
+// mix (the fold is empty where the band reads no significant duck). Exit
+// status 0, 1 on a bad argument or a failed render.
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -74,22 +77,104 @@ void printFold(const char* what, const std::vector<float>& x, double rate,
     std::printf("\n");
 }
 
+// The stems' sum at the master gain, 6 dB down so nothing clips: the mix
+// without the master clipper.
+core::AudioBuffer unclippedMix(const core::RenderedTrack& track) {
+    core::AudioBuffer unclipped = track.mix;
+    const auto gain = static_cast<float>(0.5 * std::pow(10.0, track.truth.master_gain_db / 20.0));
+    for (std::size_t c = 0; c < unclipped.channels.size(); ++c) {
+        for (std::size_t i = 0; i < unclipped.frames(); ++i) {
+            unclipped.channels[c][i] =
+                gain * (track.drums.channels[c][i] + track.bass.channels[c][i] +
+                        track.other.channels[c][i]);
+        }
+    }
+    return unclipped;
+}
+
+// The side bands' folds (main and alt band, each fitted alone) of the master
+// and of the unclipped mix over `beats`, 4 ms bins from -20 ms, beside each
+// band's fit: where the master's dip comes from.
+void printSideFolds(const core::RenderedTrack& track, const std::string& section,
+                    const std::vector<double>& beats, double period) {
+    const double rate = track.mix.sample_rate_hz;
+    auto sideOf = [](const core::AudioBuffer& b) {
+        std::vector<float> s(b.frames());
+        for (std::size_t i = 0; i < s.size(); ++i) {
+            s[i] = 0.5f * (b.channels[0][i] - b.channels[1][i]);
+        }
+        return s;
+    };
+    const core::AudioBuffer unclipped = unclippedMix(track);
+    const core::TranceSidechainParams scp;
+    const std::pair<const char*, const core::AudioBuffer*> mixes[] = {{"master", &track.mix},
+                                                                      {"unclipped", &unclipped}};
+    for (const auto& [name, audio] : mixes) {
+        const auto mid = midOf(*audio);
+        const auto side = sideOf(*audio);
+        const auto env = core::computeSidechainEnvelope(mid, &side, rate, scp);
+        {
+            // Kept samples per 4 ms bin (share of the bin's samples), pooled over beats.
+            std::printf("  %s kept %%", name);
+            for (int j = 0; j < 60; ++j) {
+                double k = 0.0;
+                double all = 0.0;
+                for (double t : beats) {
+                    const long b0 = std::lround((t - 0.020) / env.block_s) + 4 * j;
+                    for (long b = b0; b < b0 + 4; ++b) {
+                        if (b >= 0 && b < static_cast<long>(env.kept.size())) {
+                            k += env.kept[static_cast<std::size_t>(b)];
+                            all += env.block_s * rate;
+                        }
+                    }
+                }
+                std::printf(" %.0f", all > 0 ? 100.0 * k / all : 0.0);
+            }
+            std::printf("\n");
+        }
+        for (int band = 0; band < 2; ++band) {
+            core::TranceSidechainEnvelope one = env;
+            if (band == 1) {
+                one.power = env.power_alt;
+            }
+            one.power_alt.clear();
+            const auto r = core::analyseSidechain(one, beats, period, scp);
+            std::printf("  %s side band %d over the %s (%zu beats): depth %.2f dB, release %.1f "
+                        "ms, gated share %.2f\n   fold",
+                        name, band, section.c_str(), beats.size(), r.depth_db, r.release_ms,
+                        r.gated_dip_share);
+            for (std::size_t j = 0; j + 4 <= r.fold_db.size() && j < 240; j += 4) {
+                double p = 0.0;
+                for (std::size_t k = j; k < j + 4; ++k) {
+                    p += std::pow(10.0, r.fold_db[k] / 10.0);
+                }
+                std::printf(" %.1f", 10.0 * std::log10(p / 4.0));
+            }
+            std::printf("\n");
+        }
+    }
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
     std::string section = "intro";
     double minutes = 1.5;
+    bool side_folds = false;
     std::vector<std::uint64_t> seeds;
     for (int a = 1; a < argc; ++a) {
         const std::string arg = argv[a];
         if (arg == "--section" && a + 1 < argc) {
             section = argv[++a];
+        } else if (arg == "--side") {
+            side_folds = true;
         } else if (arg == "--minutes" && a + 1 < argc) {
             minutes = std::atof(argv[++a]);
         } else if (!arg.empty() && arg.find_first_not_of("0123456789") == std::string::npos) {
             seeds.push_back(std::strtoull(arg.c_str(), nullptr, 10));
         } else {
-            std::fprintf(stderr, "usage: sidechain_probe [--section NAME] [--minutes M] SEED...\n");
+            std::fprintf(
+                stderr, "usage: sidechain_probe [--section NAME] [--minutes M] [--side] SEED...\n");
             return 1;
         }
     }
@@ -144,6 +229,9 @@ int main(int argc, char** argv) {
             std::printf("  no section '%s'\n", section.c_str());
             continue;
         }
+        if (side_folds) {
+            printSideFolds(*track, section, beats, period);
+        }
         const auto bass = midOf(track->bass);
         const auto drums = midOf(track->drums);
         const auto master = midOf(track->mix);
@@ -169,15 +257,7 @@ int main(int argc, char** argv) {
         // The analyser on the master, and on the same mix without the master
         // clipper (the stems' sum at the master gain, 6 dB down so nothing
         // clips): a reading that the second loses is the clipper's.
-        core::AudioBuffer unclipped = track->mix;
-        const auto gain = static_cast<float>(0.5 * std::pow(10.0, truth.master_gain_db / 20.0));
-        for (std::size_t c = 0; c < unclipped.channels.size(); ++c) {
-            for (std::size_t i = 0; i < unclipped.frames(); ++i) {
-                unclipped.channels[c][i] =
-                    gain * (track->drums.channels[c][i] + track->bass.channels[c][i] +
-                            track->other.channels[c][i]);
-            }
-        }
+        const core::AudioBuffer unclipped = unclippedMix(*track);
         const std::pair<const char*, const core::AudioBuffer*> mixes[] = {
             {"master", &track->mix}, {"unclipped mix (-6 dB)", &unclipped}};
         for (const auto& [name, audio] : mixes) {
