@@ -262,9 +262,12 @@ struct TranceSidechainParams {
     // lies more than this share on lattice points where the clip gate kept
     // under half the fullest point's samples is not significant either: there
     // it cannot be told from the clipper's residue (header). On the five draws
-    // the shallow real ducks that pass the ratio test lie 0.00-0.38 on such
-    // points (uplifting/10000, 1.25 dB over 60 ms, reads 1.58 dB at 0.38), the
-    // one clean track that passed it 0.48 (uplifting/70008, 1.72 dB over 67 ms).
+    // a limit of 0.40 or 0.45 zeroes no real duck (uplifting/10000, 1.25 dB
+    // over 60 ms under a +6.4 dB master gain, reads 1.58 dB at 0.38) and the
+    // one clean track that passed the ratio test (uplifting/70008, 1.72 dB
+    // over 67 ms at 0.48); on the fresh draws 73000/74000 it changes nothing.
+    // A thin margin on both sides: a shallow duck shorter than ~70 ms under a
+    // hot kick sits where the clipper's residue sits.
     double max_shallow_gated_share = 0.45;
     // The trance family's second reading (the kick-cancelled low band, read on
     // every track with enough exposed beats) against a significant side/mono

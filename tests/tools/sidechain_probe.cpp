@@ -6,7 +6,7 @@
 // the master clipper?" for one track in seconds, where the generalization
 // suites take minutes.
 //
-// Usage: sidechain_probe [--section intro] [--minutes 1.5] [--side] SEED...
+// Usage: sidechain_probe [--section intro] [--minutes 1.5] [--side] [--debug] SEED...
 //   seed S is track S % 1000 of the wide-sidechain draw at S - S % 1000
 //   (test::wideTrackParams, as the generalization suites draw it).
 // Prints, per seed: the truth (sidechain JSON, master gain); the stems' level
@@ -16,7 +16,8 @@
 // master and of the same mix without the master clipper. With --side, first
 // the share of samples the clip gate keeps (4 ms bins) and the two side bands'
 // folds and fits over the section's beats, on the master and on the unclipped
-// mix (the fold is empty where the band reads no significant duck). Exit
+// mix (the fold is empty where the band reads no significant duck). --debug
+// logs every band fit of the analyser (spdlog debug level). Exit
 // status 0, 1 on a bad argument or a failed render.
 #include <cmath>
 #include <cstdio>
@@ -26,6 +27,7 @@
 #include <vector>
 
 #include "core/audio/synth/trance_synth.hpp"
+#include "core/common/logging.hpp"
 #include "core/dsp/band_envelope.hpp"
 #include "core/features/extractor.hpp"
 #include "core/features/trance_sidechain.hpp"
@@ -157,6 +159,9 @@ void printSideFolds(const core::RenderedTrack& track, const std::string& section
 
 } // namespace
 
+constexpr const char* kUsage =
+    "usage: sidechain_probe [--section NAME] [--minutes M] [--side] [--debug] SEED...\n";
+
 int main(int argc, char** argv) {
     std::string section = "intro";
     double minutes = 1.5;
@@ -168,18 +173,19 @@ int main(int argc, char** argv) {
             section = argv[++a];
         } else if (arg == "--side") {
             side_folds = true;
+        } else if (arg == "--debug") {
+            core::configureLogging("debug", "");
         } else if (arg == "--minutes" && a + 1 < argc) {
             minutes = std::atof(argv[++a]);
         } else if (!arg.empty() && arg.find_first_not_of("0123456789") == std::string::npos) {
             seeds.push_back(std::strtoull(arg.c_str(), nullptr, 10));
         } else {
-            std::fprintf(
-                stderr, "usage: sidechain_probe [--section NAME] [--minutes M] [--side] SEED...\n");
+            std::fputs(kUsage, stderr);
             return 1;
         }
     }
     if (seeds.empty()) {
-        std::fprintf(stderr, "usage: sidechain_probe [--section NAME] [--minutes M] SEED...\n");
+        std::fputs(kUsage, stderr);
         return 1;
     }
     for (const auto seed : seeds) {
