@@ -386,7 +386,8 @@ bool touches(const std::vector<Move>& moves, const std::string& name) {
 void predictStems(const SimulationInput& in, const std::vector<Move>& moves, const GainTable& gains,
                   core::TrackAnalysis& out) {
     const bool bass_moved = in.stems.count("bass") > 0 && touches(moves, "bass");
-    for (auto& [name, features] : out.stems.stems) {
+    for (auto& [stem_name, features] : out.stems.stems) {
+        const std::string& name = stem_name; // captured below (clang 14: no binding captures)
         const auto base = in.stem_base_models.find(name);
         if (base == in.stem_base_models.end() ||
             !(touches(moves, name) || (name == "drums" && bass_moved))) {

@@ -177,7 +177,9 @@ TEST_CASE("stem features agree with the source families on the stems",
         {"drums", &truth.drums}, {"bass", &truth.bass}, {"other", &truth.other}};
     const double mix_power_db = mixPowerDb(truth);
     int compared = 0;
-    for (const auto& [stem, buffer] : audio) {
+    for (const auto& [stem_name, buffer] : audio) {
+        // A named copy for the lambda below (clang 14 cannot capture a structured binding).
+        const std::string& stem = stem_name;
         const Values ref = reference(stem, *buffer, mix->features, mix_power_db);
         const TrackFeatures& got = fast->at(stem);
         const auto check = [&](const std::string& where, const std::map<std::string, double>& v,
