@@ -6,7 +6,8 @@
 // the master clipper?" for one track in seconds, where the generalization
 // suites take minutes.
 //
-// Usage: sidechain_probe [--section intro] [--minutes 1.5] [--side] [--debug] SEED...
+// Usage: sidechain_probe [--section intro] [--minutes 1.5] [--side] [--debug] [--dump DIR]
+//        SEED...
 //   seed S is track S % 1000 of the wide-sidechain draw at S - S % 1000
 //   (test::wideTrackParams, as the generalization suites draw it).
 // Prints, per seed: the truth (sidechain JSON, master gain); the stems' level
@@ -17,8 +18,10 @@
 // the share of samples the clip gate keeps (4 ms bins) and the two side bands'
 // folds and fits over the section's beats, on the master and on the unclipped
 // mix (the fold is empty where the band reads no significant duck). --debug
-// logs every band fit of the analyser (spdlog debug level). Exit
-// status 0, 1 on a bad argument or a failed render.
+// logs every band fit of the analyser (spdlog debug level). --dump DIR writes
+// the whole track's mid signals and the section's beats for offline study
+// (dumpTrack; read by tests/tools/sidechain_slope_model.py). Exit status 0, 1
+// on a bad argument, a failed render or a failed dump.
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -159,13 +162,47 @@ void printSideFolds(const core::RenderedTrack& track, const std::string& section
 
 } // namespace
 
-constexpr const char* kUsage =
-    "usage: sidechain_probe [--section NAME] [--minutes M] [--side] [--debug] SEED...\n";
+constexpr const char* kUsage = "usage: sidechain_probe [--section NAME] [--minutes M] [--side] "
+                               "[--debug] [--dump DIR] SEED...\n";
+
+// Writes the mid of the master, of the unclipped mix, of the bass and of the
+// drums (raw float32, one file each) and the section's beats (text, then a
+// "# period P rate R" line) under dir as S_mid.f32, S_uc.f32, S_bass.f32,
+// S_drums.f32 and S_beats.txt for seed S. False when a file cannot be written.
+bool dumpTrack(const std::string& dir, std::uint64_t seed, const core::RenderedTrack& track,
+               const std::vector<double>& beats, double period) {
+    const std::string stem = dir + "/" + std::to_string(seed) + "_";
+    const std::pair<const char*, std::vector<float>> signals[] = {
+        {"mid", midOf(track.mix)},
+        {"uc", midOf(unclippedMix(track))},
+        {"bass", midOf(track.bass)},
+        {"drums", midOf(track.drums)}};
+    for (const auto& [name, v] : signals) {
+        FILE* f = std::fopen((stem + name + ".f32").c_str(), "wb");
+        if (f == nullptr) {
+            return false;
+        }
+        const bool ok = std::fwrite(v.data(), sizeof(float), v.size(), f) == v.size();
+        if (std::fclose(f) != 0 || !ok) {
+            return false;
+        }
+    }
+    FILE* f = std::fopen((stem + "beats.txt").c_str(), "w");
+    if (f == nullptr) {
+        return false;
+    }
+    for (double t : beats) {
+        std::fprintf(f, "%.6f\n", t);
+    }
+    std::fprintf(f, "# period %.6f rate %.1f\n", period, track.mix.sample_rate_hz);
+    return std::fclose(f) == 0;
+}
 
 int main(int argc, char** argv) {
     std::string section = "intro";
     double minutes = 1.5;
     bool side_folds = false;
+    std::string dump_dir;
     std::vector<std::uint64_t> seeds;
     for (int a = 1; a < argc; ++a) {
         const std::string arg = argv[a];
@@ -173,6 +210,8 @@ int main(int argc, char** argv) {
             section = argv[++a];
         } else if (arg == "--side") {
             side_folds = true;
+        } else if (arg == "--dump" && a + 1 < argc) {
+            dump_dir = argv[++a];
         } else if (arg == "--debug") {
             core::configureLogging("debug", "");
         } else if (arg == "--minutes" && a + 1 < argc) {
@@ -237,6 +276,11 @@ int main(int argc, char** argv) {
         }
         if (side_folds) {
             printSideFolds(*track, section, beats, period);
+        }
+        if (!dump_dir.empty() && !dumpTrack(dump_dir, seed, *track, beats, period)) {
+            std::fprintf(stderr, "seed %llu: cannot write under %s\n",
+                         static_cast<unsigned long long>(seed), dump_dir.c_str());
+            return 1;
         }
         const auto bass = midOf(track->bass);
         const auto drums = midOf(track->drums);
