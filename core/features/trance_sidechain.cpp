@@ -648,15 +648,22 @@ TranceSidechainResult fitFold(const TranceSidechainEnvelope& env, const std::vec
     };
     // Least-squares fit of the template in `gr` at one onset shift (sse 1e300 when
     // the template is degenerate over the fitted points).
+    // Time since the onset at lattice point j (ms, wrapping over the beat
+    // period), and whether the fit uses a point that far from the onset (past
+    // the guard, short of the next onset's last 2 ms).
+    auto sinceOnset = [&](int j, int onset) {
+        const int d = j - onset;
+        return d >= 0 ? static_cast<double>(d) : d + period_ms;
+    };
+    auto fitted = [&](double u) { return u >= guard && u <= period_ms - 2.0; };
     auto evaluate = [&](const DuckTemplate& tpl, int shift) -> Fit {
         const int onset = pre + shift;
         double s_w = 0, s_x = 0, s_xx = 0, s_y = 0, s_xy = 0, s_yy = 0;
         for (int j = 0; j < len; j += stride) {
             const auto ju = static_cast<std::size_t>(j);
             const int d = j - onset;
-            const double u = d >= 0 ? d : d + period_ms;
             const double w = weights[ju];
-            if (u < guard || u > period_ms - 2.0 || w <= 0.0) {
+            if (!fitted(sinceOnset(j, onset)) || w <= 0.0) {
                 continue;
             }
             // The previous kick's tail before the onset, this kick's law after.
@@ -769,11 +776,7 @@ TranceSidechainResult fitFold(const TranceSidechainEnvelope& env, const std::vec
         double swr = 0.0;
         for (int j = 0; j < len; ++j) {
             const auto ju = static_cast<std::size_t>(j);
-            double u = j - onset;
-            if (u < 0) {
-                u += period_ms;
-            }
-            if (u < guard || u > period_ms - 2.0) {
+            if (!fitted(sinceOnset(j, onset))) {
                 continue;
             }
             sw += weights[ju];
@@ -829,9 +832,8 @@ TranceSidechainResult fitFold(const TranceSidechainEnvelope& env, const std::vec
         double gated = 0.0;
         for (int j = 0; j < len; ++j) {
             const auto ju = static_cast<std::size_t>(j);
-            const int d = j - onset;
-            const double u = d >= 0 ? d : d + period_ms;
-            if (coverage[ju] <= 0.0 || u < guard || u > period_ms - 2.0) {
+            const double u = sinceOnset(j, onset);
+            if (coverage[ju] <= 0.0 || !fitted(u)) {
                 continue;
             }
             const double g = grAt(best.tpl, u);
