@@ -276,6 +276,142 @@ TranceSidechainEnvelope computeSidechainEnvelope(const std::vector<float>& mid,
     return env;
 }
 
+namespace {
+
+// The low band: 4th-order Butterworth high-pass at low_band_lo_hz, 2nd-order
+// low-pass at low_band_hi_hz.
+struct LowBandFilter {
+    LowBandFilter(const TranceSidechainParams& params, double rate)
+        : hp1(BiquadSection::highpass(params.low_band_lo_hz, 0.54119610, rate)),
+          hp2(BiquadSection::highpass(params.low_band_lo_hz, 1.30656296, rate)),
+          lp(BiquadSection::lowpass(params.low_band_hi_hz, std::sqrt(0.5), rate)) {}
+    float process(float x) { return lp.process(hp2.process(hp1.process(x))); }
+    BiquadSection hp1;
+    BiquadSection hp2;
+    BiquadSection lp;
+};
+
+// The master clipper's slope at each offset of the beat (header): log of the
+// residual's variance across beats = 2 log s(level bin of the mean kick) +
+// log G (the duck, piecewise linear on low_slope_knot_ms knots with
+// penalised second differences), least squares; s is made non-increasing in
+// level (pool-adjacent-violators over the bins, by their sample counts), at
+// most 1, and floored at low_slope_floor. Offsets where the kick is more than
+// low_slope_range_db under its peak keep s = 1.
+std::vector<double> fitClipperSlope(const std::vector<double>& kick, const std::vector<double>& var,
+                                    double rate, const TranceSidechainParams& params) {
+    const auto n = static_cast<long>(kick.size());
+    const int bins = std::max(
+        1, static_cast<int>(std::lround(params.low_slope_range_db / params.low_slope_bin_db)));
+    const long knot = std::max(1L, std::lround(params.low_slope_knot_ms * 1e-3 * rate));
+    const long knots = n / knot + 2;
+    const long cols = knots + bins;
+    double peak = 0.0;
+    double vmean = 0.0;
+    for (long j = 0; j < n; ++j) {
+        peak = std::max(peak, std::abs(kick[static_cast<std::size_t>(j)]));
+        vmean += var[static_cast<std::size_t>(j)];
+    }
+    vmean /= static_cast<double>(std::max(1L, n));
+    std::vector<double> slope(static_cast<std::size_t>(n), 1.0);
+    if (!(peak > 0.0) || !(vmean > 0.0)) {
+        return slope;
+    }
+    std::vector<int> bin_of(static_cast<std::size_t>(n), -1);
+    for (long j = 0; j < n; ++j) {
+        const double level_db =
+            20.0 * std::log10(std::abs(kick[static_cast<std::size_t>(j)]) / peak + 1e-12);
+        if (level_db >= -params.low_slope_range_db) {
+            bin_of[static_cast<std::size_t>(j)] =
+                std::min(bins - 1, static_cast<int>((level_db + params.low_slope_range_db) /
+                                                    params.low_slope_bin_db));
+        }
+    }
+    Eigen::MatrixXd ata = Eigen::MatrixXd::Zero(cols, cols);
+    Eigen::VectorXd atb = Eigen::VectorXd::Zero(cols);
+    std::vector<double> count(static_cast<std::size_t>(bins), 0.0);
+    for (long j = 0; j < n; ++j) {
+        const auto ju = static_cast<std::size_t>(j);
+        const double y = std::log(var[ju] + 1e-9 * vmean);
+        const long k = j / knot;
+        const double frac = static_cast<double>(j % knot) / static_cast<double>(knot);
+        long idx[3] = {k, k + 1, -1};
+        double w[3] = {1.0 - frac, frac, 1.0};
+        if (bin_of[ju] >= 0) {
+            idx[2] = knots + bin_of[ju];
+            count[static_cast<std::size_t>(bin_of[ju])] += 1.0;
+        }
+        for (int a = 0; a < 3; ++a) {
+            if (idx[a] < 0) {
+                continue;
+            }
+            atb(idx[a]) += w[a] * y;
+            for (int b = 0; b < 3; ++b) {
+                if (idx[b] >= 0) {
+                    ata(idx[a], idx[b]) += w[a] * w[b];
+                }
+            }
+        }
+    }
+    const double lambda = params.low_slope_smooth;
+    for (long i = 0; i + 2 < knots; ++i) {
+        const double c[3] = {1.0, -2.0, 1.0};
+        for (int a = 0; a < 3; ++a) {
+            for (int b = 0; b < 3; ++b) {
+                ata(i + a, i + b) += lambda * lambda * c[a] * c[b];
+            }
+        }
+    }
+    for (long c = 0; c < cols; ++c) {
+        ata(c, c) += 1e-6; // empty bins and knots stay at 0
+    }
+    const Eigen::VectorXd sol = ata.ldlt().solve(atb);
+    // Non-increasing in level: pool adjacent violators, weighted by counts.
+    std::vector<double> val(static_cast<std::size_t>(bins));
+    std::vector<double> wt(static_cast<std::size_t>(bins));
+    std::vector<int> len(static_cast<std::size_t>(bins));
+    int top = 0;
+    for (int b = 0; b < bins; ++b) {
+        val[static_cast<std::size_t>(top)] = sol(knots + b);
+        wt[static_cast<std::size_t>(top)] = count[static_cast<std::size_t>(b)] + 1e-9;
+        len[static_cast<std::size_t>(top)] = 1;
+        while (top > 0 &&
+               val[static_cast<std::size_t>(top - 1)] < val[static_cast<std::size_t>(top)]) {
+            const auto p = static_cast<std::size_t>(top - 1);
+            const auto q = static_cast<std::size_t>(top);
+            val[p] = (val[p] * wt[p] + val[q] * wt[q]) / (wt[p] + wt[q]);
+            wt[p] += wt[q];
+            len[p] += len[q];
+            --top;
+        }
+        ++top;
+    }
+    std::vector<double> s_bin(static_cast<std::size_t>(bins));
+    for (int g = 0, b = 0; g < top; ++g) {
+        const double s = std::clamp(std::exp(0.5 * val[static_cast<std::size_t>(g)]),
+                                    params.low_slope_floor, 1.0);
+        for (int i = 0; i < len[static_cast<std::size_t>(g)]; ++i) {
+            s_bin[static_cast<std::size_t>(b++)] = s;
+        }
+    }
+    for (long j = 0; j < n; ++j) {
+        const auto ju = static_cast<std::size_t>(j);
+        if (bin_of[ju] >= 0) {
+            slope[ju] = s_bin[static_cast<std::size_t>(bin_of[ju])];
+        }
+    }
+    if (auto log = logger("features"); log->should_log(spdlog::level::debug)) {
+        std::string line;
+        for (double v : s_bin) {
+            line += fmt::format(" {:.2f}", v);
+        }
+        log->debug("sidechain low band: clipper slope by level bin (low to high):{}", line);
+    }
+    return slope;
+}
+
+} // namespace
+
 void addKickCancelledLowBand(TranceSidechainEnvelope& env, const std::vector<float>& mid,
                              double rate, const std::vector<double>& template_beats,
                              const std::vector<double>& beats, double beat_period_s,
@@ -303,11 +439,9 @@ void addKickCancelledLowBand(TranceSidechainEnvelope& env, const std::vector<flo
             return y;
         }
         y.resize(static_cast<std::size_t>(span));
-        BiquadSection hp1 = BiquadSection::highpass(params.low_band_lo_hz, 0.54119610, rate);
-        BiquadSection hp2 = BiquadSection::highpass(params.low_band_lo_hz, 1.30656296, rate);
-        BiquadSection lp = BiquadSection::lowpass(params.low_band_hi_hz, std::sqrt(0.5), rate);
+        LowBandFilter band(params, rate);
         for (long i = s0 - max_lag - warm; i < s0 + len + max_lag; ++i) {
-            const float z = lp.process(hp2.process(hp1.process(mid[static_cast<std::size_t>(i)])));
+            const float z = band.process(mid[static_cast<std::size_t>(i)]);
             if (i >= s0 - max_lag) {
                 y[static_cast<std::size_t>(i - (s0 - max_lag))] = z;
             }
@@ -352,11 +486,13 @@ void addKickCancelledLowBand(TranceSidechainEnvelope& env, const std::vector<flo
     // mean, each aligned on it (cross-correlation over the kick's first
     // kick_window_ms), twice.
     std::vector<std::vector<float>> seg;
+    std::vector<long> seg_s0;
     for (double t : template_beats) {
         long s0 = 0;
         auto y = spanOf(t, s0);
         if (!y.empty()) {
             seg.push_back(std::move(y));
+            seg_s0.push_back(s0);
         }
     }
     if (static_cast<int>(seg.size()) < params.min_beats) {
@@ -379,6 +515,82 @@ void addKickCancelledLowBand(TranceSidechainEnvelope& env, const std::vector<flo
         }
     }
     seg.clear();
+    // The master clipper's slope per offset, fitted on the template beats'
+    // broadband residual (header), and each beat's low band recomputed from
+    // its broadband residual divided by it.
+    const long wide = warm; // the corrected band's filter warm-up, in the span
+    const long lp_warm = std::lround(0.005 * rate);
+    const long wlen = wide + len;
+    auto broadOf = [&](long start) {
+        std::vector<double> x(static_cast<std::size_t>(wlen));
+        BiquadSection lp = BiquadSection::lowpass(params.low_slope_lp_hz, std::sqrt(0.5), rate);
+        for (long i = std::max(0L, start - lp_warm); i < start + wlen; ++i) {
+            const float z = lp.process(mid[static_cast<std::size_t>(i)]);
+            if (i >= start) {
+                x[static_cast<std::size_t>(i - start)] = z;
+            }
+        }
+        return x;
+    };
+    std::vector<double> kmean;
+    std::vector<double> kderiv;
+    std::vector<double> slope;
+    // x less the mean kick, and less the kick's own beat-to-beat gain and
+    // sub-sample timing (a K + d K', fitted over the kick window).
+    auto kickResidual = [&](const std::vector<double>& x) {
+        std::vector<double> r(static_cast<std::size_t>(wlen));
+        double kk = 0.0, kd = 0.0, dd = 0.0, xk = 0.0, xd = 0.0;
+        for (long j = 0; j < wlen; ++j) {
+            const auto ju = static_cast<std::size_t>(j);
+            r[ju] = x[ju] - kmean[ju];
+            if (j >= wide && j < wide + win_end) {
+                kk += kmean[ju] * kmean[ju];
+                kd += kmean[ju] * kderiv[ju];
+                dd += kderiv[ju] * kderiv[ju];
+                xk += r[ju] * kmean[ju];
+                xd += r[ju] * kderiv[ju];
+            }
+        }
+        const double det = kk * dd - kd * kd;
+        if (kk > 0.0 && det > 1e-12 * kk * dd) {
+            const double a = (xk * dd - xd * kd) / det;
+            const double d = (xd * kk - xk * kd) / det;
+            for (long j = 0; j < wlen; ++j) {
+                const auto ju = static_cast<std::size_t>(j);
+                r[ju] -= a * kmean[ju] + d * kderiv[ju];
+            }
+        }
+        return r;
+    };
+    if (params.low_slope_correction) {
+        std::vector<std::vector<double>> bb;
+        for (std::size_t k = 0; k < seg_s0.size(); ++k) {
+            bb.push_back(broadOf(seg_s0[k] + lag[k] - wide));
+        }
+        kmean.assign(static_cast<std::size_t>(wlen), 0.0);
+        for (const auto& x : bb) {
+            for (long j = 0; j < wlen; ++j) {
+                kmean[static_cast<std::size_t>(j)] += x[static_cast<std::size_t>(j)];
+            }
+        }
+        for (double& v : kmean) {
+            v /= static_cast<double>(bb.size());
+        }
+        kderiv.assign(static_cast<std::size_t>(wlen), 0.0);
+        for (long j = 1; j + 1 < wlen; ++j) {
+            kderiv[static_cast<std::size_t>(j)] = 0.5 * (kmean[static_cast<std::size_t>(j + 1)] -
+                                                         kmean[static_cast<std::size_t>(j - 1)]);
+        }
+        std::vector<double> var(static_cast<std::size_t>(wlen), 0.0);
+        for (const auto& x : bb) {
+            const auto r = kickResidual(x);
+            for (long j = 0; j < wlen; ++j) {
+                const auto ju = static_cast<std::size_t>(j);
+                var[ju] += r[ju] * r[ju];
+            }
+        }
+        slope = fitClipperSlope(kmean, var, rate, params);
+    }
     // Residual power of every beat of `beats` per block, at the beat's
     // aligned time, over the samples the clip gate keeps (as on the side
     // bands): where |mid| is more than low_clip_margin_db under its peak,
@@ -461,9 +673,22 @@ void addKickCancelledLowBand(TranceSidechainEnvelope& env, const std::vector<flo
         const long l = alignLag(y);
         const float* yl = y.data() + max_lag + l;
         const float* ml = mid.data() + s0 + l;
+        if (!slope.empty()) {
+            const auto x = kickResidual(broadOf(s0 + l - wide));
+            LowBandFilter band(params, rate);
+            for (long j = 0; j < wlen; ++j) {
+                const auto ju = static_cast<std::size_t>(j);
+                const float z = band.process(static_cast<float>(x[ju] / slope[ju]));
+                if (j >= wide) {
+                    res[static_cast<std::size_t>(j - wide)] = z;
+                }
+            }
+        }
         for (long i = 0; i < len; ++i) {
             const auto iu = static_cast<std::size_t>(i);
-            res[iu] = yl[i] - tmpl[iu];
+            if (slope.empty()) {
+                res[iu] = yl[i] - tmpl[iu];
+            }
             keep[iu] = std::abs(ml[i]) <= hot ? 1.0 : 0.0;
             r2[iu] = keep[iu] * res[iu] * res[iu];
         }

@@ -13,7 +13,8 @@
 // Prints, per seed: the truth (sidechain JSON, master gain); the stems' level
 // per section; the 100-300 Hz power of each stem folded over the section's
 // beats (4 ms bins from -20 ms); the low band's fit on the bass stem, drums +
-// bass, the master's mid and the drums alone; the analyser's reading of the
+// bass, the master's mid (with and without the clipper-slope correction) and
+// the drums alone; the analyser's reading of the
 // master and of the same mix without the master clipper. With --side, first
 // the share of samples the clip gate keeps (4 ms bins) and the two side bands'
 // folds and fits over the section's beats, on the master and on the unclipped
@@ -26,6 +27,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -294,14 +296,20 @@ int main(int argc, char** argv) {
         printFold("bass", bass, rate, beats);
         printFold("drums", drums, rate, beats);
         printFold("master", master, rate, beats);
-        const core::TranceSidechainParams scp;
-        const std::pair<const char*, const std::vector<float>*> signals[] = {
-            {"bass", &bass}, {"drums+bass", &both}, {"master", &master}, {"drums", &drums}};
-        for (const auto& [name, x] : signals) {
-            auto env = core::computeSidechainEnvelope(*x, nullptr, rate, scp);
-            core::addKickCancelledLowBand(env, *x, rate, beats, beats, period, scp);
-            const auto r = core::analyseLowBand(env, period, scp, beats);
-            std::printf("  low band on %-10s depth %5.2f dB, release %6.1f ms\n", name, r.depth_db,
+        core::TranceSidechainParams no_slope;
+        no_slope.low_slope_correction = false;
+        const core::TranceSidechainParams with_slope;
+        const std::tuple<const char*, const std::vector<float>*, const core::TranceSidechainParams*>
+            signals[] = {{"bass", &bass, &with_slope},
+                         {"drums+bass", &both, &with_slope},
+                         {"master", &master, &with_slope},
+                         {"master (no slope correction)", &master, &no_slope},
+                         {"drums", &drums, &with_slope}};
+        for (const auto& [name, x, scp] : signals) {
+            auto env = core::computeSidechainEnvelope(*x, nullptr, rate, *scp);
+            core::addKickCancelledLowBand(env, *x, rate, beats, beats, period, *scp);
+            const auto r = core::analyseLowBand(env, period, *scp, beats);
+            std::printf("  low band on %-12s depth %5.2f dB, release %6.1f ms\n", name, r.depth_db,
                         r.release_ms);
         }
         // The analyser on the master, and on the same mix without the master

@@ -31,6 +31,11 @@ Findings (session 18, intro beats without downbeats, 23 beats):
 The squash is removed to within ~2 dB; the kick's decay and the duck's recovery
 are confounded in the top level bins, which need more beats or a constraint
 (slope monotone in level) before this can replace the clip gate.
+Session 19 built it into the low band (fitClipperSlope in
+core/features/trance_sidechain.cpp): slope bins only within 6 dB of the kick's
+peak, monotone, and each beat's kick gain and sub-sample timing regressed out
+of the residual first (left in, they put variance at the kick's zero crossings
+that reads as squash at its peaks). This script keeps the first model.
 
 Usage: sidechain_slope_model.py DIR SEED
 """
