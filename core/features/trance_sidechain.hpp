@@ -166,7 +166,11 @@
 // their deepest stretch lies behind the 30 ms guard (50004, 70027, 72010) and weak (1.0-1.6 dB)
 // ones on the bass read 0 (five of the seven draws' 222), a quiet kick under a loud bass that the
 // arrangement's kick detector misses in most bars (fresh tech/73014, kick -5.3 dB: 9 exposed beats,
-// 10.9 dB read 3.6), a bass-only duck under unducked chords in the exposed bars (read shallow),
+// 10.9 dB read 3.6), on an unclipped mix the correction's kick-gain fit taking bass energy that
+// correlates with the kick (analytic 73 Hz saw under a 120 -> 50 Hz kick: 4 dB over 70 ms reads
+// 0 with it, 2.8 dB without; tests/unit/features_trance/test_trance_analytic.cpp; with the timing
+// term alone that case reads 2.4 dB, but the draws' 10034 and 72001 read 0), a bass-only duck
+// under unducked chords in the exposed bars (read shallow),
 // linear laws still read as the plain exponential with a release ~30 % long where their SSE is
 // within kSmoothLawMargin, compressor ducks read ~0.4 dB deep on average (up to 1.4 dB on the
 // tuning draws; the truth is what the bus carries, tests/unit/synth/test_synth_sidechain_truth.cpp:
