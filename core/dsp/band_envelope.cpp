@@ -33,6 +33,15 @@ BiquadSection BiquadSection::lowpass(double freq_hz, double q, double rate_hz) {
     return design(false, freq_hz, q, rate_hz);
 }
 
+// Butterworth: one section with Q 1/sqrt(2), or two with Q 0.5412 and 1.3066.
+ButterworthBand::ButterworthBand(double lo_hz, double hi_hz, int highpass_order, double rate_hz)
+    : hp(BiquadSection::highpass(
+          lo_hz, highpass_order >= 4 ? 0.54119610 : std::numbers::sqrt2 / 2.0, rate_hz)),
+      hp2(BiquadSection::highpass(lo_hz, 1.30656296, rate_hz)),
+      lp(BiquadSection::lowpass(std::min(hi_hz, 0.45 * rate_hz), std::numbers::sqrt2 / 2.0,
+                                rate_hz)),
+      fourth(highpass_order >= 4), use_lp(hi_hz < 0.45 * rate_hz) {}
+
 std::vector<float> bandPowerEnvelope(const float* x, std::size_t n, double rate_hz,
                                      const BandEnvelopeParams& params) {
     const std::size_t block = std::max<std::size_t>(1, params.block);
@@ -40,32 +49,17 @@ std::vector<float> bandPowerEnvelope(const float* x, std::size_t n, double rate_
     if (n == 0 || !(rate_hz > 0)) {
         return env;
     }
-    // Butterworth: one section with Q 1/sqrt(2), or two with Q 0.5412 and 1.3066.
-    const bool fourth = params.highpass_order >= 4;
-    BiquadSection hp = BiquadSection::highpass(
-        params.lo_hz, fourth ? 0.54119610 : std::numbers::sqrt2 / 2.0, rate_hz);
-    BiquadSection hp2 = BiquadSection::highpass(params.lo_hz, 1.30656296, rate_hz);
-    const bool use_lp = params.hi_hz < 0.45 * rate_hz;
-    BiquadSection lp = BiquadSection::lowpass(std::min(params.hi_hz, 0.45 * rate_hz),
-                                              std::numbers::sqrt2 / 2.0, rate_hz);
+    ButterworthBand band(params.lo_hz, params.hi_hz, params.highpass_order, rate_hz);
     for (std::size_t b = 0; b < env.size(); ++b) {
         const std::size_t begin = b * block;
         const std::size_t end = std::min(n, begin + block);
         float acc = 0.0f;
         for (std::size_t i = begin; i < end; ++i) {
-            float y = hp.process(x[i]);
-            if (fourth) {
-                y = hp2.process(y);
-            }
-            if (use_lp) {
-                y = lp.process(y);
-            }
+            const float y = band.process(x[i]);
             acc += y * y;
         }
         env[b] = acc / static_cast<float>(end - begin);
-        hp.flushDenormals();
-        hp2.flushDenormals();
-        lp.flushDenormals();
+        band.flushDenormals();
     }
     return env;
 }

@@ -51,4 +51,29 @@ struct BiquadSection {
     }
 };
 
+// Butterworth band filter, sample by sample: a high-pass at lo_hz of order 2
+// (Q 1/sqrt(2)) or 4 (Q 0.5412 and 1.3066), then a 2nd-order low-pass at
+// hi_hz, skipped when hi_hz >= 0.45 * rate_hz. bandPowerEnvelope's filter;
+// the sidechain bands use it too.
+struct ButterworthBand {
+    ButterworthBand(double lo_hz, double hi_hz, int highpass_order, double rate_hz);
+    float process(float x) {
+        float y = hp.process(x);
+        if (fourth) {
+            y = hp2.process(y);
+        }
+        return use_lp ? lp.process(y) : y;
+    }
+    void flushDenormals() {
+        hp.flushDenormals();
+        hp2.flushDenormals();
+        lp.flushDenormals();
+    }
+    BiquadSection hp;
+    BiquadSection hp2;
+    BiquadSection lp;
+    bool fourth = false;
+    bool use_lp = false;
+};
+
 } // namespace styledna::core

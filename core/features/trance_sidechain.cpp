@@ -228,13 +228,8 @@ TranceSidechainEnvelope computeSidechainEnvelope(const std::vector<float>& mid,
         hot_in_window += isHot(i);
     }
 
-    const bool fourth = !env.from_side; // mono: keep the kick out of the band
-    BiquadSection hp =
-        BiquadSection::highpass(params.band_lo_hz, fourth ? 0.54119610 : std::sqrt(0.5), rate);
-    BiquadSection hp2 = BiquadSection::highpass(params.band_lo_hz, 1.30656296, rate);
-    const bool use_lp = params.band_hi_hz < 0.45 * rate;
-    BiquadSection lp =
-        BiquadSection::lowpass(std::min(params.band_hi_hz, 0.45 * rate), std::sqrt(0.5), rate);
+    // mono: 4th-order high-pass, to keep the kick out of the band
+    ButterworthBand band(params.band_lo_hz, params.band_hi_hz, env.from_side ? 2 : 4, rate);
     BiquadSection hp_alt = BiquadSection::highpass(alt ? params.alt_band_lo_hz : params.band_lo_hz,
                                                    std::sqrt(0.5), rate);
 
@@ -245,13 +240,7 @@ TranceSidechainEnvelope computeSidechainEnvelope(const std::vector<float>& mid,
         std::uint16_t kept = 0;
         for (std::size_t i = b * block; i < end; ++i) {
             hot_in_window += isHot(i + reach);
-            float y = hp.process(x[i]);
-            if (fourth) {
-                y = hp2.process(y);
-            }
-            if (use_lp) {
-                y = lp.process(y);
-            }
+            const float y = band.process(x[i]);
             const float y_alt = alt ? hp_alt.process(y) : 0.0f;
             if (hot_in_window == 0) {
                 acc += y * y;
@@ -269,27 +258,12 @@ TranceSidechainEnvelope computeSidechainEnvelope(const std::vector<float>& mid,
             hp_alt.flushDenormals();
         }
 
-        hp.flushDenormals();
-        hp2.flushDenormals();
-        lp.flushDenormals();
+        band.flushDenormals();
     }
     return env;
 }
 
 namespace {
-
-// The low band: 4th-order Butterworth high-pass at low_band_lo_hz, 2nd-order
-// low-pass at low_band_hi_hz.
-struct LowBandFilter {
-    LowBandFilter(const TranceSidechainParams& params, double rate)
-        : hp1(BiquadSection::highpass(params.low_band_lo_hz, 0.54119610, rate)),
-          hp2(BiquadSection::highpass(params.low_band_lo_hz, 1.30656296, rate)),
-          lp(BiquadSection::lowpass(params.low_band_hi_hz, std::sqrt(0.5), rate)) {}
-    float process(float x) { return lp.process(hp2.process(hp1.process(x))); }
-    BiquadSection hp1;
-    BiquadSection hp2;
-    BiquadSection lp;
-};
 
 // The master clipper's slope at each offset of the beat (header): log of the
 // residual's variance across beats = 2 log s(level bin of the mean kick) +
@@ -439,7 +413,7 @@ void addKickCancelledLowBand(TranceSidechainEnvelope& env, const std::vector<flo
             return y;
         }
         y.resize(static_cast<std::size_t>(span));
-        LowBandFilter band(params, rate);
+        ButterworthBand band(params.low_band_lo_hz, params.low_band_hi_hz, 4, rate);
         for (long i = s0 - max_lag - warm; i < s0 + len + max_lag; ++i) {
             const float z = band.process(mid[static_cast<std::size_t>(i)]);
             if (i >= s0 - max_lag) {
@@ -675,7 +649,7 @@ void addKickCancelledLowBand(TranceSidechainEnvelope& env, const std::vector<flo
         const float* ml = mid.data() + s0 + l;
         if (!slope.empty()) {
             const auto x = kickResidual(broadOf(s0 + l - wide));
-            LowBandFilter band(params, rate);
+            ButterworthBand band(params.low_band_lo_hz, params.low_band_hi_hz, 4, rate);
             for (long j = 0; j < wlen; ++j) {
                 const auto ju = static_cast<std::size_t>(j);
                 const float z = band.process(static_cast<float>(x[ju] / slope[ju]));

@@ -53,12 +53,10 @@ std::vector<float> midOf(const core::AudioBuffer& b) {
 // 100-300 Hz power of x folded over `beats`, 4 ms bins from -20 ms to +220 ms.
 void printFold(const char* what, const std::vector<float>& x, double rate,
                const std::vector<double>& beats) {
-    core::BiquadSection h1 = core::BiquadSection::highpass(100.0, 0.54119610, rate);
-    core::BiquadSection h2 = core::BiquadSection::highpass(100.0, 1.30656296, rate);
-    core::BiquadSection lp = core::BiquadSection::lowpass(300.0, std::sqrt(0.5), rate);
+    core::ButterworthBand band(100.0, 300.0, 4, rate);
     std::vector<float> y(x.size());
     for (std::size_t i = 0; i < x.size(); ++i) {
-        y[i] = lp.process(h2.process(h1.process(x[i])));
+        y[i] = band.process(x[i]);
     }
     constexpr int kBins = 60;
     const auto width = static_cast<long>(std::lround(4e-3 * rate));
