@@ -5,6 +5,7 @@
 #include <limits>
 #include <numeric>
 
+#include "core/common/logging.hpp"
 #include "core/dsp/fast_log.hpp"
 
 namespace styledna::core {
@@ -350,6 +351,17 @@ TranceBarCues computeBarCues(const AnalysisContext& ctx, const TranceBars& bars,
     }
     for (std::size_t b = 0; b < nb; ++b) {
         cues.kick[b] = beats_in_bar[b] > 0 ? double(kicks_in_bar[b]) / beats_in_bar[b] : 0.0;
+    }
+    if (auto log = logger("features"); log->should_log(spdlog::level::trace)) {
+        std::string line;
+        for (std::size_t j = 0; j < rise.size(); ++j) {
+            if (j > 0 && rise_bar[j] != rise_bar[j - 1]) {
+                line += "|";
+            }
+            line += fmt::format(" {:.0f}/{:.0f}", rise[j], level[j] - percentile(level, 0.9));
+        }
+        log->trace("kick rise threshold {:.1f} dB, level min p90-{:.0f}: {}", threshold,
+                   params.kick_level_db, line);
     }
     return cues;
 }

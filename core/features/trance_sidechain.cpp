@@ -1140,6 +1140,7 @@ TranceSidechainResult analyseSidechain(const TranceSidechainEnvelope& env,
         return part;
     }
     TranceSidechainResult res = fitBand(0, nullptr, resid);
+    std::optional<TranceSidechainResult> other; // the side band not kept
     if (res.measurable && env.power_alt.size() == env.power.size()) {
         double resid_alt = 0.0;
         TranceSidechainResult alt = fitBand(1, nullptr, resid_alt);
@@ -1148,17 +1149,26 @@ TranceSidechainResult analyseSidechain(const TranceSidechainEnvelope& env,
         // recovers in tens of ms, are a clean track with clipper residue below 1 kHz.
         if (alt.measurable && resid_alt < resid &&
             (alt.release_ms > kMinPlausibleReleaseMs || !(alt.depth_db > 0.0))) {
+            other = res;
             res = alt;
             resid = resid_alt;
+        } else if (alt.measurable) {
+            other = alt;
         }
     }
     // A shallow dip is significant by the ratio test only where the clip gate
-    // kept enough of it to tell it from the clipper's residue (header).
-    bool significant = (res.depth_db >= params.min_significant_db ||
-                        (res.depth_db >= params.significance_ratio * resid &&
-                         res.release_ms >= kMinShallowReleaseMs &&
-                         res.gated_dip_share <= params.max_shallow_gated_share)) &&
-                       res.release_ms > kMinPlausibleReleaseMs;
+    // kept enough of it to tell it from the clipper's residue, and, where a
+    // good part of it lies on gated points, where the other side band shows
+    // it too (header).
+    const bool other_band_agrees = !other ||
+                                   res.gated_dip_share <= params.shallow_cross_gated_share ||
+                                   other->depth_db >= params.shallow_cross_ratio * res.depth_db;
+    bool significant =
+        (res.depth_db >= params.min_significant_db ||
+         (res.depth_db >= params.significance_ratio * resid &&
+          res.release_ms >= kMinShallowReleaseMs &&
+          res.gated_dip_share <= params.max_shallow_gated_share && other_band_agrees)) &&
+        res.release_ms > kMinPlausibleReleaseMs;
     if (!significant && exposed_beats != nullptr) {
         if (auto low = lowBandCandidate(env, beat_period_s, params, *exposed_beats)) {
             res = *low;

@@ -56,8 +56,11 @@
 // 1 kHz: 0.23 ms) carries the clipper's squash of the side into them coherently, a dip of 1-2 dB
 // there on a track with no sidechain (tuning 70008, +6.4 dB master gain: 1.72 dB over 67 ms on the
 // alt band; with the gate 9 dB under the peak, kept samples further from the clipped ones, the dip
-// read 0.47 dB, but the fold got noisier and a real 1.0 dB duck read 0). Deeper readings and dips
-// that outlast the gated points keep the ratio test alone. Candidates (side path only): the fold is
+// read 0.47 dB, but the fold got noisier and a real 1.0 dB duck read 0). A shallow dip with more
+// than shallow_cross_gated_share of it on such points must also show, at least shallow_cross_ratio
+// as deep, on the other side band (the clipper's residue sits mostly under 1 kHz; a duck on pads
+// and leads dips both). Deeper readings and dips that outlast the gated points keep the ratio
+// test alone. Candidates (side path only): the fold is
 // fitted on two bands of the side, band_lo_hz..band_hi_hz and alt_band_lo_hz..band_hi_hz, and the
 // result of the one with the smaller Huber-weighted RMS residual (dB) is kept; a candidate whose
 // release is 35 ms or less (a click or clipper residue, not a duck law) is not taken, unless it
@@ -314,6 +317,17 @@ struct TranceSidechainParams {
     // A thin margin on both sides: a shallow duck shorter than ~70 ms under a
     // hot kick sits where the clipper's residue sits.
     double max_shallow_gated_share = 0.45;
+    // ... nor one with more than shallow_cross_gated_share of it on those
+    // points whose other side band (main or alt, whichever was not kept)
+    // reads under shallow_cross_ratio of its depth. The clipper's residue
+    // sits mostly under 1 kHz, a duck on pads and leads dips both bands:
+    // untouched draw 75000, psy/75019 (no sidechain, +8.5 dB master gain,
+    // +5.5 dB kick) read 1.41 dB over 67 ms on the main band at 0.31, the
+    // alt band 0.50 dB; the real shallow ducks read on gated points (10000,
+    // 10027, 70032, 74000: 1.4-1.6 dB at 0.21-0.38) read 2.2-3.6 dB on the
+    // other band.
+    double shallow_cross_gated_share = 0.2;
+    double shallow_cross_ratio = 0.5;
     // The trance family's second reading (the kick-cancelled low band, read on
     // every track with enough exposed beats) against a significant side/mono
     // reading: taken instead when it is at least low_band_override_ratio times

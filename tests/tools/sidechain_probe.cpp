@@ -6,7 +6,7 @@
 // the master clipper?" for one track in seconds, where the generalization
 // suites take minutes.
 //
-// Usage: sidechain_probe [--section intro] [--minutes 1.5] [--side] [--debug] [--dump DIR]
+// Usage: sidechain_probe [--section intro] [--minutes 1.5] [--side] [--debug|--trace] [--dump DIR]
 //        SEED...
 //   seed S is track S % 1000 of the wide-sidechain draw at S - S % 1000
 //   (test::wideTrackParams, as the generalization suites draw it).
@@ -19,7 +19,8 @@
 // the share of samples the clip gate keeps (4 ms bins) and the two side bands'
 // folds and fits over the section's beats, on the master and on the unclipped
 // mix (the fold is empty where the band reads no significant duck). --debug
-// logs every band fit of the analyser (spdlog debug level). --dump DIR writes
+// logs every band fit of the analyser (spdlog debug level); --trace adds the
+// arrangement's per-beat kick rises (which bars count as kick bars). --dump DIR writes
 // the whole track's mid signals and the section's beats for offline study
 // (dumpTrack; read by tests/tools/sidechain_slope_model.py). Exit status 0, 1
 // on a bad argument, a failed render or a failed dump.
@@ -163,7 +164,7 @@ void printSideFolds(const core::RenderedTrack& track, const std::string& section
 } // namespace
 
 constexpr const char* kUsage = "usage: sidechain_probe [--section NAME] [--minutes M] [--side] "
-                               "[--debug] [--dump DIR] SEED...\n";
+                               "[--debug|--trace] [--dump DIR] SEED...\n";
 
 // Writes the mid of the master, of the unclipped mix, of the bass and of the
 // drums (raw float32, one file each) and the section's beats (text, then a
@@ -214,6 +215,8 @@ int main(int argc, char** argv) {
             dump_dir = argv[++a];
         } else if (arg == "--debug") {
             core::configureLogging("debug", "");
+        } else if (arg == "--trace") {
+            core::configureLogging("trace", "");
         } else if (arg == "--minutes" && a + 1 < argc) {
             minutes = std::atof(argv[++a]);
         } else if (!arg.empty() && arg.find_first_not_of("0123456789") == std::string::npos) {

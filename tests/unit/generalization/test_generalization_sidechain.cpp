@@ -140,6 +140,29 @@ TEST_CASE("wide sidechain, fresh draws 73000 and 74000", "[.heldout][sidechain]"
           "WIDE SIDECHAIN (fresh draw, seeds 74000-74039)");
 }
 
+// Fresh: two more draws, first rendered in session 20 after every knob above
+// was set (figures only; run with test_generalization "[.heldout]").
+// Measured then: depth 55/58, release 56/58, none of 2 dB or more read 0, clean
+// 20/21: psy/75019 (no sidechain, +8.5 dB master gain) read 1.41 dB, the
+// clipper's residue on the main side band, which the cross-band test of a
+// shallow gated dip (shallow_cross_*, trance_sidechain.hpp) now reads 0; it
+// changes nothing else on the nine draws.
+TEST_CASE("wide sidechain, fresh draws 75000 and 76000", "[.heldout][sidechain]") {
+    score(test::wideDraw(core::SynthVariety::kWideSidechain, 75000, 40),
+          "WIDE SIDECHAIN (fresh draw, seeds 75000-75039)");
+    score(test::wideDraw(core::SynthVariety::kWideSidechain, 76000, 40),
+          "WIDE SIDECHAIN (fresh draw, seeds 76000-76039)");
+}
+
+// Untouched: two draws rendered once, after the cross-band test above was in
+// (figures only; run with test_generalization "[.heldout]").
+TEST_CASE("wide sidechain, untouched draws 77000 and 78000", "[.heldout][sidechain]") {
+    score(test::wideDraw(core::SynthVariety::kWideSidechain, 77000, 40),
+          "WIDE SIDECHAIN (untouched draw, seeds 77000-77039)");
+    score(test::wideDraw(core::SynthVariety::kWideSidechain, 78000, 40),
+          "WIDE SIDECHAIN (untouched draw, seeds 78000-78039)");
+}
+
 // The draws the detector is tuned on (figures only; run with
 // test_generalization "[.sidechain_tuning]"; the visible set above and the
 // held-out draw are for reporting).
