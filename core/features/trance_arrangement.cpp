@@ -353,12 +353,14 @@ TranceBarCues computeBarCues(const AnalysisContext& ctx, const TranceBars& bars,
         cues.kick[b] = beats_in_bar[b] > 0 ? double(kicks_in_bar[b]) / beats_in_bar[b] : 0.0;
     }
     if (auto log = logger("features"); log->should_log(spdlog::level::trace)) {
+        // Per beat: rise over the valley / level re the loud beats' (p90), dB; "|" between bars.
+        const double loud = level_min + params.kick_level_db;
         std::string line;
         for (std::size_t j = 0; j < rise.size(); ++j) {
             if (j > 0 && rise_bar[j] != rise_bar[j - 1]) {
                 line += "|";
             }
-            line += fmt::format(" {:.0f}/{:.0f}", rise[j], level[j] - percentile(level, 0.9));
+            line += fmt::format(" {:.0f}/{:.0f}", rise[j], level[j] - loud);
         }
         log->trace("kick rise threshold {:.1f} dB, level min p90-{:.0f}: {}", threshold,
                    params.kick_level_db, line);

@@ -321,7 +321,7 @@ struct TranceSidechainParams {
     // points whose other side band (main or alt, whichever was not kept)
     // reads under shallow_cross_ratio of its depth. The clipper's residue
     // sits mostly under 1 kHz, a duck on pads and leads dips both bands:
-    // untouched draw 75000, psy/75019 (no sidechain, +8.5 dB master gain,
+    // fresh draw 75000, psy/75019 (no sidechain, +8.5 dB master gain,
     // +5.5 dB kick) read 1.41 dB over 67 ms on the main band at 0.31, the
     // alt band 0.50 dB; the real shallow ducks read on gated points (10000,
     // 10027, 70032, 74000: 1.4-1.6 dB at 0.21-0.38) read 2.2-3.6 dB on the
