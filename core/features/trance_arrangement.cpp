@@ -215,6 +215,7 @@ TranceBarCues computeBarCues(const AnalysisContext& ctx, const TranceBars& bars,
     }
     cues.energy_db.assign(nb, kFloorDb);
     cues.kick.assign(nb, 0.0);
+    cues.kick_loud.assign(nb, 0.0);
     cues.low_db.assign(nb, kFloorDb);
     cues.mid_db.assign(nb, kFloorDb);
     cues.high_db.assign(nb, kFloorDb);
@@ -344,13 +345,24 @@ TranceBarCues computeBarCues(const AnalysisContext& ctx, const TranceBars& bars,
     const double threshold =
         std::max(params.kick_min_flux_db, params.kick_rel * percentile(rise, 0.9));
     const double level_min = percentile(level, 0.9) - params.kick_level_db;
-    std::vector<int> beats_in_bar(nb, 0), kicks_in_bar(nb, 0);
+    std::vector<double> loud_rise;
+    for (std::size_t j = 0; j < rise.size(); ++j) {
+        if (level[j] > level_min) {
+            loud_rise.push_back(rise[j]);
+        }
+    }
+    const double threshold_loud =
+        std::max(params.kick_min_flux_db, params.kick_rel * percentile(loud_rise, 0.9));
+    std::vector<int> beats_in_bar(nb, 0), kicks_in_bar(nb, 0), loud_kicks_in_bar(nb, 0);
     for (std::size_t j = 0; j < rise.size(); ++j) {
         ++beats_in_bar[rise_bar[j]];
         kicks_in_bar[rise_bar[j]] += rise[j] > threshold && level[j] > level_min ? 1 : 0;
+        loud_kicks_in_bar[rise_bar[j]] += rise[j] > threshold_loud && level[j] > level_min ? 1 : 0;
     }
     for (std::size_t b = 0; b < nb; ++b) {
-        cues.kick[b] = beats_in_bar[b] > 0 ? double(kicks_in_bar[b]) / beats_in_bar[b] : 0.0;
+        const double n = beats_in_bar[b];
+        cues.kick[b] = n > 0 ? kicks_in_bar[b] / n : 0.0;
+        cues.kick_loud[b] = n > 0 ? loud_kicks_in_bar[b] / n : 0.0;
     }
     if (auto log = logger("features"); log->should_log(spdlog::level::trace)) {
         // Per beat: rise over the valley / level re the loud beats' (p90), dB; "|" between bars.
@@ -362,8 +374,9 @@ TranceBarCues computeBarCues(const AnalysisContext& ctx, const TranceBars& bars,
             }
             line += fmt::format(" {:.0f}/{:.0f}", rise[j], level[j] - loud);
         }
-        log->trace("kick rise threshold {:.1f} dB, level min p90-{:.0f}: {}", threshold,
-                   params.kick_level_db, line);
+        log->trace(
+            "kick rise threshold {:.1f} dB (over loud beats {:.1f}), level min p90-{:.0f}: {}",
+            threshold, threshold_loud, params.kick_level_db, line);
     }
     return cues;
 }

@@ -58,6 +58,13 @@ TranceBars barsFromGrid(const BeatGrid& grid, double duration_s);
 struct TranceBarCues {
     std::vector<double> energy_db;
     std::vector<double> kick;
+    // The same share with the rise threshold taken over the beats loud enough
+    // to count (kick_level_db): where a buildup's kick-alone beats rise 28-40 dB
+    // the threshold above sits at 10-14 dB, over a quiet kick's 2-13 dB under a
+    // loud bass. Not used by the segmentation (its sections and phrase marks
+    // are tuned on `kick`); the sidechain's low band falls back on it when the
+    // thin kick bars hold too few beats (trance_features.cpp).
+    std::vector<double> kick_loud;
     std::vector<double> low_db;
     std::vector<double> mid_db;
     std::vector<double> high_db;

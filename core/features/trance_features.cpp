@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <optional>
 
 #include "core/common/logging.hpp"
@@ -267,11 +268,12 @@ Status TranceFamily::process(const AnalysisContext& ctx, TrackFeatures& out) {
         }
     }
     std::vector<bool> thin_bar(bars.size(), false);
+    double thin = -std::numeric_limits<double>::infinity();
     if (!drop_mid.empty()) {
         std::nth_element(drop_mid.begin(),
                          drop_mid.begin() + static_cast<std::ptrdiff_t>(drop_mid.size() / 2),
                          drop_mid.end());
-        const double thin = drop_mid[drop_mid.size() / 2] - 4.0;
+        thin = drop_mid[drop_mid.size() / 2] - 4.0;
         for (std::size_t b = 0; b < bars.size(); ++b) {
             thin_bar[b] = m_last.kick_bar[b] && cues.mid_db[b] < thin;
         }
@@ -290,6 +292,38 @@ Status TranceFamily::process(const AnalysisContext& ctx, TrackFeatures& out) {
     for (std::size_t b = 0; b < bars.size(); ++b) {
         if (thin_bar[b]) {
             exposed_bars.push_back(b);
+        }
+    }
+    // Too few thin kick bars for a steady fold: a quiet kick under a loud bass
+    // that the segmentation's kick threshold (set by a buildup's kick-alone
+    // beats) misses in most bars, or in every other bar of the drops, which
+    // then have no drop section. The thin bars are taken again with the kick
+    // threshold over the loud beats (TranceBarCues::kick_loud), 4 dB under the
+    // drops' median level or, with no drop section, under the upper quartile
+    // of those kick bars' levels, when that finds more.
+    if (beatsIn(exposed_bars) < m_params.low_stable_exposed_beats) {
+        std::vector<std::size_t> loud_kick;
+        std::vector<double> loud_mid;
+        for (std::size_t b = 0; b < bars.size(); ++b) {
+            if (cues.kick_loud[b] >= m_params.arrangement.kick_bar_min) {
+                loud_kick.push_back(b);
+                loud_mid.push_back(cues.mid_db[b]);
+            }
+        }
+        double thin_loud = thin;
+        if (drop_mid.empty() && !loud_mid.empty()) {
+            const auto q = loud_mid.begin() + static_cast<std::ptrdiff_t>(3 * loud_mid.size() / 4);
+            std::nth_element(loud_mid.begin(), q, loud_mid.end());
+            thin_loud = *q - 4.0;
+        }
+        std::vector<std::size_t> loud_bars;
+        for (std::size_t b : loud_kick) {
+            if (cues.mid_db[b] < thin_loud) {
+                loud_bars.push_back(b);
+            }
+        }
+        if (beatsIn(loud_bars) > beatsIn(exposed_bars)) {
+            exposed_bars = std::move(loud_bars);
         }
     }
     if (beatsIn(exposed_bars) < m_params.sidechain.min_beats) {

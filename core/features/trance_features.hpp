@@ -47,6 +47,9 @@ struct TranceFamilyParams {
     TranceSidechainParams sidechain;
     TranceSupersawParams supersaw;
     TranceAcidDetectParams acid;
+    // Fewer thin kick bars' beats than this: they are looked for again with
+    // the kick threshold over the loud beats (trance_features.cpp).
+    int low_stable_exposed_beats = 16;
 };
 
 class TranceFamily : public FeatureFamily {

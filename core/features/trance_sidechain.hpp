@@ -167,19 +167,23 @@
 // 145/145/147/146/145, one strong zero from 40 ms). Known misses: a bass-only duck that recovers
 // within ~47 ms (under the low band's release floor), bass-only ducks read 1.5-2 dB shallow where
 // their deepest stretch lies behind the 30 ms guard (50004, 70027, 72010) and weak (1.0-1.6 dB)
-// ones on the bass read 0 (five of the seven draws' 222), a quiet kick under a loud bass that the
-// arrangement's kick detector misses in most bars (fresh tech/73014, kick -5.3 dB: 9 exposed beats,
-// 10.9 dB read 3.6), on an unclipped mix the correction's kick-gain fit taking bass energy that
-// correlates with the kick (analytic 73 Hz saw under a 120 -> 50 Hz kick: 4 dB over 70 ms reads
-// 0 with it, 2.8 dB without; tests/unit/features_trance/test_trance_analytic.cpp; with the timing
-// term alone that case reads 2.4 dB, but the draws' 10034 and 72001 read 0), a bass-only duck
-// under unducked chords in the exposed bars (read shallow),
-// linear laws still read as the plain exponential with a release ~30 % long where their SSE is
-// within kSmoothLawMargin, compressor ducks read ~0.4 dB deep on average (up to 1.4 dB on the
-// tuning draws; the truth is what the bus carries, tests/unit/synth/test_synth_sidechain_truth.cpp:
-// a kick-keyed compressor peaks 6-25 ms after the onset and the plain law is extrapolated to the
-// onset through the guard; the attacks of 15/20 ms and the pooled cap took the worst from 1.8
-// to 1.4 dB), a compressor with a long hold read as a shorter cosine (1.5 dB shallow), a hot kick
+// ones on the bass read 0 (five of the seven draws' 222), on an unclipped mix the correction's
+// kick-gain fit taking bass energy that correlates with the kick (analytic 73 Hz saw under a 120 ->
+// 50 Hz kick: 4 dB over 70 ms reads 0 with it, 2.8 dB without;
+// tests/unit/features_trance/test_trance_analytic.cpp; with the timing term alone that case
+// reads 2.4 dB, but the draws' 10034 and 72001 read 0), a bass-only duck under unducked chords in
+// the exposed bars (read shallow; a quiet kick under a loud bass, which the arrangement's kick
+// detector misses in most bars or in every other drop bar, left 4-9 thin beats or none, and chord
+// bars among the exposed ones, until the thin bars were looked for again with the kick threshold
+// over the loud beats, trance_features.cpp: fresh tech/73014, kick -5.3 dB, 10.9 dB read 3.6,
+// now 10.0; 75010 11.7 read 2.2, now 11.6; 72014 13.6 read 4.2, now 12.8; 70018 and 72010 into
+// tolerance; uplifting/77032 13.4 read 2.2, now 9.4), linear laws still read as the plain
+// exponential with a release ~30 % long where their SSE is within kSmoothLawMargin, compressor
+// ducks read ~0.4 dB deep on average (up to 1.4 dB on the tuning draws; the truth is what the bus
+// carries, tests/unit/synth/test_synth_sidechain_truth.cpp: a kick-keyed compressor peaks 6-25 ms
+// after the onset and the plain law is extrapolated to the onset through the guard; the attacks of
+// 15/20 ms and the pooled cap took the worst from 1.8 to 1.4 dB), a compressor with a long hold
+// read as a shorter cosine (1.5 dB shallow), a hot kick
 // (+4..6 dB) whose clip gate leaves few side samples at the onset (1.5 dB shallow), and weak (1-2
 // dB) compressor ducks whose release is read 30-40 % short or that read 0.
 //
