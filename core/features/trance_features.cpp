@@ -267,21 +267,28 @@ Status TranceFamily::process(const AnalysisContext& ctx, TrackFeatures& out) {
             drop_mid.push_back(cues.mid_db[b]);
         }
     }
-    std::vector<bool> thin_bar(bars.size(), false);
-    double thin = -std::numeric_limits<double>::infinity();
-    if (!drop_mid.empty()) {
-        std::nth_element(drop_mid.begin(),
-                         drop_mid.begin() + static_cast<std::ptrdiff_t>(drop_mid.size() / 2),
-                         drop_mid.end());
-        thin = drop_mid[drop_mid.size() / 2] - 4.0;
+    // The element at share num/den of v's order (the median at 1/2).
+    auto quantile = [](std::vector<double> v, std::size_t num, std::size_t den) {
+        const auto q = v.begin() + static_cast<std::ptrdiff_t>(num * v.size() / den);
+        std::nth_element(v.begin(), q, v.end());
+        return *q;
+    };
+    // The bars whose kick share (a TranceBarCues kick cue) makes them kick
+    // bars and whose 150 Hz-4 kHz level is under `below`.
+    auto thinBars = [&](const std::vector<double>& kick_share, double below) {
+        std::vector<std::size_t> which;
         for (std::size_t b = 0; b < bars.size(); ++b) {
-            thin_bar[b] = m_last.kick_bar[b] && cues.mid_db[b] < thin;
+            if (kick_share[b] >= m_params.arrangement.kick_bar_min && cues.mid_db[b] < below) {
+                which.push_back(b);
+            }
         }
-    }
+        return which;
+    };
+    const double thin = drop_mid.empty() ? -std::numeric_limits<double>::infinity()
+                                         : quantile(drop_mid, 1, 2) - 4.0;
     // Where the bass is exposed: the thin kick bars; else kick bars outside
     // the drops (the segmentation's intro and outro, which may hold chord
     // bars), else every kick bar.
-    std::vector<std::size_t> exposed_bars;
     auto beatsIn = [&](const std::vector<std::size_t>& which) {
         std::size_t n = 0;
         for (std::size_t b : which) {
@@ -289,11 +296,8 @@ Status TranceFamily::process(const AnalysisContext& ctx, TrackFeatures& out) {
         }
         return static_cast<int>(n);
     };
-    for (std::size_t b = 0; b < bars.size(); ++b) {
-        if (thin_bar[b]) {
-            exposed_bars.push_back(b);
-        }
-    }
+    const std::vector<std::size_t> thin_bars = thinBars(cues.kick, thin);
+    std::vector<std::size_t> exposed_bars = thin_bars;
     // Too few thin kick bars for a steady fold: a quiet kick under a loud bass
     // that the segmentation's kick threshold (set by a buildup's kick-alone
     // beats) misses in most bars, or in every other bar of the drops, which
@@ -302,26 +306,19 @@ Status TranceFamily::process(const AnalysisContext& ctx, TrackFeatures& out) {
     // drops' median level or, with no drop section, under the upper quartile
     // of those kick bars' levels, when that finds more.
     if (beatsIn(exposed_bars) < m_params.low_stable_exposed_beats) {
-        std::vector<std::size_t> loud_kick;
-        std::vector<double> loud_mid;
-        for (std::size_t b = 0; b < bars.size(); ++b) {
-            if (cues.kick_loud[b] >= m_params.arrangement.kick_bar_min) {
-                loud_kick.push_back(b);
-                loud_mid.push_back(cues.mid_db[b]);
-            }
-        }
         double thin_loud = thin;
-        if (drop_mid.empty() && !loud_mid.empty()) {
-            const auto q = loud_mid.begin() + static_cast<std::ptrdiff_t>(3 * loud_mid.size() / 4);
-            std::nth_element(loud_mid.begin(), q, loud_mid.end());
-            thin_loud = *q - 4.0;
-        }
-        std::vector<std::size_t> loud_bars;
-        for (std::size_t b : loud_kick) {
-            if (cues.mid_db[b] < thin_loud) {
-                loud_bars.push_back(b);
+        if (drop_mid.empty()) {
+            std::vector<double> loud_mid;
+            for (std::size_t b = 0; b < bars.size(); ++b) {
+                if (cues.kick_loud[b] >= m_params.arrangement.kick_bar_min) {
+                    loud_mid.push_back(cues.mid_db[b]);
+                }
+            }
+            if (!loud_mid.empty()) {
+                thin_loud = quantile(loud_mid, 3, 4) - 4.0;
             }
         }
+        auto loud_bars = thinBars(cues.kick_loud, thin_loud);
         if (beatsIn(loud_bars) > beatsIn(exposed_bars)) {
             exposed_bars = std::move(loud_bars);
         }
@@ -415,10 +412,8 @@ Status TranceFamily::process(const AnalysisContext& ctx, TrackFeatures& out) {
     // outro); else the drops.
     std::vector<std::pair<int, int>> acid_runs;
     int acid_bars = 0;
-    for (int b = 0; b < nb; ++b) {
-        if (!thin_bar[static_cast<std::size_t>(b)]) {
-            continue;
-        }
+    for (const std::size_t bu : thin_bars) {
+        const int b = static_cast<int>(bu);
         if (!acid_runs.empty() && acid_runs.back().second == b) {
             ++acid_runs.back().second;
         } else {
